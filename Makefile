@@ -1,0 +1,75 @@
+# Build/test entry points for the CDKTF (Python) project.
+#   make setup   - install everything (idempotent; safe to re-run)
+#   make synth   - synthesize Terraform JSON into cdktf.out/
+#   make test    - run pytest (extra args: make test PYTEST_ARGS="-k foo -x")
+#   make clean   - remove generated output and stamps
+#   make distclean - clean + remove .venv/ and node_modules/
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := test
+
+ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+
+PYTHON         ?= python3
+PIPENV_VERSION ?= 2026.10.3
+PIPENV         := $(PYTHON) -m pipenv
+NPM            ?= npm
+PYTEST_ARGS    ?=
+
+STAMP_DIR  := $(ROOT)/.make
+NPM_STAMP  := $(STAMP_DIR)/npm.stamp
+TF_RC      := $(ROOT)/.terraform.d/terraformrc
+
+export PIPENV_VENV_IN_PROJECT := 1
+export PIPENV_VERBOSITY := -1
+export PIPENV_IGNORE_VIRTUALENVS := 1
+# jsii only honours this as a comma-separated list of Node *major* versions
+# (a value of "1" does not silence the Node 20 banner), so use the running one.
+NODE_MAJOR := $(shell node -p 'process.versions.node.split(".")[0]' 2>/dev/null)
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := $(if $(NODE_MAJOR),$(NODE_MAJOR),1)
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export CHECKPOINT_DISABLE := 1
+export TF_CLI_CONFIG_FILE := $(TF_RC)
+
+.PHONY: setup pipenv python-deps node-deps terraformrc synth test clean distclean
+
+setup: pipenv python-deps node-deps terraformrc
+
+# Install pipenv only when it is missing from PATH or not importable by $(PYTHON).
+pipenv:
+	@if ! command -v pipenv >/dev/null 2>&1 || ! $(PYTHON) -c 'import pipenv' >/dev/null 2>&1; then \
+	  echo "==> installing pipenv==$(PIPENV_VERSION)"; \
+	  $(PYTHON) -m pip install --disable-pip-version-check "pipenv==$(PIPENV_VERSION)"; \
+	fi
+
+# pipenv sync is a ~1s no-op when .venv already matches Pipfile.lock.
+python-deps: pipenv
+	cd "$(ROOT)" && $(PIPENV) sync --dev
+
+# npm ci only when node_modules is missing or package(-lock).json changed.
+ifeq ($(wildcard $(ROOT)/node_modules/.package-lock.json),)
+.PHONY: $(NPM_STAMP)
+endif
+node-deps: $(NPM_STAMP)
+
+$(NPM_STAMP): $(ROOT)/package-lock.json $(ROOT)/package.json
+	cd "$(ROOT)" && $(NPM) ci --no-audit --no-fund
+	@mkdir -p "$(STAMP_DIR)" && touch "$@"
+
+terraformrc:
+	@"$(ROOT)/scripts/terraformrc.sh" "$(TF_RC)"
+
+synth: setup
+	cd "$(ROOT)" && $(PIPENV) run python main.py
+
+test: setup
+	cd "$(ROOT)" && $(PIPENV) run python -m pytest $(PYTEST_ARGS)
+
+clean:
+	cd "$(ROOT)" && rm -rf cdktf.out .make .terraform.d .pytest_cache
+	cd "$(ROOT)" && find . -path ./.venv -prune -o -path ./node_modules -prune -o \
+	  -type d -name __pycache__ -exec rm -rf {} +
+
+distclean: clean
+	cd "$(ROOT)" && rm -rf .venv node_modules
