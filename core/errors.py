@@ -1,0 +1,37 @@
+"""The exceptions the core raises."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+_NO_VALUE = object()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a configuration file: where, what was there, what is allowed."""
+
+    file: str
+    field: str
+    allowed: str
+    value: Any = _NO_VALUE
+
+    def __str__(self) -> str:
+        if self.value is _NO_VALUE:
+            return f"{self.file}: {self.field}: {self.allowed}"
+        return f"{self.file}: {self.field} = {_shown(self.value)}: {self.allowed}"
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, default=str, ensure_ascii=False)
+    return text if len(text) <= 120 else f"{text[:117]}..."
+
+
+class ConfigError(Exception):
+    """Raised when one or more configuration files are invalid; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))

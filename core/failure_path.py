@@ -1,0 +1,198 @@
+"""The path every failed step takes: record → open ticket → notify the team → Fail.
+
+    <Step> ──Catch States.ALL──▶ <Step>Failed ──▶ DescribeFailure
+        ▶ OpenSupportTicket (http:invoke, retried on transient errors)
+            ├─ok──────▶ NotifyTeam ─────────────────────────────────────────┐
+            └─Catch───▶ DescribeTicketFailure ▶ NotifyTeamTicketNotOpened ──┴─▶ PipelineFailed
+
+<Step>Failed names the step; DescribeFailure builds the failure record that
+the ticket, the e-mail and the Fail state read. ASL promises an "Error" in
+every caught error but only "usually" a "Cause", and reading a missing field
+is an uncatchable States.Runtime error, so a default Cause is merged in.
+The notifications catch their own errors too: whatever breaks on the way,
+the execution ends in PipelineFailed with the step's original error and cause.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from core.refs import Refs
+from core.steps.http_invoke import HttpRequest
+from core.steps.task import Retry, task_state
+from core.templates import FAILURE_PATHS, escape_intrinsic_literal, render_template, render_text
+from policies import integrations
+from policies.statement import Statement
+
+DESCRIBE_FAILURE_STATE = "DescribeFailure"
+TICKET_STATE = "OpenSupportTicket"
+NOTIFY_STATE = "NotifyTeam"
+DESCRIBE_TICKET_FAILURE_STATE = "DescribeTicketFailure"
+NOTIFY_TICKET_NOT_OPENED_STATE = "NotifyTeamTicketNotOpened"
+FAIL_STATE = "PipelineFailed"
+FIXED_STATES = (
+    DESCRIBE_FAILURE_STATE,
+    TICKET_STATE,
+    NOTIFY_STATE,
+    DESCRIBE_TICKET_FAILURE_STATE,
+    NOTIFY_TICKET_NOT_OPENED_STATE,
+    FAIL_STATE,
+)
+RECORD_STATE_SUFFIX = "Failed"
+STATIC_PLACEHOLDERS = ("state_machine", "reporter")
+NO_CAUSE = "No cause was reported."
+
+# The support-case body of the reference design (Outseta), with the error added.
+OUTSETA_SUPPORT_CASE = {
+    "FromPerson": {"Uid": "{{reporter}}"},
+    "Subject": "{{state_machine}} failed: {{error}} in {{step}}",
+    "Body": (
+        "Step {{step}} of {{state_machine}} failed with {{error}}.\n\n"
+        "Cause: {{cause}}\n\nExecution: {{execution_url}}"
+    ),
+    "Source": 2,
+}
+
+_NOTIFICATION = (
+    "Step {{step}} of {{state_machine}} failed with {{error}}.\n\n"
+    "Cause: {{cause}}\n\nExecution: {{execution_url}}\n\n"
+)
+_TICKET_OPENED = "A support ticket was opened."
+_TICKET_NOT_OPENED = (
+    "The support ticket could NOT be opened ({{ticket_error}}): {{ticket_cause}}"
+)
+_TICKET_ERROR_PATHS = {
+    "ticket_error": "$.ticket_error.Error",
+    "ticket_cause": "$.ticket_error.Cause",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ticket:
+    request: HttpRequest
+    """Its body is a template; see core.templates."""
+    reporter: str | None = None
+    """Fills {{reporter}}: the user or bot the ticket is filed as."""
+    retry: Retry
+
+
+@dataclass(frozen=True, kw_only=True)
+class FailurePath:
+    state_machine_name: str
+    ticket: Ticket
+    subject: str
+    """The e-mail subject (SNS allows up to 100 characters)."""
+
+    @staticmethod
+    def record_state_name(step_name: str) -> str:
+        """'ExtractOrders' -> 'ExtractOrdersFailed', 'Extract orders' -> 'Extract orders failed'."""
+        if " " in step_name:
+            return f"{step_name} {RECORD_STATE_SUFFIX.lower()}"
+        return f"{step_name}{RECORD_STATE_SUFFIX}"
+
+    def catch_for(self, step_name: str) -> list[dict]:
+        # ResultPath "$" hands the caught error alone to the record state.
+        return [catch_all(self.record_state_name(step_name), result_path="$")]
+
+    def record_state(self, step_name: str) -> dict:
+        return {
+            "Type": "Pass",
+            "Parameters": {"step": step_name, "caught.$": "$", "defaults": {"Cause": NO_CAUSE}},
+            "Next": DESCRIBE_FAILURE_STATE,
+        }
+
+    def states(self, refs: Refs) -> dict[str, dict]:
+        return {
+            DESCRIBE_FAILURE_STATE: self._describe_failure_state(refs),
+            TICKET_STATE: self._ticket_state(refs),
+            NOTIFY_STATE: self._notify_state(refs, _TICKET_OPENED),
+            DESCRIBE_TICKET_FAILURE_STATE: {
+                "Type": "Pass",
+                "Parameters": {
+                    "failure.$": "$.failure",
+                    "ticket_error.$": "States.JsonMerge($.defaults, $.ticket_error, false)",
+                },
+                "Next": NOTIFY_TICKET_NOT_OPENED_STATE,
+            },
+            NOTIFY_TICKET_NOT_OPENED_STATE: self._notify_state(refs, _TICKET_NOT_OPENED),
+            FAIL_STATE: {
+                "Type": "Fail",
+                "ErrorPath": FAILURE_PATHS["error"],
+                "CausePath": FAILURE_PATHS["cause"],
+            },
+        }
+
+    def _describe_failure_state(self, refs: Refs) -> dict:
+        console = escape_intrinsic_literal(
+            f"https://{refs.region}.console.aws.amazon.com/states/home"
+            f"?region={refs.region}#/v2/executions/details/"
+        )
+        return {
+            "Type": "Pass",
+            "Parameters": {
+                "failure": {
+                    "step.$": "$.step",
+                    "caught.$": "States.JsonMerge($.defaults, $.caught, false)",
+                    "execution_id.$": "$$.Execution.Id",
+                    "execution_url.$": f"States.Format('{console}{{}}', $$.Execution.Id)",
+                    "started_at.$": "$$.Execution.StartTime",
+                },
+                "defaults.$": "$.defaults",
+            },
+            "Next": TICKET_STATE,
+        }
+
+    def policy_statements(self, refs: Refs) -> list[Statement]:
+        return [
+            *self.ticket.request.policy_statements(TICKET_STATE, refs),
+            *integrations.sns_publish(refs.topic_arn),
+        ]
+
+    def static_placeholders(self) -> dict[str, str]:
+        static = {"state_machine": self.state_machine_name}
+        if self.ticket.reporter is not None:
+            static["reporter"] = self.ticket.reporter
+        return static
+
+    def _ticket_state(self, refs: Refs) -> dict:
+        request = self.ticket.request
+        parameters = replace(request, body=None).parameters(refs)
+        if request.body is not None:
+            parameters.update(
+                render_template({"RequestBody": request.body}, self.static_placeholders())
+            )
+        state = task_state(
+            resource=refs.integration("http:invoke"),
+            parameters=parameters,
+            retry=self.ticket.retry,
+            timeout_seconds=None,
+            result_selector={"StatusCode.$": "$.StatusCode"},
+            result_path="$.ticket",
+        )
+        state["Catch"] = [catch_all(DESCRIBE_TICKET_FAILURE_STATE, result_path="$.ticket_error")]
+        state["Next"] = NOTIFY_STATE
+        return state
+
+    def _notify_state(self, refs: Refs, ticket_outcome: str) -> dict:
+        _, message = render_text(
+            _NOTIFICATION + ticket_outcome,
+            self.static_placeholders(),
+            {**FAILURE_PATHS, **_TICKET_ERROR_PATHS},
+        )
+        return {
+            "Type": "Task",
+            "Resource": refs.integration("sns:publish"),
+            "Parameters": {
+                "TopicArn": refs.topic_arn,
+                "Subject": self.subject,
+                "Message.$": message,
+            },
+            "ResultPath": None,
+            # A failed notification must not hide the original error.
+            "Catch": [catch_all(FAIL_STATE, result_path="$.notify_error")],
+            "Next": FAIL_STATE,
+        }
+
+
+def catch_all(next_state: str, *, result_path: str) -> dict:
+    return {"ErrorEquals": ["States.ALL"], "ResultPath": result_path, "Next": next_state}

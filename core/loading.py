@@ -1,0 +1,385 @@
+"""Reads and validates environment configuration files (TOML).
+
+load_configs() reports every problem of every file at once in one ConfigError;
+nothing is built from a file that has any.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from core import validators
+from core.config import (
+    Backend,
+    ConnectionSettings,
+    LocalBackend,
+    LogLevel,
+    NotificationSettings,
+    PipelineConfig,
+    S3Backend,
+    ScheduleSettings,
+    StackSettings,
+    StateMachineSettings,
+)
+from core.errors import ConfigError, Problem
+from core.failure_path import (
+    FIXED_STATES,
+    OUTSETA_SUPPORT_CASE,
+    STATIC_PLACEHOLDERS,
+    FailurePath,
+    Ticket,
+)
+from core.steps import ContainerOverride, EcsStep, HttpRequest, HttpStep, LambdaStep, Retry, Step
+from core.steps.http_invoke import HTTP_TRANSIENT_ERRORS
+from core.steps.lambda_invoke import LAMBDA_TRANSIENT_ERRORS
+from core.templates import placeholder_names, template_problems
+from core.toml_table import Problems, Table
+from policies.statement import sid_from_name
+
+MAX_CONNECTION_NAME = 64
+STEP_KINDS = ("lambda", "ecs", "http")
+
+
+def load_configs(paths: Iterable[Path]) -> list[PipelineConfig]:
+    configs: list[PipelineConfig] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            configs.append(load_config(path))
+        except ConfigError as error:
+            problems += error.problems
+    stacks: dict[str, str] = {}
+    for config in configs:
+        first = stacks.setdefault(config.stack.name, config.source)
+        if first != config.source:
+            problems.append(
+                Problem(config.source, "stack.name", f"is already the stack of {first}", config.stack.name)
+            )
+    if problems:
+        raise ConfigError(problems)
+    return configs
+
+
+def load_config(path: Path) -> PipelineConfig:
+    source = str(path)
+    problems = Problems(source)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError([Problem(source, "(file)", f"cannot be read: {error}")]) from None
+    for field, text in _strings(data, ""):
+        if "${" in text or "%{" in text:
+            problems.add(field, "must not contain '${' or '%{': Terraform would read them as template syntax", text)
+    config = _read_config(Table(data, "", problems), source)
+    if problems.found:
+        raise ConfigError(problems.found)
+    return config
+
+
+def _read_config(root: Table, source: str) -> PipelineConfig:
+    stack = _read_stack(root.table("stack", required=True))
+    backend = _read_backend(root.table("backend"))
+    state_machine = _read_state_machine(root.table("state_machine"), stack.name)
+    schedule = _read_schedule(root.table("schedule"))
+    notifications = _read_notifications(root.table("notifications"), state_machine.name)
+    connections = _read_connections(root.table("connections", required=True), state_machine.name)
+    ticket = _read_ticket(root.table("ticket", required=True), connections)
+    steps = tuple(_read_step(table, connections) for table in root.tables("steps"))
+    if not steps and "steps" not in root.data:
+        root.problem("steps", "at least one [[steps]] table is required", value=[])
+    elif not steps:
+        root.problem("steps", "the pipeline needs at least one step")
+    _check_state_names(root, steps)
+    _check_ticket_template(root, ticket)
+    root.finish()
+    return PipelineConfig(
+        source=source,
+        stack=stack,
+        backend=backend,
+        state_machine=state_machine,
+        schedule=schedule,
+        notifications=notifications,
+        connections=connections,
+        ticket=ticket,
+        steps=steps,
+    )
+
+
+def _read_stack(table: Table) -> StackSettings:
+    stack = StackSettings(
+        name=table.string("name", check=validators.stack_name),
+        region=table.string("region", check=validators.region),
+        account_id=table.string("account_id", None, validators.account_id),
+        tags=table.string_table("tags"),
+    )
+    table.finish()
+    return stack
+
+
+def _read_backend(table: Table) -> Backend:
+    kind = table.string("type", "local", _one_of(("local", "s3")))
+    if kind == "s3":
+        backend: Backend = S3Backend(
+            bucket=table.string("bucket"),
+            key=table.string("key"),
+            region=table.string("region", check=validators.region),
+            dynamodb_table=table.string("dynamodb_table", None),
+            use_lockfile=table.boolean("use_lockfile", True),
+            encrypt=table.boolean("encrypt", True),
+        )
+    else:
+        backend = LocalBackend(path=table.string("path", None))
+    table.finish()
+    return backend
+
+
+def _read_state_machine(table: Table, stack_name: str) -> StateMachineSettings:
+    levels = tuple(level.value for level in LogLevel)
+    settings = StateMachineSettings(
+        name=table.string("name", stack_name, validators.aws_name),
+        log_level=LogLevel(table.string("log_level", "ERROR", _one_of(levels)) or "ERROR"),
+        log_retention_days=table.integer("log_retention_days", 30, low=1, high=3653),
+        include_execution_data=table.boolean("include_execution_data", False),
+        tracing=table.boolean("tracing", False),
+    )
+    retention_problem = validators.log_retention_days(settings.log_retention_days)
+    if retention_problem:
+        table.problem("log_retention_days", retention_problem)
+    table.finish()
+    return settings
+
+
+def _read_schedule(table: Table) -> ScheduleSettings:
+    defaults = ScheduleSettings()
+    schedule = ScheduleSettings(
+        expression=table.string("expression", defaults.expression, validators.schedule_expression),
+        timezone=table.string("timezone", defaults.timezone, validators.timezone),
+        enabled=table.boolean("enabled", defaults.enabled),
+        input=table.json_table("input", {}),
+        group=table.string("group", defaults.group, validators.aws_name),
+        retry_attempts=table.integer("retry_attempts", defaults.retry_attempts, low=0, high=185),
+        max_event_age_seconds=table.integer(
+            "max_event_age_seconds", defaults.max_event_age_seconds, low=60, high=86400
+        ),
+    )
+    table.finish()
+    return schedule
+
+
+def _read_notifications(table: Table, state_machine_name: str) -> NotificationSettings:
+    notifications = NotificationSettings(
+        topic_name=table.string("topic_name", f"{state_machine_name}-failures", validators.topic_name),
+        emails=table.strings("emails", check=validators.email),
+        subject=table.string("subject", f"{state_machine_name} failed"[:99], validators.sns_subject),
+    )
+    duplicates = sorted({email for email in notifications.emails if notifications.emails.count(email) > 1})
+    if duplicates:
+        table.problem("emails", f"lists {', '.join(duplicates)} more than once")
+    table.finish()
+    return notifications
+
+
+def _read_connections(table: Table, state_machine_name: str) -> dict[str, ConnectionSettings]:
+    connections = {}
+    sids: dict[str, str] = {}
+    for name in table.data:
+        connections[name] = _read_connection(table.table(name, required=True), name)
+        aws_name = f"{state_machine_name}-{name}"
+        first = sids.setdefault(sid_from_name(name), name)
+        if validators.identifier(name):
+            table.problem(name, f"connection name {validators.identifier(name)}", value=name)
+        elif first != name:
+            # Both would get the same IAM Sids (UseOrdersV2Connection, ...).
+            table.problem(name, f"connection name reads the same as {first!r} once '_' is dropped", value=name)
+        elif len(aws_name) > MAX_CONNECTION_NAME:
+            table.problem(
+                name,
+                f"connection name: {aws_name!r} is the connection's AWS name "
+                f"and must be at most {MAX_CONNECTION_NAME} characters",
+                value=name,
+            )
+    if not connections:
+        table.problems.add(table.path, "at least one connection is required (the ticket needs one)")
+    table.finish()
+    return connections
+
+
+def _read_connection(table: Table, name: str) -> ConnectionSettings:
+    connection = ConnectionSettings(
+        name=name,
+        header=table.string("header", "Authorization", validators.header_name),
+        secret_name=table.string("secret_name", None, validators.secret_name),
+        secret_json_key=table.string("secret_json_key", None),
+        variable=table.string("variable", None, validators.identifier),
+        description=table.string("description", ""),
+    )
+    if (connection.secret_name is None) == (connection.variable is None):
+        table.problems.add(
+            table.path,
+            "set exactly one of secret_name (an existing Secrets Manager secret holding the "
+            "API key) and variable (a sensitive Terraform variable)",
+        )
+    if connection.secret_json_key is not None and connection.secret_name is None:
+        table.problem("secret_json_key", "only applies with secret_name")
+    table.finish()
+    return connection
+
+
+def _read_ticket(table: Table, connections: Mapping[str, ConnectionSettings]) -> Ticket:
+    ticket = Ticket(
+        request=_read_request(
+            table,
+            connections,
+            default_method="POST",
+            default_headers={"Content-Type": "application/json"},
+            default_body=OUTSETA_SUPPORT_CASE,
+        ),
+        reporter=table.string("reporter", None),
+        retry=_read_retry(table.table("retry"), HTTP_TRANSIENT_ERRORS),
+    )
+    table.finish()
+    return ticket
+
+
+def _read_request(
+    table: Table,
+    connections: Mapping[str, Any],
+    *,
+    default_method: str,
+    default_headers: Mapping[str, str],
+    default_body: Any,
+) -> HttpRequest:
+    connection = table.string("connection")
+    if connection and connection not in connections:
+        known = ", ".join(sorted(connections)) or "none are configured"
+        table.problem("connection", f"must name a configured connection ([connections.<name>]): {known}")
+    return HttpRequest(
+        endpoint=table.string("endpoint", check=validators.https_url),
+        method=table.string("method", default_method, validators.http_method),
+        connection=connection,
+        headers=table.string_table("headers", default_headers, validators.request_header),
+        query=table.string_table("query", {}),
+        body=table.json_table("body", default_body),
+    )
+
+
+def _read_retry(table: Table, default_errors: tuple[str, ...]) -> Retry:
+    defaults = Retry(errors=default_errors)
+    retry = Retry(
+        errors=table.strings("errors", default_errors),
+        max_attempts=table.integer("max_attempts", defaults.max_attempts, low=0, high=10),
+        interval_seconds=table.integer("interval_seconds", defaults.interval_seconds, low=1, high=300),
+        backoff_rate=table.number("backoff_rate", defaults.backoff_rate, low=1.0, high=10.0),
+    )
+    table.finish()
+    return retry
+
+
+def _read_step(table: Table, connections: Mapping[str, ConnectionSettings]) -> Step:
+    kind = table.string("type", check=_one_of(STEP_KINDS))
+    common = {
+        "name": table.string("name", check=validators.state_name),
+        "result_path": table.string("result_path", None, validators.result_path),
+        "timeout_seconds": table.integer("timeout_seconds", None, low=1, high=31_536_000),
+    }
+    step: Step
+    if kind == "ecs":
+        step = EcsStep(
+            **common,
+            cluster_arn=table.string("cluster", check=validators.ecs_cluster_arn),
+            task_definition_arn=table.string("task_definition", check=validators.ecs_task_definition_arn),
+            subnets=table.strings("subnets", check=validators.subnet_id),
+            security_groups=table.strings("security_groups", check=validators.security_group_id),
+            assign_public_ip=table.boolean("assign_public_ip", False),
+            pass_role_arns=table.strings("pass_roles", check=validators.iam_role_arn),
+            container_overrides=tuple(_read_override(item) for item in table.tables("container_overrides")),
+            retry=_read_retry(table.table("retry"), ()),
+        )
+        if not step.subnets and "subnets" not in table.data:
+            table.problem("subnets", "at least one subnet id is required", value=[])
+    elif kind == "http":
+        step = HttpStep(
+            **common,
+            request=_read_request(
+                table, connections, default_method="GET", default_headers={}, default_body=None
+            ),
+            retry=_read_retry(table.table("retry"), HTTP_TRANSIENT_ERRORS),
+        )
+    else:
+        step = LambdaStep(
+            **common,
+            function_arn=table.string("function", check=validators.lambda_function_arn),
+            payload=table.json_table("payload", None),
+            retry=_read_retry(table.table("retry"), LAMBDA_TRANSIENT_ERRORS),
+        )
+    table.finish()
+    return step
+
+
+def _read_override(table: Table) -> ContainerOverride:
+    command = table.strings("command", None)
+    override = ContainerOverride(
+        name=table.string("name"),
+        command=command,
+        environment=table.string_table("environment"),
+    )
+    table.finish()
+    return override
+
+
+def _check_state_names(root: Table, steps: tuple[Step, ...]) -> None:
+    """Step names must stay unique once the failure path's states and the IAM Sids
+    derived from them are added."""
+    taken = {name: "the failure path" for name in FIXED_STATES}
+    # The ticket state's IAM Sid derives from its name like a step's does.
+    sids = {sid_from_name(name): "the failure path" for name in FIXED_STATES}
+    for index, step in enumerate(steps):
+        field = f"steps[{index}].name"
+        if not step.name:
+            continue
+        record = FailurePath.record_state_name(step.name)
+        for name in (step.name, record):
+            if name in taken:
+                root.problems.add(field, f"{name!r} is already a state name, used by {taken[name]}", step.name)
+            elif len(name) > validators.MAX_STATE_NAME:
+                root.problems.add(
+                    field,
+                    f"its failure state {name!r} would be longer than {validators.MAX_STATE_NAME} "
+                    f"characters; use at most {validators.MAX_STATE_NAME - len(record) + len(step.name)}",
+                    step.name,
+                )
+            taken.setdefault(name, field)
+        sid = sid_from_name(step.name)
+        if sids.setdefault(sid, field) != field:
+            root.problems.add(
+                field, f"reads the same as {sids[sid]} once spaces and punctuation are dropped", step.name
+            )
+
+
+def _check_ticket_template(root: Table, ticket: Ticket) -> None:
+    body = ticket.request.body
+    for field, text, allowed in template_problems(body, set(STATIC_PLACEHOLDERS), "ticket.body"):
+        root.problems.add(field, allowed, text)
+    if ticket.reporter is None and any("reporter" in placeholder_names(text) for _, text in _strings(body, "")):
+        root.problems.add(
+            "ticket.reporter",
+            "is required because ticket.body uses {{reporter}}: the user or bot the ticket is filed as",
+        )
+
+
+def _one_of(choices: tuple[str, ...]):
+    return lambda value: None if value in choices else f"must be one of {', '.join(choices)}"
+
+
+def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{where}.{key}" if where else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{where}[{index}]")

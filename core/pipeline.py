@@ -1,0 +1,54 @@
+"""The whole state machine: steps in order, each caught into the shared failure path.
+
+Its definition and its execution-role policy come from the same objects, so a
+step cannot be added without the permissions it needs, or keep ones it lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.failure_path import FailurePath
+from core.refs import Refs
+from core.steps import Step
+from policies import integrations
+from policies.statement import Statement, merge_statements
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pipeline:
+    name: str
+    steps: tuple[Step, ...]
+    failure_path: FailurePath
+    comment: str = ""
+    logging: bool = True
+    """Whether executions log to CloudWatch Logs (any level but OFF)."""
+    tracing: bool = False
+
+    def definition(self, refs: Refs) -> dict:
+        states: dict[str, dict] = {}
+        for position, step in enumerate(self.steps):
+            state = step.to_state(refs)
+            state["Catch"] = self.failure_path.catch_for(step.name)
+            if position + 1 < len(self.steps):
+                state["Next"] = self.steps[position + 1].name
+            else:
+                state["End"] = True
+            states[step.name] = state
+        for step in self.steps:
+            record = self.failure_path.record_state_name(step.name)
+            states[record] = self.failure_path.record_state(step.name)
+        states.update(self.failure_path.states(refs))
+        definition: dict = {"StartAt": self.steps[0].name, "States": states}
+        if self.comment:
+            definition = {"Comment": self.comment, **definition}
+        return definition
+
+    def policy_statements(self, refs: Refs) -> tuple[Statement, ...]:
+        statements = [statement for step in self.steps for statement in step.policy_statements(refs)]
+        statements += self.failure_path.policy_statements(refs)
+        if self.logging:
+            statements += integrations.log_delivery()
+        if self.tracing:
+            statements += integrations.xray_tracing()
+        return merge_statements(statements)

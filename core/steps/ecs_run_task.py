@@ -1,0 +1,88 @@
+"""A Fargate task run to completion as a pipeline step (ecs:runTask.sync)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from core.refs import Refs
+from core.steps.task import Retry, task_state
+from policies import integrations
+from policies.statement import Statement
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContainerOverride:
+    name: str
+    command: tuple[str, ...] | None = None
+    """Default: the image's own command."""
+    environment: Mapping[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        rendered: dict = {"Name": self.name}
+        if self.command is not None:
+            rendered["Command"] = list(self.command)
+        if self.environment:
+            rendered["Environment"] = [
+                {"Name": key, "Value": value} for key, value in self.environment.items()
+            ]
+        return rendered
+
+
+@dataclass(frozen=True, kw_only=True)
+class EcsStep:
+    kind: ClassVar[str] = "ecs"
+
+    name: str
+    cluster_arn: str
+    task_definition_arn: str
+    """With a revision (":12") that revision runs; without, the latest active one."""
+    subnets: tuple[str, ...]
+    security_groups: tuple[str, ...] = ()
+    """Default: the VPC's default security group."""
+    assign_public_ip: bool = False
+    pass_role_arns: tuple[str, ...] = ()
+    """The task definition's task and execution roles, which RunTask passes to ECS."""
+    container_overrides: tuple[ContainerOverride, ...] = ()
+    result_path: str | None = None
+    timeout_seconds: int | None = None
+    retry: Retry = field(default_factory=lambda: Retry(errors=()))
+    """Default: a failed task is not run again."""
+
+    def to_state(self, refs: Refs) -> dict:
+        network = {
+            "Subnets": list(self.subnets),
+            "AssignPublicIp": "ENABLED" if self.assign_public_ip else "DISABLED",
+        }
+        if self.security_groups:
+            network["SecurityGroups"] = list(self.security_groups)
+        parameters: dict = {
+            "Cluster": self.cluster_arn,
+            "TaskDefinition": self.task_definition_arn,
+            "LaunchType": "FARGATE",
+            "NetworkConfiguration": {"AwsvpcConfiguration": network},
+        }
+        if self.container_overrides:
+            parameters["Overrides"] = {
+                "ContainerOverrides": [override.to_json() for override in self.container_overrides]
+            }
+        return task_state(
+            resource=refs.integration("ecs:runTask.sync"),
+            parameters=parameters,
+            retry=self.retry,
+            timeout_seconds=self.timeout_seconds,
+            result_selector={"TaskArn.$": "$.TaskArn", "StopCode.$": "$.StopCode"},
+            result_path=self.result_path,
+        )
+
+    def policy_statements(self, refs: Refs) -> list[Statement]:
+        return integrations.ecs_run_task_sync(
+            self.name,
+            partition=refs.partition,
+            region=refs.region,
+            account=refs.account,
+            cluster_arn=self.cluster_arn,
+            task_definition_arn=self.task_definition_arn,
+            pass_role_arns=self.pass_role_arns,
+        )

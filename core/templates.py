@@ -1,0 +1,127 @@
+"""Text templates with {{placeholders}}, rendered to ASL that fills them at run time.
+
+A ticket body or a notification is written as plain JSON whose strings may hold
+placeholders such as "{{error}}". Placeholders known when synthesizing (the
+state machine's name) are filled in at once. The others name fields of the
+failure record and become JSONPath: a string that is only "{{cause}}" becomes
+"Body.$": "$.failure.cause", and mixed text becomes a States.Format call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+FAILURE_FIELDS = {
+    "step": "the name of the step that failed",
+    "error": "the error name, e.g. States.TaskFailed",
+    "cause": "the error's cause as Step Functions reported it",
+    "execution_id": "the ARN of the failed execution",
+    "execution_url": "a link to the execution in the AWS console",
+    "started_at": "when the execution started (ISO 8601)",
+}
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
+_INTRINSIC_SPECIAL = re.compile(r"([\\'{}])")
+
+
+
+def escape_intrinsic_literal(text: str) -> str:
+    """Inside States.Format's literal, ' { } and \\ are escaped with a backslash."""
+    return _INTRINSIC_SPECIAL.sub(r"\\\1", text)
+
+
+# Where DescribeFailure (core.failure_path) puts each field of the failure record.
+FAILURE_PATHS = {
+    "step": "$.failure.step",
+    "error": "$.failure.caught.Error",
+    "cause": "$.failure.caught.Cause",
+    "execution_id": "$.failure.execution_id",
+    "execution_url": "$.failure.execution_url",
+    "started_at": "$.failure.started_at",
+}
+
+
+def placeholder_names(text: str) -> list[str]:
+    return _PLACEHOLDER.findall(text)
+
+
+def render_text(
+    text: str, static: Mapping[str, str], dynamic: Mapping[str, str] = FAILURE_PATHS
+) -> tuple[bool, str]:
+    """Returns (is_dynamic, value): value is a literal, a JSONPath or a States.Format call.
+
+    static maps placeholders to text; dynamic maps them to JSONPaths."""
+    literal = ""
+    pattern: list[str] = []
+    paths: list[str] = []
+    for index, part in enumerate(_PLACEHOLDER.split(text)):
+        if index % 2 == 0:
+            literal += part
+            pattern.append(escape_intrinsic_literal(part))
+        elif part in static:
+            literal += static[part]
+            pattern.append(escape_intrinsic_literal(static[part]))
+        elif part in dynamic:
+            paths.append(dynamic[part])
+            pattern.append("{}")
+        else:
+            raise ValueError(f"unknown placeholder {{{{{part}}}}} in {text!r}")
+    if not paths:
+        return False, literal
+    if len(paths) == 1 and "".join(pattern) == "{}":
+        return True, paths[0]
+    return True, f"States.Format('{''.join(pattern)}', {', '.join(paths)})"
+
+
+def render_template(template: Any, static: Mapping[str, str]) -> Any:
+    """Renders every string of a JSON-like template; see the module docstring."""
+    if isinstance(template, Mapping):
+        rendered = {}
+        for key, value in template.items():
+            if key.endswith(".$") or not isinstance(value, str):
+                rendered[key] = value if key.endswith(".$") else render_template(value, static)
+                continue
+            dynamic, text = render_text(value, static)
+            rendered[f"{key}.$" if dynamic else key] = text
+        return rendered
+    if isinstance(template, list):
+        return [_render_array_item(item, static) for item in template]
+    return template
+
+
+def _render_array_item(item: Any, static: Mapping[str, str]) -> Any:
+    if not isinstance(item, str):
+        return render_template(item, static)
+    dynamic, text = render_text(item, static)
+    if dynamic:
+        raise ValueError(f"{item!r}: run-time placeholders cannot stand in an array")
+    return text
+
+
+def template_problems(template: Any, static_names: set[str], where: str) -> Iterator[tuple[str, str, str]]:
+    """Yields (field, value, what is allowed) for each placeholder that cannot render."""
+    known = static_names | set(FAILURE_FIELDS)
+    allowed = ", ".join("{{" + name + "}}" for name in sorted(known))
+    for location, text, in_array in _strings(template, where, in_array=False):
+        for name in placeholder_names(text):
+            if name not in known:
+                yield location, text, f"unknown placeholder {{{{{name}}}}}; allowed: {allowed}"
+            elif in_array and name in FAILURE_FIELDS:
+                yield location, text, (
+                    f"{{{{{name}}}}} is filled at run time, which ASL allows only in object "
+                    "values, not in arrays"
+                )
+
+
+def _strings(value: Any, where: str, in_array: bool) -> Iterator[tuple[str, str, bool]]:
+    if isinstance(value, str):
+        yield where, value, in_array
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            if not key.endswith(".$"):
+                # An object's values take run-time placeholders even inside an array.
+                yield from _strings(item, f"{where}.{key}", in_array=False)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{where}[{index}]", in_array=True)

@@ -1,0 +1,133 @@
+"""Reading a TOML table field by field while collecting every problem.
+
+A bad field is recorded and stands in with an empty value of its type, so that
+reading goes on and the user sees all problems of a file at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from core.errors import Problem
+
+REQUIRED: Any = object()
+Check = Callable[[Any], "str | None"]
+
+
+class Problems:
+    def __init__(self, file: str):
+        self.file = file
+        self.found: list[Problem] = []
+
+    def add(self, field: str, allowed: str, *value: Any) -> None:
+        """value, when given, is the offending value to show."""
+        self.found.append(Problem(self.file, field, allowed, *value))
+
+
+class Table:
+    def __init__(self, data: Mapping[str, Any], path: str, problems: Problems):
+        self.data = data
+        self.path = path
+        self.problems = problems
+        self._known: list[str] = []
+
+    def field(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def problem(self, key: str, allowed: str, value: Any = None) -> None:
+        self.problems.add(self.field(key), allowed, self.data.get(key) if value is None else value)
+
+    def string(self, key: str, default: Any = REQUIRED, check: Check | None = None) -> Any:
+        return self._read(key, default, str, "a string", "", check)
+
+    def integer(self, key: str, default: Any = REQUIRED, *, low: int, high: int) -> Any:
+        def in_range(value: int) -> str | None:
+            return None if low <= value <= high else f"must be between {low} and {high}"
+
+        return self._read(key, default, int, "a whole number", low, in_range)
+
+    def number(self, key: str, default: Any = REQUIRED, *, low: float, high: float) -> Any:
+        def in_range(value: float) -> str | None:
+            return None if low <= value <= high else f"must be between {low} and {high}"
+
+        return self._read(key, default, (int, float), "a number", low, in_range)
+
+    def boolean(self, key: str, default: Any = REQUIRED) -> Any:
+        return self._read(key, default, bool, "true or false", False, None)
+
+    def strings(self, key: str, default: Any = (), check: Check | None = None) -> Any:
+        values = self._read(key, REQUIRED if default is REQUIRED else None, list, "an array of strings", [], None)
+        if values is None:
+            return default
+        good = []
+        for index, value in enumerate(values):
+            where = f"{self.field(key)}[{index}]"
+            problem = check(value) if isinstance(value, str) and check else None
+            if not isinstance(value, str):
+                problem = "must be a string"
+            if problem:
+                self.problems.add(where, problem, value)
+            else:
+                good.append(value)
+        return tuple(good)
+
+    def string_table(
+        self, key: str, default: Mapping[str, str] | None = None, check_key: Check | None = None
+    ) -> dict[str, str]:
+        values = self._read(key, dict(default or {}), dict, "a table of strings", {}, None)
+        good = {}
+        for name, value in values.items():
+            where = f"{self.field(key)}.{name}"
+            if not isinstance(value, str):
+                self.problems.add(where, "must be a string (quote numbers and booleans)", value)
+            elif check_key and (problem := check_key(name)):
+                self.problems.add(where, problem, name)
+            else:
+                good[name] = value
+        return good
+
+    def json_table(self, key: str, default: Any = REQUIRED) -> Any:
+        """A free-form table passed on as JSON (an execution input, a request body)."""
+        return self._read(key, default, dict, "a table", {}, None)
+
+    def table(self, key: str, required: bool = False) -> Table:
+        data = self._read(key, REQUIRED if required else {}, dict, "a table", {}, None)
+        return Table(data, self.field(key), self.problems)
+
+    def tables(self, key: str) -> list[Table]:
+        """An array of tables ([[key]] in TOML)."""
+        items = self._read(key, [], list, "an array of tables", [], None)
+        tables = []
+        for index, item in enumerate(items):
+            where = f"{self.field(key)}[{index}]"
+            if isinstance(item, dict):
+                tables.append(Table(item, where, self.problems))
+            else:
+                self.problems.add(where, "must be a table", item)
+        return tables
+
+    def finish(self) -> None:
+        """Reports keys that no reader asked for: typos, or fields of another step kind."""
+        for key in self.data:
+            if key not in self._known:
+                allowed = ", ".join(self._known) or "none"
+                self.problems.add(self.field(key), f"unknown key; allowed here: {allowed}")
+
+    def _read(self, key, default, kind, kind_name, empty, check) -> Any:
+        if key not in self._known:
+            self._known.append(key)
+        if key not in self.data:
+            if default is REQUIRED:
+                self.problems.add(self.field(key), f"is required and must be {kind_name}")
+                return empty
+            return default
+        value = self.data[key]
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            self.problem(key, f"must be {kind_name}")
+            return empty
+        problem = check(value) if check else None
+        if problem:
+            self.problem(key, problem)
+            return empty
+        return value

@@ -1,0 +1,1 @@
+"""IAM as plain data: statements, the grants each integration needs, and trust policies."""

@@ -1,0 +1,37 @@
+"""Who may assume the project's roles: one AWS service each, from this account only."""
+
+from __future__ import annotations
+
+from policies.statement import POLICY_VERSION
+
+STEP_FUNCTIONS = "states.amazonaws.com"
+SCHEDULER = "scheduler.amazonaws.com"
+
+
+def service_trust_policy(service: str, account: str, source_arn: str | None = None) -> dict:
+    """aws:SourceAccount (and, where the service sets it, aws:SourceArn) stop
+    another account's resources from using this role through the service,
+    the confused-deputy problem:
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html"""
+    conditions: dict = {"StringEquals": {"aws:SourceAccount": account}}
+    if source_arn is not None:
+        conditions["ArnEquals"] = {"aws:SourceArn": source_arn}
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Sid": "AssumedByService",
+                "Effect": "Allow",
+                "Principal": {"Service": service},
+                "Action": "sts:AssumeRole",
+                "Condition": conditions,
+            }
+        ],
+    }
+
+
+def scheduler_trust_policy(partition: str, region: str, account: str, group: str) -> dict:
+    """AWS asks for the schedule group's ARN here, not a schedule's:
+    https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html"""
+    group_arn = f"arn:{partition}:scheduler:{region}:{account}:schedule-group/{group}"
+    return service_trust_policy(SCHEDULER, account, source_arn=group_arn)
