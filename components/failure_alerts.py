@@ -1,0 +1,27 @@
+"""The SNS topic the failure path publishes to, and the team's e-mail subscriptions."""
+
+from __future__ import annotations
+
+import re
+
+from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
+from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
+from constructs import Construct
+
+from core.config import NotificationSettings
+
+
+class FailureAlerts(Construct):
+    def __init__(self, scope: Construct, id_: str, *, settings: NotificationSettings):
+        super().__init__(scope, id_)
+        self.topic = SnsTopic(self, "Topic", name=settings.topic_name)
+        for email in settings.emails:
+            # Keyed by address, so adding or removing one leaves the others alone.
+            SnsTopicSubscription(
+                self,
+                f"Email_{re.sub(r'[^A-Za-z0-9]+', '_', email)}",
+                topic_arn=self.topic.arn,
+                protocol="email",
+                endpoint=email,
+            )
+        self.topic_arn = self.topic.arn

@@ -1,0 +1,67 @@
+"""The state machine, its execution role and its log group."""
+
+from __future__ import annotations
+
+import json
+
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.sfn_state_machine import (
+    SfnStateMachine,
+    SfnStateMachineLoggingConfiguration,
+    SfnStateMachineTracingConfiguration,
+)
+from constructs import Construct
+
+from components.service_role import ServiceRole
+from core.config import StateMachineSettings
+from core.pipeline import Pipeline
+from core.refs import Refs
+from policies.trust import STEP_FUNCTIONS, service_trust_policy
+
+
+class PipelineStateMachine(Construct):
+    """The execution role's policy is derived from the pipeline's steps. It names
+    the state machine by an ARN built from its name, so the role is complete
+    before the state machine exists (Step Functions checks the logging grants
+    when the state machine is created) and nothing waits on anything in a cycle."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        pipeline: Pipeline,
+        settings: StateMachineSettings,
+        refs: Refs,
+    ):
+        super().__init__(scope, id_)
+        self.log_group = CloudwatchLogGroup(
+            self,
+            "Logs",
+            # The /aws/vendedlogs/ prefix keeps CloudWatch's resource policy short.
+            name=f"/aws/vendedlogs/states/{settings.name}",
+            retention_in_days=settings.log_retention_days,
+        )
+        self.execution_role = ServiceRole(
+            self,
+            "ExecutionRole",
+            name=f"{settings.name}-execution",
+            trust_policy=service_trust_policy(STEP_FUNCTIONS, refs.account),
+            statements=pipeline.policy_statements(refs),
+        )
+        self.state_machine = SfnStateMachine(
+            self,
+            "StateMachine",
+            name=settings.name,
+            type="STANDARD",
+            role_arn=self.execution_role.arn,
+            definition=json.dumps(pipeline.definition(refs), indent=2),
+            logging_configuration=SfnStateMachineLoggingConfiguration(
+                level=settings.log_level.value,
+                include_execution_data=settings.include_execution_data,
+                log_destination=f"{self.log_group.arn}:*",
+            ),
+            tracing_configuration=SfnStateMachineTracingConfiguration(enabled=settings.tracing),
+            depends_on=[self.execution_role.policy],
+        )
+        self.arn = self.state_machine.arn

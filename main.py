@@ -1,0 +1,53 @@
+"""Synthesizes one Terraform stack per environment file.
+
+    python main.py                     every config/*.toml
+    python main.py config/prod.toml    just these files
+    PIPELINE_CONFIG=config/prod.toml   the same, for `cdktf deploy` (paths separated by ':')
+
+Configuration is validated before anything is synthesized. Invalid
+configuration prints every problem, exits with status 1 and leaves the
+previous output in place.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from core.errors import ConfigError
+from core.loading import load_configs
+
+PROJECT = Path(__file__).resolve().parent
+
+
+def config_paths(arguments: list[str]) -> list[Path]:
+    if arguments:
+        return [Path(argument) for argument in arguments]
+    selected = os.environ.get("PIPELINE_CONFIG")
+    if selected:
+        return [Path(path) for path in selected.split(os.pathsep) if path]
+    return sorted((PROJECT / "config").glob("*.toml"))
+
+
+def main(arguments: list[str]) -> int:
+    paths = config_paths(arguments)
+    if not paths:
+        print("No configuration files found (config/*.toml).", file=sys.stderr)
+        return 1
+    try:
+        configs = load_configs(paths)
+    except ConfigError as error:
+        print(f"Invalid configuration ({len(error.problems)} problems):", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    # Imported only now: loading the provider bindings takes seconds.
+    from stacks.app import synthesize
+
+    synthesize(configs, Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out")), PROJECT)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,97 @@
+"""One environment of the nightly pipeline, as one Terraform stack."""
+
+from __future__ import annotations
+
+import posixpath
+
+from cdktf import LocalBackend, S3Backend, TerraformOutput, TerraformStack
+from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
+from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
+from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+from constructs import Construct
+
+from components.api_key_connection import ApiKeyConnection
+from components.failure_alerts import FailureAlerts
+from components.nightly_schedule import NightlySchedule
+from components.pipeline_state_machine import PipelineStateMachine
+from core.config import LocalBackend as LocalBackendSettings
+from core.config import PipelineConfig
+from core.refs import Refs
+from policies.arns import state_machine_arn
+
+
+class PipelineStack(TerraformStack):
+    def __init__(self, scope: Construct, config: PipelineConfig, *, local_state_dir: str):
+        """local_state_dir: where a local backend keeps state, relative to the
+        stack's working directory (cdktf.out/stacks/<name>), so that state
+        survives every new synth and the output is the same on every machine."""
+        super().__init__(scope, config.stack.name)
+        self._configure_terraform(config, local_state_dir)
+        partition = DataAwsPartition(self, "Partition").partition
+        account = DataAwsCallerIdentity(self, "Account").account_id
+        region = config.stack.region
+        name = config.state_machine.name
+
+        connections = {
+            key: ApiKeyConnection(
+                self, f"{key}_connection", settings=settings, aws_name=f"{name}-{key}"
+            )
+            for key, settings in config.connections.items()
+        }
+        alerts = FailureAlerts(self, "FailureAlerts", settings=config.notifications)
+        refs = Refs(
+            partition=partition,
+            region=region,
+            account=account,
+            state_machine_arn=state_machine_arn(partition, region, account, name),
+            topic_arn=alerts.topic_arn,
+            connections={key: connection.ref for key, connection in connections.items()},
+        )
+        pipeline = PipelineStateMachine(
+            self,
+            "Pipeline",
+            pipeline=config.pipeline(),
+            settings=config.state_machine,
+            refs=refs,
+        )
+        schedule = NightlySchedule(
+            self,
+            "NightlySchedule",
+            name=name,
+            settings=config.schedule,
+            state_machine_arn=pipeline.arn,
+            refs=refs,
+        )
+
+        TerraformOutput(self, "state_machine_arn", value=pipeline.arn)
+        TerraformOutput(self, "topic_arn", value=alerts.topic_arn)
+        TerraformOutput(
+            self, "connection_arn", value=connections[config.ticket.request.connection].ref.arn
+        )
+        TerraformOutput(self, "schedule_name", value=schedule.name)
+
+    def _configure_terraform(self, config: PipelineConfig, local_state_dir: str) -> None:
+        stack = config.stack
+        AwsProvider(
+            self,
+            "aws",
+            region=stack.region,
+            allowed_account_ids=[stack.account_id] if stack.account_id else None,
+            default_tags=[AwsProviderDefaultTags(tags=dict(stack.tags))] if stack.tags else None,
+        )
+        backend = config.backend
+        if isinstance(backend, LocalBackendSettings):
+            path = backend.path or f"terraform.{stack.name}.tfstate"
+            LocalBackend(self, path=posixpath.join(local_state_dir, path))
+            return
+        s3 = S3Backend(
+            self,
+            bucket=backend.bucket,
+            key=backend.key,
+            region=backend.region,
+            encrypt=backend.encrypt,
+            dynamodb_table=backend.dynamodb_table,
+        )
+        if backend.use_lockfile:
+            # S3-native locking (Terraform >= 1.10); cdktf 0.21 has no argument for it.
+            s3.add_override("use_lockfile", True)
