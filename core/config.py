@@ -64,6 +64,9 @@ class StateMachineSettings:
     """Default: logs leave out inputs and outputs, which may hold data you'd rather not keep."""
     tracing: bool = False
     """Default: no X-Ray tracing."""
+    test_state_role: bool = False
+    """Also create a role for trying single states in the console's "Test state".
+    Default: no such role."""
 
 
 @dataclass(frozen=True, kw_only=True)

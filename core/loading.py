@@ -144,6 +144,7 @@ def _read_state_machine(table: Table, stack_name: str) -> StateMachineSettings:
         log_retention_days=table.integer("log_retention_days", 30, low=1, high=3653),
         include_execution_data=table.boolean("include_execution_data", False),
         tracing=table.boolean("tracing", False),
+        test_state_role=table.boolean("test_state_role", False),
     )
     retention_problem = validators.log_retention_days(settings.log_retention_days)
     if retention_problem:

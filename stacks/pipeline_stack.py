@@ -14,10 +14,12 @@ from components.api_key_connection import ApiKeyConnection
 from components.failure_alerts import FailureAlerts
 from components.nightly_schedule import NightlySchedule
 from components.pipeline_state_machine import PipelineStateMachine
+from components.service_role import ServiceRole
 from core.config import LocalBackend as LocalBackendSettings
 from core.config import PipelineConfig
 from core.refs import Refs
 from policies.arns import state_machine_arn
+from policies.trust import STEP_FUNCTIONS, service_trust_policy
 
 
 class PipelineStack(TerraformStack):
@@ -47,13 +49,19 @@ class PipelineStack(TerraformStack):
             topic_arn=alerts.topic_arn,
             connections={key: connection.ref for key, connection in connections.items()},
         )
+        model = config.pipeline()
         pipeline = PipelineStateMachine(
-            self,
-            "Pipeline",
-            pipeline=config.pipeline(),
-            settings=config.state_machine,
-            refs=refs,
+            self, "Pipeline", pipeline=model, settings=config.state_machine, refs=refs
         )
+        if config.state_machine.test_state_role:
+            test_role = ServiceRole(
+                self,
+                "TestStateRole",
+                name=f"{name}-test-state",
+                trust_policy=service_trust_policy(STEP_FUNCTIONS, account),
+                statements=model.test_state_statements(refs),
+            )
+            TerraformOutput(self, "test_state_role_arn", value=test_role.arn)
         schedule = NightlySchedule(
             self,
             "NightlySchedule",

@@ -1,0 +1,39 @@
+"""Shared fixtures: the configurations under test, synthesized once per session."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIGS = sorted((PROJECT / "config").glob("*.toml"))
+VARIANT_CONFIG = PROJECT / "tests" / "fixtures" / "variant.toml"
+ALL_CONFIGS = [*DEFAULT_CONFIGS, VARIANT_CONFIG]
+
+
+@pytest.fixture(scope="session")
+def configs():
+    from core.loading import load_configs
+
+    return {config.stack.name: config for config in load_configs(ALL_CONFIGS)}
+
+
+@pytest.fixture(scope="session")
+def synth_dir(tmp_path_factory, configs) -> Path:
+    """Every configuration synthesized into one cdktf.out, as `make synth` does."""
+    from stacks.app import synthesize
+
+    outdir = tmp_path_factory.mktemp("synth") / "cdktf.out"
+    synthesize(list(configs.values()), outdir, PROJECT)
+    return outdir
+
+
+@pytest.fixture(scope="session")
+def stacks(synth_dir, configs) -> dict[str, dict]:
+    """The parsed cdk.tf.json of each stack, by stack name."""
+    return {
+        name: json.loads((synth_dir / "stacks" / name / "cdk.tf.json").read_text())
+        for name in configs
+    }

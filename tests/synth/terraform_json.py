@@ -1,0 +1,68 @@
+"""Reading synthesized cdk.tf.json: resources by type and by construct path."""
+
+from __future__ import annotations
+
+import json
+
+from cdktf_cdktf_provider_aws.cloudwatch_event_connection import CloudwatchEventConnection
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
+
+from core.config import PipelineConfig
+from core.refs import ConnectionRef, Refs
+from policies.arns import state_machine_arn
+
+PARTITION = "${data.aws_partition.Partition.partition}"
+ACCOUNT = "${data.aws_caller_identity.Account.account_id}"
+
+
+def resources(stack: dict, resource_type: str) -> dict[str, dict]:
+    return stack.get("resource", {}).get(resource_type, {})
+
+
+def only(stack: dict, resource_type: str) -> dict:
+    (body,) = resources(stack, resource_type).values()
+    return body
+
+
+def named(stack: dict, resource_type: str, construct_path: str) -> tuple[str, dict]:
+    """The Terraform address and body of the resource built at a construct path."""
+    for name, body in resources(stack, resource_type).items():
+        if body["//"]["metadata"]["path"].endswith(f"/{construct_path}"):
+            return f"{resource_type}.{name}", body
+    raise KeyError(f"no {resource_type} at {construct_path}")
+
+
+def reference(stack: dict, resource_type: str, construct_path: str, attribute: str) -> str:
+    address, _ = named(stack, resource_type, construct_path)
+    return f"${{{address}.{attribute}}}"
+
+
+def terraform_refs(stack: dict, config: PipelineConfig) -> Refs:
+    """The Refs the stack should have handed the core: Terraform references."""
+    connection = CloudwatchEventConnection.TF_RESOURCE_TYPE
+    return Refs(
+        partition=PARTITION,
+        region=config.stack.region,
+        account=ACCOUNT,
+        state_machine_arn=state_machine_arn(PARTITION, config.stack.region, ACCOUNT, config.state_machine.name),
+        topic_arn=reference(stack, SnsTopic.TF_RESOURCE_TYPE, "FailureAlerts/Topic", "arn"),
+        connections={
+            key: ConnectionRef(
+                arn=reference(stack, connection, f"{key}_connection/Connection", "arn"),
+                secret_arn=reference(stack, connection, f"{key}_connection/Connection", "secret_arn"),
+            )
+            for key in config.connections
+        },
+    )
+
+
+def policy_of(stack: dict, construct_path: str) -> dict:
+    _, body = named(stack, IamRolePolicy.TF_RESOURCE_TYPE, construct_path)
+    return json.loads(body["policy"])
+
+
+def trust_of(stack: dict, construct_path: str) -> dict:
+    _, body = named(stack, IamRole.TF_RESOURCE_TYPE, construct_path)
+    return json.loads(body["assume_role_policy"])
