@@ -70,7 +70,7 @@ def load_config(path: Path) -> PipelineConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError([Problem(source, "(file)", f"cannot be read: {error}")]) from None
-    for field, text in _strings(data, ""):
+    for field, text in _strings(data, "", with_keys=True):
         if "${" in text or "%{" in text:
             problems.add(field, "must not contain '${' or '%{': Terraform would read them as template syntax", text)
     config = _read_config(Table(data, "", problems), source)
@@ -87,11 +87,11 @@ def _read_config(root: Table, source: str) -> PipelineConfig:
     notifications = _read_notifications(root.table("notifications"), state_machine.name)
     connections = _read_connections(root.table("connections", required=True), state_machine.name)
     ticket = _read_ticket(root.table("ticket", required=True), connections)
-    steps = tuple(_read_step(table, connections) for table in root.tables("steps"))
-    if not steps and "steps" not in root.data:
-        root.problem("steps", "at least one [[steps]] table is required", value=[])
-    elif not steps:
-        root.problem("steps", "the pipeline needs at least one step")
+    step_tables = root.tables("steps")
+    if not step_tables:
+        root.problem("steps", "the pipeline needs at least one [[steps]] table", value=root.data.get("steps", []))
+    read_steps = (_read_step(table, connections) for table in step_tables)
+    steps = tuple(step for step in read_steps if step is not None)
     _check_state_names(root, steps)
     _check_ticket_template(root, ticket)
     root.finish()
@@ -194,7 +194,9 @@ def _read_connections(table: Table, state_machine_name: str) -> dict[str, Connec
             table.problem(name, f"connection name {validators.identifier(name)}", value=name)
         elif first != name:
             # Both would get the same IAM Sids (UseOrdersV2Connection, ...).
-            table.problem(name, f"connection name reads the same as {first!r} once '_' is dropped", value=name)
+            table.problem(
+                name, f"connection name reads the same as {first!r} once '_' is dropped", value=name
+            )
         elif len(aws_name) > MAX_CONNECTION_NAME:
             table.problem(
                 name,
@@ -279,8 +281,11 @@ def _read_retry(table: Table, default_errors: tuple[str, ...]) -> Retry:
     return retry
 
 
-def _read_step(table: Table, connections: Mapping[str, ConnectionSettings]) -> Step:
+def _read_step(table: Table, connections: Mapping[str, ConnectionSettings]) -> Step | None:
+    """None when the type is unknown: its other keys cannot be judged then."""
     kind = table.string("type", check=_one_of(STEP_KINDS))
+    if kind not in STEP_KINDS:
+        return None
     common = {
         "name": table.string("name", check=validators.state_name),
         "result_path": table.string("result_path", None, validators.result_path),
@@ -299,7 +304,7 @@ def _read_step(table: Table, connections: Mapping[str, ConnectionSettings]) -> S
             container_overrides=tuple(_read_override(item) for item in table.tables("container_overrides")),
             retry=_read_retry(table.table("retry"), ()),
         )
-        if not step.subnets and "subnets" not in table.data:
+        if not step.subnets and not table.data.get("subnets"):
             table.problem("subnets", "at least one subnet id is required", value=[])
     elif kind == "http":
         step = HttpStep(
@@ -332,32 +337,36 @@ def _read_override(table: Table) -> ContainerOverride:
 
 
 def _check_state_names(root: Table, steps: tuple[Step, ...]) -> None:
-    """Step names must stay unique once the failure path's states and the IAM Sids
-    derived from them are added."""
+    """Step names must stay unique once the failure path's states, and the IAM
+    Sids derived from all of them, are added. One message per step at most."""
     taken = {name: "the failure path" for name in FIXED_STATES}
-    # The ticket state's IAM Sid derives from its name like a step's does.
     sids = {sid_from_name(name): "the failure path" for name in FIXED_STATES}
     for index, step in enumerate(steps):
-        field = f"steps[{index}].name"
         if not step.name:
             continue
-        record = FailurePath.record_state_name(step.name)
-        for name in (step.name, record):
-            if name in taken:
-                root.problems.add(field, f"{name!r} is already a state name, used by {taken[name]}", step.name)
-            elif len(name) > validators.MAX_STATE_NAME:
-                root.problems.add(
-                    field,
-                    f"its failure state {name!r} would be longer than {validators.MAX_STATE_NAME} "
-                    f"characters; use at most {validators.MAX_STATE_NAME - len(record) + len(step.name)}",
-                    step.name,
-                )
-            taken.setdefault(name, field)
-        sid = sid_from_name(step.name)
-        if sids.setdefault(sid, field) != field:
-            root.problems.add(
-                field, f"reads the same as {sids[sid]} once spaces and punctuation are dropped", step.name
-            )
+        field = f"steps[{index}].name"
+        problem = _state_name_problem(step.name, taken, sids)
+        if problem:
+            root.problems.add(field, problem, step.name)
+        for state in (step.name, FailurePath.record_state_name(step.name)):
+            taken.setdefault(state, field)
+        sids.setdefault(sid_from_name(step.name), field)
+
+
+def _state_name_problem(name: str, taken: Mapping[str, str], sids: Mapping[str, str]) -> str | None:
+    record = FailurePath.record_state_name(name)
+    for state in (name, record):
+        if state in taken:
+            return f"{state!r} is already a state name, used by {taken[state]}"
+    if len(record) > validators.MAX_STATE_NAME:
+        return (
+            f"its failure state {record!r} would be longer than {validators.MAX_STATE_NAME} "
+            f"characters; use at most {validators.MAX_STATE_NAME - len(record) + len(name)}"
+        )
+    sid = sid_from_name(name)
+    if sid in sids:
+        return f"reads the same as {sids[sid]} once spaces and punctuation are dropped"
+    return None
 
 
 def _check_ticket_template(root: Table, ticket: Ticket) -> None:
@@ -375,12 +384,16 @@ def _one_of(choices: tuple[str, ...]):
     return lambda value: None if value in choices else f"must be one of {', '.join(choices)}"
 
 
-def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
+def _strings(value: Any, where: str, with_keys: bool = False) -> Iterator[tuple[str, str]]:
+    """Every string in a TOML value, with where it is; table keys too if asked."""
     if isinstance(value, str):
         yield where, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, f"{where}.{key}" if where else key)
+            field = f"{where}.{key}" if where else key
+            if with_keys:
+                yield field, key
+            yield from _strings(item, field, with_keys)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _strings(item, f"{where}[{index}]")
+            yield from _strings(item, f"{where}[{index}]", with_keys)

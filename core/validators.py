@@ -106,6 +106,8 @@ def https_url(value: str) -> str | None:
         return allowed
     if parts.scheme != "https" or not parts.hostname or re.search(r"\s", value):
         return allowed
+    if parts.username is not None or parts.password is not None:
+        return f"{allowed}, and without credentials (the API key belongs in a connection)"
     if parts.query or parts.fragment or value.endswith(("?", "#")):
         return f"{allowed} (put query parameters in the query table)"
     return None

@@ -1,0 +1,96 @@
+"""Shared data of the unit tests: literal Refs and a minimal valid configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from core.config import PipelineConfig
+from core.loading import load_config
+from core.refs import ConnectionRef, Refs
+
+# Written out rather than imported, so that a change to the defaults shows up here.
+TRANSIENT_HTTP_ERRORS = (
+    "States.Http.Socket",
+    "States.Http.StatusCode.429",
+    "States.Http.StatusCode.500",
+    "States.Http.StatusCode.502",
+    "States.Http.StatusCode.503",
+    "States.Http.StatusCode.504",
+)
+HTTP_RETRY = {
+    "ErrorEquals": list(TRANSIENT_HTTP_ERRORS),
+    "IntervalSeconds": 2,
+    "MaxAttempts": 3,
+    "BackoffRate": 2.0,
+    "JitterStrategy": "FULL",
+}
+
+PARTITION = "aws"
+REGION = "eu-west-1"
+ACCOUNT = "123456789012"
+STATE_MACHINE_ARN = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:nightly-pipeline-dev"
+TOPIC_ARN = f"arn:aws:sns:{REGION}:{ACCOUNT}:nightly-pipeline-dev-failures"
+TICKETING_ARN = f"arn:aws:events:{REGION}:{ACCOUNT}:connection/nightly-pipeline-dev-ticketing/1111"
+TICKETING_SECRET_ARN = (
+    f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:"
+    "events!connection/nightly-pipeline-dev-ticketing/1111-AbCdEf"
+)
+PARTNER_ARN = f"arn:aws:events:{REGION}:{ACCOUNT}:connection/nightly-pipeline-dev-partner_api/2222"
+PARTNER_SECRET_ARN = (
+    f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:"
+    "events!connection/nightly-pipeline-dev-partner_api/2222-GhIjKl"
+)
+
+REFS = Refs(
+    partition=PARTITION,
+    region=REGION,
+    account=ACCOUNT,
+    state_machine_arn=STATE_MACHINE_ARN,
+    topic_arn=TOPIC_ARN,
+    connections={
+        "ticketing": ConnectionRef(arn=TICKETING_ARN, secret_arn=TICKETING_SECRET_ARN),
+        "partner_api": ConnectionRef(arn=PARTNER_ARN, secret_arn=PARTNER_SECRET_ARN),
+    },
+)
+
+# The smallest configuration the loader accepts; tests edit it to make it invalid.
+MINIMAL_CONFIG = """\
+[stack]
+name = "pipeline-test"
+region = "eu-west-1"
+
+[connections.ticketing]
+secret_name = "pipeline/ticketing-key"
+
+[ticket]
+connection = "ticketing"
+endpoint = "https://tickets.example.com/api/cases"
+reporter = "bot-1"
+
+[[steps]]
+name = "ExtractOrders"
+type = "lambda"
+function = "arn:aws:lambda:eu-west-1:123456789012:function:extract-orders"
+"""
+
+
+def edited(old: str, new: str, text: str = MINIMAL_CONFIG) -> str:
+    """text with old replaced by new; fails loudly if old is not there, so that an
+    edit that silently does nothing cannot make a negative test pass for nothing."""
+    assert text.count(old) == 1, f"{old!r} must occur exactly once in the config"
+    return text.replace(old, new)
+
+
+def write(directory: Path, text: str, name: str = "env.toml") -> Path:
+    path = directory / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load_text(directory: Path, text: str, name: str = "env.toml") -> PipelineConfig:
+    return load_config(write(directory, text, name))
+
+
+def statements_json(statements: Any) -> list[dict]:
+    return [statement.to_json() for statement in statements]

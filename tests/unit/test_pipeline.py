@@ -1,0 +1,525 @@
+"""The whole definition: every step caught into the failure path, and the role's policy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from core.failure_path import OUTSETA_SUPPORT_CASE, FailurePath, Ticket
+from core.loading import load_config
+from core.pipeline import Pipeline
+from core.steps import EcsStep, HttpRequest, HttpStep, LambdaStep, Retry
+from core.steps.http_invoke import HTTP_TRANSIENT_ERRORS
+from core.templates import FAILURE_PATHS
+from tests.unit.support import (
+    HTTP_RETRY,
+    TRANSIENT_HTTP_ERRORS,
+    MINIMAL_CONFIG,
+    PARTNER_ARN,
+    REFS,
+    STATE_MACHINE_ARN,
+    TICKETING_ARN,
+    TOPIC_ARN,
+    edited,
+    load_text,
+    statements_json,
+)
+
+DEV_CONFIG = Path(__file__).resolve().parents[2] / "config" / "dev.toml"
+TICKET_ENDPOINT = "https://tickets.example.com/api/v1/support/cases"
+FAILURE_PATH_STATES = (
+    "DescribeFailure",
+    "OpenSupportTicket",
+    "NotifyTeam",
+    "DescribeTicketFailure",
+    "NotifyTeamTicketNotOpened",
+    "PipelineFailed",
+)
+
+
+def failure_path(request: HttpRequest | None = None) -> FailurePath:
+    return FailurePath(
+        state_machine_name="nightly",
+        ticket=Ticket(
+            request=request
+            or HttpRequest(
+                endpoint=TICKET_ENDPOINT,
+                method="POST",
+                connection="ticketing",
+                headers={"Content-Type": "application/json"},
+                body=OUTSETA_SUPPORT_CASE,
+            ),
+            reporter="bot-1",
+            retry=Retry(errors=HTTP_TRANSIENT_ERRORS),
+        ),
+        subject="nightly failed",
+    )
+
+
+def hand_built(*, logging: bool = True, tracing: bool = False) -> Pipeline:
+    """Every step kind, two HTTP steps sharing a connection and two ECS steps."""
+    return Pipeline(
+        name="nightly",
+        comment="Nightly pipeline",
+        steps=(
+            LambdaStep(
+                name="ExtractOrders",
+                function_arn="arn:aws:lambda:eu-west-1:123456789012:function:extract-orders",
+            ),
+            HttpStep(
+                name="FetchOrders",
+                request=HttpRequest(
+                    endpoint="https://api.partner.example.com/v1/orders",
+                    method="POST",
+                    connection="partner_api",
+                ),
+            ),
+            HttpStep(
+                name="Fetch returns",
+                request=HttpRequest(
+                    endpoint="https://api.partner.example.com/v1/returns",
+                    method="GET",
+                    connection="partner_api",
+                ),
+            ),
+            EcsStep(
+                name="TransformOrders",
+                cluster_arn="arn:aws:ecs:eu-west-1:123456789012:cluster/pipeline",
+                task_definition_arn="arn:aws:ecs:eu-west-1:123456789012:task-definition/transform-orders",
+                subnets=("subnet-0a1b2c3d4e5f60718",),
+                pass_role_arns=("arn:aws:iam::123456789012:role/transform-task",),
+            ),
+            EcsStep(
+                name="TransformReturns",
+                cluster_arn="arn:aws:ecs:eu-west-1:123456789012:cluster/pipeline",
+                task_definition_arn="arn:aws:ecs:eu-west-1:123456789012:task-definition/transform-returns:4",
+                subnets=("subnet-0a1b2c3d4e5f60718",),
+            ),
+        ),
+        failure_path=failure_path(),
+        logging=logging,
+        tracing=tracing,
+    )
+
+
+def dev_pipeline() -> Pipeline:
+    return load_config(DEV_CONFIG).pipeline()
+
+
+@pytest.fixture(params=["dev.toml", "hand-built"])
+def pipeline(request) -> Pipeline:
+    return dev_pipeline() if request.param == "dev.toml" else hand_built()
+
+
+@pytest.fixture
+def states(pipeline) -> dict[str, dict]:
+    return pipeline.definition(REFS)["States"]
+
+
+def targets(state: dict) -> Iterator[str]:
+    """Every state this one may go to next."""
+    if "Next" in state:
+        yield state["Next"]
+    for catcher in state.get("Catch", ()):
+        yield catcher["Next"]
+
+
+# Shape of the graph
+
+
+def record(step_name: str) -> str:
+    return FailurePath.record_state_name(step_name)
+
+
+@pytest.mark.parametrize(
+    ("step_name", "record_name"),
+    [("ExtractOrders", "ExtractOrdersFailed"), ("Extract orders", "Extract orders failed")],
+)
+def test_failure_record_state_is_named_after_its_step(step_name, record_name):
+    assert FailurePath.record_state_name(step_name) == record_name
+
+
+def test_definition_holds_steps_their_records_and_the_failure_path_only(pipeline, states):
+    names = [step.name for step in pipeline.steps]
+
+    assert list(states) == [*names, *(record(name) for name in names), *FAILURE_PATH_STATES]
+
+
+def test_steps_run_in_order_and_only_the_last_one_ends(pipeline, states):
+    names = [step.name for step in pipeline.steps]
+
+    assert pipeline.definition(REFS)["StartAt"] == names[0]
+    for name, following in pairwise(names):
+        assert states[name]["Next"] == following
+        assert "End" not in states[name]
+    assert states[names[-1]]["End"] is True
+    assert "Next" not in states[names[-1]]
+
+
+def test_every_step_catches_everything_once_into_its_own_failure_record(pipeline, states):
+    for step in pipeline.steps:
+        assert states[step.name]["Catch"] == [
+            {"ErrorEquals": ["States.ALL"], "ResultPath": "$", "Next": record(step.name)}
+        ]
+        assert states[record(step.name)] == {
+            "Type": "Pass",
+            "Parameters": {
+                "step": step.name,
+                "caught.$": "$",
+                "defaults": {"Cause": "No cause was reported."},
+            },
+            "Next": "DescribeFailure",
+        }
+
+
+def test_failure_path_runs_describe_ticket_notify_and_fails(states):
+    assert states["DescribeFailure"]["Next"] == "OpenSupportTicket"
+    assert states["OpenSupportTicket"]["Next"] == "NotifyTeam"
+    assert states["OpenSupportTicket"]["Catch"] == [
+        {"ErrorEquals": ["States.ALL"], "ResultPath": "$.ticket_error", "Next": "DescribeTicketFailure"}
+    ]
+    assert states["DescribeTicketFailure"]["Next"] == "NotifyTeamTicketNotOpened"
+
+
+@pytest.mark.parametrize("notify", ["NotifyTeam", "NotifyTeamTicketNotOpened"])
+def test_notifications_end_in_pipeline_failed_even_when_they_fail(states, notify):
+    # ResultPath null and a catch beside $.failure keep the failure record for the Fail state.
+    assert states[notify]["Next"] == "PipelineFailed"
+    assert states[notify]["ResultPath"] is None
+    assert states[notify]["Catch"] == [
+        {"ErrorEquals": ["States.ALL"], "ResultPath": "$.notify_error", "Next": "PipelineFailed"}
+    ]
+
+
+def test_pipeline_failed_reports_the_steps_own_error_and_cause(states):
+    assert states["PipelineFailed"] == {
+        "Type": "Fail",
+        "ErrorPath": "$.failure.caught.Error",
+        "CausePath": "$.failure.caught.Cause",
+    }
+
+
+def test_every_next_and_start_at_names_an_existing_state(pipeline, states):
+    named = [pipeline.definition(REFS)["StartAt"]]
+    named += [target for state in states.values() for target in targets(state)]
+
+    assert set(named) <= set(states)
+
+
+def test_every_state_is_reachable_from_start_at(pipeline, states):
+    reached, waiting = set(), [pipeline.definition(REFS)["StartAt"]]
+    while waiting:
+        name = waiting.pop()
+        if name not in reached:
+            reached.add(name)
+            waiting += targets(states[name])
+
+    assert reached == set(states)
+
+
+def test_only_the_last_step_ends_and_only_pipeline_failed_fails(pipeline, states):
+    ending = {name for name, state in states.items() if state.get("End")}
+    failing = {name for name, state in states.items() if state["Type"] == "Fail"}
+    going_on = {name for name, state in states.items() if "Next" in state}
+
+    assert ending == {pipeline.steps[-1].name}
+    assert failing == {"PipelineFailed"}
+    assert going_on == set(states) - ending - failing
+
+
+def test_describe_failure_produces_every_field_the_templates_read(states):
+    record = states["DescribeFailure"]["Parameters"]["failure"]
+
+    for path in FAILURE_PATHS.values():
+        field = path.removeprefix("$.failure.").split(".")[0]
+        assert f"{field}.$" in record, path
+
+
+def test_definition_starts_with_the_comment_when_there_is_one():
+    definition = hand_built().definition(REFS)
+
+    assert list(definition) == ["Comment", "StartAt", "States"]
+    assert definition["Comment"] == "Nightly pipeline"
+
+
+# The failure path's states in full
+
+
+def test_describe_failure_merges_a_default_cause_and_links_the_execution():
+    assert hand_built().definition(REFS)["States"]["DescribeFailure"] == {
+        "Type": "Pass",
+        "Parameters": {
+            "failure": {
+                "step.$": "$.step",
+                "caught.$": "States.JsonMerge($.defaults, $.caught, false)",
+                "execution_id.$": "$$.Execution.Id",
+                "execution_url.$": (
+                    "States.Format('https://eu-west-1.console.aws.amazon.com/states/home"
+                    "?region=eu-west-1#/v2/executions/details/{}', $$.Execution.Id)"
+                ),
+                "started_at.$": "$$.Execution.StartTime",
+            },
+            "defaults.$": "$.defaults",
+        },
+        "Next": "OpenSupportTicket",
+    }
+
+
+def test_ticket_posts_the_rendered_body_with_the_caught_error_and_cause():
+    assert hand_built().definition(REFS)["States"]["OpenSupportTicket"] == {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::http:invoke",
+        "Parameters": {
+            "ApiEndpoint": TICKET_ENDPOINT,
+            "Method": "POST",
+            "Authentication": {"ConnectionArn": TICKETING_ARN},
+            "Headers": {"Content-Type": "application/json"},
+            "RequestBody": {
+                "FromPerson": {"Uid": "bot-1"},
+                "Subject.$": (
+                    "States.Format('nightly failed: {} in {}', $.failure.caught.Error, $.failure.step)"
+                ),
+                "Body.$": (
+                    "States.Format('Step {} of nightly failed with {}.\n\nCause: {}\n\nExecution: {}', "
+                    "$.failure.step, $.failure.caught.Error, $.failure.caught.Cause, $.failure.execution_url)"
+                ),
+                "Source": 2,
+            },
+        },
+        "ResultSelector": {"StatusCode.$": "$.StatusCode"},
+        "ResultPath": "$.ticket",
+        "Retry": [HTTP_RETRY],
+        "Catch": [
+            {"ErrorEquals": ["States.ALL"], "ResultPath": "$.ticket_error", "Next": "DescribeTicketFailure"}
+        ],
+        "Next": "NotifyTeam",
+    }
+
+
+def test_ticket_without_body_sends_none():
+    request = HttpRequest(endpoint=TICKET_ENDPOINT, method="POST", connection="ticketing")
+    pipeline = Pipeline(name="nightly", steps=hand_built().steps, failure_path=failure_path(request))
+
+    assert "RequestBody" not in pipeline.definition(REFS)["States"]["OpenSupportTicket"]["Parameters"]
+
+
+def test_ticket_of_the_dev_config_reads_the_caught_error_and_cause(states):
+    body = states["OpenSupportTicket"]["Parameters"]["RequestBody"]
+    paths = " ".join(value for key, value in body.items() if key.endswith(".$"))
+
+    assert "$.failure.caught.Error" in paths
+    assert "$.failure.caught.Cause" in paths
+
+
+def test_ticket_retries_every_transient_http_error_a_bounded_number_of_times(states):
+    (retrier,) = states["OpenSupportTicket"]["Retry"]
+
+    assert set(retrier["ErrorEquals"]) >= set(TRANSIENT_HTTP_ERRORS)
+    assert 1 <= retrier["MaxAttempts"] <= 10
+
+
+def test_notify_team_says_the_ticket_was_opened():
+    assert hand_built().definition(REFS)["States"]["NotifyTeam"] == {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::sns:publish",
+        "Parameters": {
+            "TopicArn": TOPIC_ARN,
+            "Subject": "nightly failed",
+            "Message.$": (
+                "States.Format('Step {} of nightly failed with {}.\n\nCause: {}\n\nExecution: {}\n\n"
+                "A support ticket was opened.', "
+                "$.failure.step, $.failure.caught.Error, $.failure.caught.Cause, $.failure.execution_url)"
+            ),
+        },
+        "ResultPath": None,
+        "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.notify_error", "Next": "PipelineFailed"}],
+        "Next": "PipelineFailed",
+    }
+
+
+def test_notify_after_ticket_failure_says_why_the_ticket_was_not_opened():
+    states = hand_built().definition(REFS)["States"]
+
+    assert states["DescribeTicketFailure"] == {
+        "Type": "Pass",
+        "Parameters": {
+            "failure.$": "$.failure",
+            "ticket_error.$": "States.JsonMerge($.defaults, $.ticket_error, false)",
+        },
+        "Next": "NotifyTeamTicketNotOpened",
+    }
+    assert states["NotifyTeamTicketNotOpened"]["Parameters"]["Message.$"] == (
+        "States.Format('Step {} of nightly failed with {}.\n\nCause: {}\n\nExecution: {}\n\n"
+        "The support ticket could NOT be opened ({}): {}', "
+        "$.failure.step, $.failure.caught.Error, $.failure.caught.Cause, $.failure.execution_url, "
+        "$.ticket_error.Error, $.ticket_error.Cause)"
+    )
+
+
+# The execution role's statements
+
+
+def test_policy_holds_every_statement_of_every_step(pipeline):
+    granted = statements_json(pipeline.policy_statements(REFS))
+
+    for step in pipeline.steps:
+        for statement in statements_json(step.policy_statements(REFS)):
+            assert statement in granted, statement["Sid"]
+
+
+def test_policy_lets_the_ticket_call_its_endpoint_and_publish_to_the_topic_only():
+    granted = {
+        statement["Sid"]: statement for statement in statements_json(hand_built().policy_statements(REFS))
+    }
+
+    assert granted["PublishFailureNotifications"] == {
+        "Sid": "PublishFailureNotifications",
+        "Effect": "Allow",
+        "Action": ["sns:Publish"],
+        "Resource": [TOPIC_ARN],
+    }
+    assert granted["CallOpenSupportTicketEndpoint"]["Resource"] == [STATE_MACHINE_ARN]
+    assert granted["CallOpenSupportTicketEndpoint"]["Condition"] == {
+        "StringEquals": {"states:HTTPMethod": "POST"},
+        "StringLike": {"states:HTTPEndpoint": f"{TICKET_ENDPOINT}*"},
+    }
+    assert granted["UseTicketingConnection"]["Resource"] == [TICKETING_ARN]
+
+
+def test_policy_sids_of_the_hand_built_pipeline_in_order():
+    sids = [statement.sid for statement in hand_built().policy_statements(REFS)]
+
+    assert sids == [
+        "InvokeExtractOrdersLambda",
+        "CallFetchOrdersEndpoint",
+        "UsePartnerApiConnection",
+        "ReadPartnerApiConnectionSecret",
+        "CallFetchReturnsEndpoint",
+        "RunTransformOrdersTask",
+        "TrackTransformOrdersTask",
+        "ManageEcsTaskCompletionRule",
+        "PassTransformOrdersRolesToEcsTasks",
+        "RunTransformReturnsTask",
+        "TrackTransformReturnsTask",
+        "CallOpenSupportTicketEndpoint",
+        "UseTicketingConnection",
+        "ReadTicketingConnectionSecret",
+        "PublishFailureNotifications",
+        "DeliverExecutionLogs",
+    ]
+
+
+def test_policy_has_no_duplicated_sids(pipeline):
+    sids = [statement.sid for statement in pipeline.policy_statements(REFS)]
+
+    assert len(sids) == len(set(sids))
+
+
+def test_connection_shared_by_two_http_states_is_granted_once():
+    granted = statements_json(hand_built().policy_statements(REFS))
+
+    uses = [statement for statement in granted if statement["Sid"] == "UsePartnerApiConnection"]
+    assert uses == [
+        {
+            "Sid": "UsePartnerApiConnection",
+            "Effect": "Allow",
+            "Action": ["events:RetrieveConnectionCredentials"],
+            "Resource": [PARTNER_ARN],
+        }
+    ]
+
+
+def test_connection_shared_by_a_step_and_the_ticket_is_granted_once():
+    step = HttpStep(
+        name="ReportStatus",
+        request=HttpRequest(
+            endpoint="https://tickets.example.com/api/status", method="GET", connection="ticketing"
+        ),
+    )
+    pipeline = Pipeline(name="nightly", steps=(step,), failure_path=failure_path())
+
+    sids = [statement.sid for statement in pipeline.policy_statements(REFS)]
+    assert sids.count("UseTicketingConnection") == 1
+    assert sids.count("ReadTicketingConnectionSecret") == 1
+
+
+@pytest.mark.parametrize(
+    ("logging", "tracing", "expected"),
+    [
+        (True, False, {"DeliverExecutionLogs"}),
+        (False, True, {"SendTraces"}),
+        (True, True, {"DeliverExecutionLogs", "SendTraces"}),
+        (False, False, set()),
+    ],
+)
+def test_logs_and_xray_are_granted_only_when_used(logging, tracing, expected):
+    sids = {
+        statement.sid for statement in hand_built(logging=logging, tracing=tracing).policy_statements(REFS)
+    }
+
+    assert sids & {"DeliverExecutionLogs", "SendTraces"} == expected
+
+
+def test_log_and_xray_statements_use_star_resources_with_their_actions_only():
+    granted = {
+        statement["Sid"]: statement
+        for statement in statements_json(hand_built(logging=True, tracing=True).policy_statements(REFS))
+    }
+
+    assert granted["DeliverExecutionLogs"]["Resource"] == ["*"]
+    assert all(action.startswith("logs:") for action in granted["DeliverExecutionLogs"]["Action"])
+    assert granted["SendTraces"]["Resource"] == ["*"]
+    assert all(action.startswith("xray:") for action in granted["SendTraces"]["Action"])
+
+
+# From config to pipeline
+
+
+@pytest.mark.parametrize(
+    ("settings", "logging", "tracing"),
+    [
+        ("", True, False),
+        ('log_level = "OFF"\n', False, False),
+        ('log_level = "FATAL"\ntracing = true\n', True, True),
+    ],
+)
+def test_config_turns_logging_off_only_at_level_off_and_tracing_on_when_asked(
+    tmp_path, settings, logging, tracing
+):
+    text = edited("[ticket]\n", f"[state_machine]\n{settings}\n[ticket]\n") if settings else MINIMAL_CONFIG
+
+    pipeline = load_text(tmp_path, text).pipeline()
+
+    assert (pipeline.logging, pipeline.tracing) == (logging, tracing)
+
+
+def test_config_pipeline_is_named_after_the_state_machine_and_subject(tmp_path):
+    text = edited("[ticket]\n", '[notifications]\nsubject = "Nightly failed"\n\n[ticket]\n')
+
+    pipeline = load_text(tmp_path, text).pipeline()
+
+    assert pipeline.name == "pipeline-test"
+    assert pipeline.failure_path.state_machine_name == "pipeline-test"
+    assert pipeline.failure_path.subject == "Nightly failed"
+
+
+def test_test_state_role_may_call_endpoints_from_outside_the_state_machine_under_the_same_conditions():
+    pipeline = hand_built()
+    normal = {statement.sid: statement.to_json() for statement in pipeline.policy_statements(REFS)}
+    test_state = {statement.sid: statement.to_json() for statement in pipeline.test_state_statements(REFS)}
+
+    assert list(test_state) == list(normal)
+    for sid, statement in test_state.items():
+        if statement["Action"] == ["states:InvokeHTTPEndpoint"]:
+            assert statement == {**normal[sid], "Resource": ["*"]}, sid
+        else:
+            assert statement == normal[sid], sid
+    assert {sid for sid, statement in test_state.items() if statement["Resource"] == ["*"]} == {
+        "CallFetchOrdersEndpoint",
+        "CallFetchReturnsEndpoint",
+        "CallOpenSupportTicketEndpoint",
+        "DeliverExecutionLogs",
+    }
