@@ -1,7 +1,8 @@
 # Build/test entry points for the CDKTF (Python) project.
 #   make setup   - install everything (idempotent; safe to re-run)
 #   make synth   - synthesize Terraform JSON into cdktf.out/
-#   make test    - run pytest (extra args: make test PYTEST_ARGS="-k foo -x")
+#   make lint    - ruff check and ruff format --check
+#   make test    - lint, then pytest (extra args: make test PYTEST_ARGS="-k foo -x")
 #   make clean   - remove generated output and stamps
 #   make distclean - clean + remove .venv/ and node_modules/
 
@@ -32,7 +33,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export CHECKPOINT_DISABLE := 1
 export TF_CLI_CONFIG_FILE := $(TF_RC)
 
-.PHONY: setup pipenv python-deps node-deps terraformrc synth test clean distclean
+.PHONY: setup pipenv python-deps node-deps terraformrc synth lint test clean distclean
 
 setup: pipenv python-deps node-deps terraformrc
 
@@ -63,7 +64,10 @@ terraformrc:
 synth: setup
 	cd "$(ROOT)" && $(PIPENV) run python main.py
 
-test: setup
+lint: setup
+	cd "$(ROOT)" && $(PIPENV) run ruff check . && $(PIPENV) run ruff format --check .
+
+test: setup lint
 	cd "$(ROOT)" && $(PIPENV) run python -m pytest $(PYTEST_ARGS)
 
 clean:

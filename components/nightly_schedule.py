@@ -35,9 +35,7 @@ class NightlySchedule(Construct):
             self,
             "Role",
             name=f"{name}-scheduler",
-            trust_policy=scheduler_trust_policy(
-                refs.partition, refs.region, refs.account, settings.group
-            ),
+            trust_policy=scheduler_trust_policy(refs.partition, refs.region, refs.account, settings.group),
             statements=start_execution(refs.state_machine_arn),
         )
         self.schedule = SchedulerSchedule(

@@ -58,9 +58,7 @@ _NOTIFICATION = (
     "Cause: {{cause}}\n\nExecution: {{execution_url}}\n\n"
 )
 _TICKET_OPENED = "A support ticket was opened."
-_TICKET_NOT_OPENED = (
-    "The support ticket could NOT be opened ({{ticket_error}}): {{ticket_cause}}"
-)
+_TICKET_NOT_OPENED = "The support ticket could NOT be opened ({{ticket_error}}): {{ticket_cause}}"
 _TICKET_ERROR_PATHS = {
     "ticket_error": "$.ticket_error.Error",
     "ticket_cause": "$.ticket_error.Cause",
@@ -158,9 +156,7 @@ class FailurePath:
         request = self.ticket.request
         parameters = replace(request, body=None).parameters(refs)
         if request.body is not None:
-            parameters.update(
-                render_template({"RequestBody": request.body}, self.static_placeholders())
-            )
+            parameters.update(render_template({"RequestBody": request.body}, self.static_placeholders()))
         state = task_state(
             resource=refs.integration("http:invoke"),
             parameters=parameters,

@@ -72,7 +72,9 @@ def load_config(path: Path) -> PipelineConfig:
         raise ConfigError([Problem(source, "(file)", f"cannot be read: {error}")]) from None
     for field, text in _strings(data, "", with_keys=True):
         if "${" in text or "%{" in text:
-            problems.add(field, "must not contain '${' or '%{': Terraform would read them as template syntax", text)
+            problems.add(
+                field, "must not contain '${' or '%{': Terraform would read them as template syntax", text
+            )
     config = _read_config(Table(data, "", problems), source)
     if problems.found:
         raise ConfigError(problems.found)
@@ -89,7 +91,9 @@ def _read_config(root: Table, source: str) -> PipelineConfig:
     ticket = _read_ticket(root.table("ticket", required=True), connections)
     step_tables = root.tables("steps")
     if not step_tables:
-        root.problem("steps", "the pipeline needs at least one [[steps]] table", value=root.data.get("steps", []))
+        root.problem(
+            "steps", "the pipeline needs at least one [[steps]] table", value=root.data.get("steps", [])
+        )
     read_steps = (_read_step(table, connections) for table in step_tables)
     steps = tuple(step for step in read_steps if step is not None)
     _check_state_names(root, steps)
@@ -373,7 +377,9 @@ def _check_ticket_template(root: Table, ticket: Ticket) -> None:
     body = ticket.request.body
     for field, text, allowed in template_problems(body, set(STATIC_PLACEHOLDERS), "ticket.body"):
         root.problems.add(field, allowed, text)
-    if ticket.reporter is None and any("reporter" in placeholder_names(text) for _, text in _strings(body, "")):
+    if ticket.reporter is None and any(
+        "reporter" in placeholder_names(text) for _, text in _strings(body, "")
+    ):
         root.problems.add(
             "ticket.reporter",
             "is required because ticket.body uses {{reporter}}: the user or bot the ticket is filed as",

@@ -25,7 +25,6 @@ _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
 _INTRINSIC_SPECIAL = re.compile(r"([\\'{}])")
 
 
-
 def escape_intrinsic_literal(text: str) -> str:
     """Inside States.Format's literal, ' { } and \\ are escaped with a backslash."""
     return _INTRINSIC_SPECIAL.sub(r"\\\1", text)
@@ -108,9 +107,13 @@ def template_problems(template: Any, static_names: set[str], where: str) -> Iter
             if name not in known:
                 yield location, text, f"unknown placeholder {{{{{name}}}}}; allowed: {allowed}"
             elif in_array and name in FAILURE_FIELDS:
-                yield location, text, (
-                    f"{{{{{name}}}}} is filled at run time, which ASL allows only in object "
-                    "values, not in arrays"
+                yield (
+                    location,
+                    text,
+                    (
+                        f"{{{{{name}}}}} is filled at run time, which ASL allows only in object "
+                        "values, not in arrays"
+                    ),
                 )
 
 

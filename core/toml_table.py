@@ -57,7 +57,9 @@ class Table:
         return self._read(key, default, bool, "true or false", False, None)
 
     def strings(self, key: str, default: Any = (), check: Check | None = None) -> Any:
-        values = self._read(key, REQUIRED if default is REQUIRED else None, list, "an array of strings", [], None)
+        values = self._read(
+            key, REQUIRED if default is REQUIRED else None, list, "an array of strings", [], None
+        )
         if values is None:
             return default
         good = []

@@ -123,10 +123,7 @@ def request_header(value: str) -> str | None:
         return problem
     lowered = value.lower()
     if lowered in _FORBIDDEN_HEADERS or lowered.startswith(_FORBIDDEN_HEADER_PREFIXES):
-        return (
-            "is a header Step Functions does not let a state set; "
-            "credentials belong in the connection"
-        )
+        return "is a header Step Functions does not let a state set; credentials belong in the connection"
     return None
 
 
@@ -201,7 +198,7 @@ def _cron_problem(body: str) -> str | None:
     fields = body.split()
     if len(fields) != 6:
         return f"{len(fields)} fields were given, 6 are needed"
-    for text, (name, low, high, names, special) in zip(fields, _CRON_FIELDS):
+    for text, (name, low, high, names, special) in zip(fields, _CRON_FIELDS, strict=True):
         for item in text.split(","):
             if not (re.fullmatch(special, item) or _cron_item_ok(item, low, high, names)):
                 return f"the {name} field {text!r} is invalid"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 _TASK_DEFINITION = re.compile(r"^(?P<prefix>arn:[^:]+:ecs:[^:]+:[^:]+:task-definition/[^:]+)(?::\d+)?$")
-_CLUSTER = re.compile(r"^arn:(?P<partition>[^:]+):ecs:(?P<region>[^:]+):(?P<account>[^:]+):cluster/(?P<name>.+)$")
+_CLUSTER = re.compile(
+    r"^arn:(?P<partition>[^:]+):ecs:(?P<region>[^:]+):(?P<account>[^:]+):cluster/(?P<name>.+)$"
+)
 
 
 def state_machine_arn(partition: str, region: str, account: str, name: str) -> str:
@@ -36,7 +38,4 @@ def ecs_tasks_of_cluster(cluster_arn: str) -> str:
     match = _CLUSTER.match(cluster_arn)
     if not match:
         raise ValueError(f"not an ECS cluster ARN: {cluster_arn!r}")
-    return (
-        f"arn:{match['partition']}:ecs:{match['region']}:{match['account']}"
-        f":task/{match['name']}/*"
-    )
+    return f"arn:{match['partition']}:ecs:{match['region']}:{match['account']}:task/{match['name']}/*"

@@ -48,9 +48,7 @@ def _conditions_json(conditions: Iterable[Condition]) -> dict:
     blocks: dict[str, dict] = {}
     for condition in conditions:
         values = list(condition.values)
-        blocks.setdefault(condition.operator, {})[condition.key] = (
-            values[0] if len(values) == 1 else values
-        )
+        blocks.setdefault(condition.operator, {})[condition.key] = values[0] if len(values) == 1 else values
     return blocks
 
 

@@ -35,9 +35,7 @@ class PipelineStack(TerraformStack):
         name = config.state_machine.name
 
         connections = {
-            key: ApiKeyConnection(
-                self, f"{key}_connection", settings=settings, aws_name=f"{name}-{key}"
-            )
+            key: ApiKeyConnection(self, f"{key}_connection", settings=settings, aws_name=f"{name}-{key}")
             for key, settings in config.connections.items()
         }
         alerts = FailureAlerts(self, "FailureAlerts", settings=config.notifications)
@@ -73,9 +71,7 @@ class PipelineStack(TerraformStack):
 
         TerraformOutput(self, "state_machine_arn", value=pipeline.arn)
         TerraformOutput(self, "topic_arn", value=alerts.topic_arn)
-        TerraformOutput(
-            self, "connection_arn", value=connections[config.ticket.request.connection].ref.arn
-        )
+        TerraformOutput(self, "connection_arn", value=connections[config.ticket.request.connection].ref.arn)
         TerraformOutput(self, "schedule_name", value=schedule.name)
 
     def _configure_terraform(self, config: PipelineConfig, local_state_dir: str) -> None:

@@ -33,7 +33,4 @@ def synth_dir(tmp_path_factory, configs) -> Path:
 @pytest.fixture(scope="session")
 def stacks(synth_dir, configs) -> dict[str, dict]:
     """The parsed cdk.tf.json of each stack, by stack name."""
-    return {
-        name: json.loads((synth_dir / "stacks" / name / "cdk.tf.json").read_text())
-        for name in configs
-    }
+    return {name: json.loads((synth_dir / "stacks" / name / "cdk.tf.json").read_text()) for name in configs}

@@ -46,7 +46,9 @@ def terraform_refs(stack: dict, config: PipelineConfig) -> Refs:
         partition=PARTITION,
         region=config.stack.region,
         account=ACCOUNT,
-        state_machine_arn=state_machine_arn(PARTITION, config.stack.region, ACCOUNT, config.state_machine.name),
+        state_machine_arn=state_machine_arn(
+            PARTITION, config.stack.region, ACCOUNT, config.state_machine.name
+        ),
         topic_arn=reference(stack, SnsTopic.TF_RESOURCE_TYPE, "FailureAlerts/Topic", "arn"),
         connections={
             key: ConnectionRef(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -39,16 +38,20 @@ def test_asl_validator_rejects_a_broken_definition(tmp_path):
     """Guards the test below: the validator must say no when it should."""
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps({"StartAt": "Missing", "States": {"A": {"Type": "Pass", "End": True}}}))
-    result = subprocess.run([ASL_VALIDATOR, "--json-path", broken], capture_output=True, text=True)
+    result = subprocess.run(
+        [ASL_VALIDATOR, "--json-path", broken], capture_output=True, text=True, check=False
+    )
     assert result.returncode != 0
 
 
-@pytest.mark.parametrize("stack_name", ["nightly-pipeline-dev", "nightly-pipeline-prod", "nightly-pipeline-variant"])
+@pytest.mark.parametrize(
+    "stack_name", ["nightly-pipeline-dev", "nightly-pipeline-prod", "nightly-pipeline-variant"]
+)
 def test_definition_passes_asl_validator(stack_name, stacks, configs, tmp_path):
     if not ASL_VALIDATOR.exists():
         pytest.fail(f"{ASL_VALIDATOR} is missing: run `make setup`")
     definition = only(stacks[stack_name], SfnStateMachine.TF_RESOURCE_TYPE)["definition"]
     path = tmp_path / "definition.json"
     path.write_text(rendered_like_terraform(definition, configs[stack_name].stack.region))
-    result = subprocess.run([ASL_VALIDATOR, "--json-path", path], capture_output=True, text=True)
+    result = subprocess.run([ASL_VALIDATOR, "--json-path", path], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -64,6 +64,7 @@ def test_bad_config_exits_1_with_every_problem_and_keeps_previous_output(tmp_pat
         [sys.executable, str(PROJECT / "main.py"), str(config)],
         capture_output=True,
         text=True,
+        check=False,
         env=dict(os.environ, CDKTF_OUTDIR=str(outdir)),
         timeout=60,
     )
@@ -91,6 +92,7 @@ def test_missing_config_file_is_reported_not_raised(tmp_path):
         [sys.executable, str(PROJECT / "main.py"), str(tmp_path / "absent.toml")],
         capture_output=True,
         text=True,
+        check=False,
         env=dict(os.environ, CDKTF_OUTDIR=str(tmp_path / "out")),
         timeout=60,
     )

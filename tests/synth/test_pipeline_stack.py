@@ -85,7 +85,11 @@ class TestStateMachine:
             (catcher,) = states[step.name]["Catch"]
             assert catcher["ErrorEquals"] == ["States.ALL"]
             assert follow(states, catcher["Next"]) == [
-                catcher["Next"], DESCRIBE_FAILURE_STATE, TICKET_STATE, NOTIFY_STATE, FAIL_STATE,
+                catcher["Next"],
+                DESCRIBE_FAILURE_STATE,
+                TICKET_STATE,
+                NOTIFY_STATE,
+                FAIL_STATE,
             ]
             assert states[catcher["Next"]]["Parameters"]["step"] == step.name
 
@@ -95,7 +99,9 @@ class TestStateMachine:
         (catcher,) = states[TICKET_STATE]["Catch"]
         assert catcher["ErrorEquals"] == ["States.ALL"]
         assert follow(states, catcher["Next"]) == [
-            DESCRIBE_TICKET_FAILURE_STATE, NOTIFY_TICKET_NOT_OPENED_STATE, FAIL_STATE,
+            DESCRIBE_TICKET_FAILURE_STATE,
+            NOTIFY_TICKET_NOT_OPENED_STATE,
+            FAIL_STATE,
         ]
         for notify in (NOTIFY_STATE, NOTIFY_TICKET_NOT_OPENED_STATE):
             assert catch_targets(states[notify]) == [FAIL_STATE]
@@ -105,7 +111,8 @@ class TestStateMachine:
         stack, config = case
         (retrier,) = definition_of(stack)["States"][TICKET_STATE]["Retry"]
         assert set(retrier["ErrorEquals"]) == {
-            "States.Http.Socket", *(f"States.Http.StatusCode.{code}" for code in (429, 500, 502, 503, 504))
+            "States.Http.Socket",
+            *(f"States.Http.StatusCode.{code}" for code in (429, 500, 502, 503, 504)),
         }
         assert retrier["MaxAttempts"] == config.ticket.retry.max_attempts <= 3
         assert retrier["BackoffRate"] > 1
@@ -116,8 +123,10 @@ class TestStateMachine:
         assert parameters["ApiEndpoint"] == config.ticket.request.endpoint
         assert parameters["Method"] == "POST"
         assert parameters["Authentication"]["ConnectionArn"] == reference(
-            stack, CloudwatchEventConnection.TF_RESOURCE_TYPE,
-            f"{config.ticket.request.connection}_connection/Connection", "arn",
+            stack,
+            CloudwatchEventConnection.TF_RESOURCE_TYPE,
+            f"{config.ticket.request.connection}_connection/Connection",
+            "arn",
         )
 
     def test_ticket_body_carries_the_error_and_its_cause(self, case):
@@ -161,7 +170,9 @@ class TestExecutionRole:
 
     def test_every_statement_has_a_unique_sid(self, case):
         stack, _ = case
-        sids = [statement["Sid"] for statement in policy_of(stack, "Pipeline/ExecutionRole/Policy")["Statement"]]
+        sids = [
+            statement["Sid"] for statement in policy_of(stack, "Pipeline/ExecutionRole/Policy")["Statement"]
+        ]
         assert len(sids) == len(set(sids)) and all(sids)
 
     def test_wildcards_only_where_aws_requires_them(self, case):
@@ -174,7 +185,9 @@ class TestExecutionRole:
 
     def test_http_endpoints_are_granted_on_this_state_machine_with_method_and_endpoint(self, case):
         stack, config = case
-        own_arn = f"arn:{PARTITION}:states:{config.stack.region}:{ACCOUNT}:stateMachine:{config.state_machine.name}"
+        own_arn = (
+            f"arn:{PARTITION}:states:{config.stack.region}:{ACCOUNT}:stateMachine:{config.state_machine.name}"
+        )
         statements = policy_of(stack, "Pipeline/ExecutionRole/Policy")["Statement"]
         http = [s for s in statements if s["Action"] == ["states:InvokeHTTPEndpoint"]]
         expected_endpoints = {config.ticket.request.endpoint} | {
@@ -195,7 +208,12 @@ class TestExecutionRole:
             step.request.connection for step in config.steps if step.kind == "http"
         }
         assert sorted(r for s in secret_grants for r in s["Resource"]) == sorted(
-            reference(stack, CloudwatchEventConnection.TF_RESOURCE_TYPE, f"{key}_connection/Connection", "secret_arn")
+            reference(
+                stack,
+                CloudwatchEventConnection.TF_RESOURCE_TYPE,
+                f"{key}_connection/Connection",
+                "secret_arn",
+            )
             for key in used
         )
 
@@ -210,7 +228,9 @@ class TestConnections:
     def test_api_keys_are_never_literals(self, case):
         stack, config = case
         for key, settings in config.connections.items():
-            _, connection = named(stack, CloudwatchEventConnection.TF_RESOURCE_TYPE, f"{key}_connection/Connection")
+            _, connection = named(
+                stack, CloudwatchEventConnection.TF_RESOURCE_TYPE, f"{key}_connection/Connection"
+            )
             assert connection["authorization_type"] == "API_KEY"
             api_key = connection["auth_parameters"]["api_key"]
             assert api_key["key"] == settings.header
@@ -227,7 +247,8 @@ class TestConnections:
     def test_secret_is_read_from_the_configured_secret(self, case):
         stack, config = case
         secret_ids = sorted(
-            body["secret_id"] for body in stack.get("data", {}).get("aws_secretsmanager_secret_version", {}).values()
+            body["secret_id"]
+            for body in stack.get("data", {}).get("aws_secretsmanager_secret_version", {}).values()
         )
         assert secret_ids == sorted(
             settings.secret_name for settings in config.connections.values() if settings.secret_name
@@ -243,7 +264,9 @@ class TestSchedule:
         assert schedule["flexible_time_window"] == {"mode": "OFF"}
         assert schedule["state"] == ("ENABLED" if config.schedule.enabled else "DISABLED")
         target = schedule["target"]
-        assert target["arn"] == reference(stack, SfnStateMachine.TF_RESOURCE_TYPE, "Pipeline/StateMachine", "arn")
+        assert target["arn"] == reference(
+            stack, SfnStateMachine.TF_RESOURCE_TYPE, "Pipeline/StateMachine", "arn"
+        )
         assert target["role_arn"] == reference(stack, "aws_iam_role", "NightlySchedule/Role/Role", "arn")
         assert json.loads(target["input"]) == dict(config.schedule.input)
         assert target["retry_policy"] == {
@@ -253,7 +276,9 @@ class TestSchedule:
 
     def test_scheduler_role_may_only_start_this_state_machine(self, case):
         stack, config = case
-        own_arn = f"arn:{PARTITION}:states:{config.stack.region}:{ACCOUNT}:stateMachine:{config.state_machine.name}"
+        own_arn = (
+            f"arn:{PARTITION}:states:{config.stack.region}:{ACCOUNT}:stateMachine:{config.state_machine.name}"
+        )
         assert policy_of(stack, "NightlySchedule/Role/Policy")["Statement"] == [
             {
                 "Sid": "StartPipelineExecution",
@@ -283,18 +308,28 @@ class TestStackSettings:
     def test_outputs(self, case):
         stack, config = case
         expected = {
-            "state_machine_arn": {"value": reference(stack, SfnStateMachine.TF_RESOURCE_TYPE, "Pipeline/StateMachine", "arn")},
+            "state_machine_arn": {
+                "value": reference(stack, SfnStateMachine.TF_RESOURCE_TYPE, "Pipeline/StateMachine", "arn")
+            },
             "topic_arn": {"value": reference(stack, SnsTopic.TF_RESOURCE_TYPE, "FailureAlerts/Topic", "arn")},
             "connection_arn": {
                 "value": reference(
-                    stack, CloudwatchEventConnection.TF_RESOURCE_TYPE,
-                    f"{config.ticket.request.connection}_connection/Connection", "arn",
+                    stack,
+                    CloudwatchEventConnection.TF_RESOURCE_TYPE,
+                    f"{config.ticket.request.connection}_connection/Connection",
+                    "arn",
                 )
             },
-            "schedule_name": {"value": reference(stack, SchedulerSchedule.TF_RESOURCE_TYPE, "NightlySchedule/Schedule", "name")},
+            "schedule_name": {
+                "value": reference(
+                    stack, SchedulerSchedule.TF_RESOURCE_TYPE, "NightlySchedule/Schedule", "name"
+                )
+            },
         }
         if config.state_machine.test_state_role:
-            expected["test_state_role_arn"] = {"value": reference(stack, "aws_iam_role", "TestStateRole/Role", "arn")}
+            expected["test_state_role_arn"] = {
+                "value": reference(stack, "aws_iam_role", "TestStateRole/Role", "arn")
+            }
         assert stack["output"] == expected
 
     def test_provider_region_tags_and_account(self, case):
@@ -302,7 +337,9 @@ class TestStackSettings:
         (provider,) = stack["provider"]["aws"]
         assert provider["region"] == config.stack.region
         assert provider.get("default_tags", [{}])[0].get("tags", {}) == dict(config.stack.tags)
-        assert provider.get("allowed_account_ids") == ([config.stack.account_id] if config.stack.account_id else None)
+        assert provider.get("allowed_account_ids") == (
+            [config.stack.account_id] if config.stack.account_id else None
+        )
         assert stack["terraform"]["required_providers"]["aws"]["version"] == "5.100.0"
 
     def test_local_state_lives_in_the_project_not_in_the_output(self, stacks, synth_dir):
@@ -332,13 +369,19 @@ class TestTestStateRole:
             paths = [body["//"]["metadata"]["path"] for body in resources(stack, "aws_iam_role").values()]
             assert any(path.endswith("/TestStateRole/Role") for path in paths) is wanted
 
-    def test_http_calls_are_granted_outside_the_state_machine_but_keep_their_conditions(self, stacks, configs):
+    def test_http_calls_are_granted_outside_the_state_machine_but_keep_their_conditions(
+        self, stacks, configs
+    ):
         stack, config = stacks["nightly-pipeline-dev"], configs["nightly-pipeline-dev"]
         test_policy = policy_of(stack, "TestStateRole/Policy")
         execution_policy = policy_of(stack, "Pipeline/ExecutionRole/Policy")
-        http_sids = {s["Sid"] for s in execution_policy["Statement"] if s["Action"] == ["states:InvokeHTTPEndpoint"]}
+        http_sids = {
+            s["Sid"] for s in execution_policy["Statement"] if s["Action"] == ["states:InvokeHTTPEndpoint"]
+        }
         assert len(http_sids) == 2
-        for test_statement, execution_statement in zip(test_policy["Statement"], execution_policy["Statement"]):
+        for test_statement, execution_statement in zip(
+            test_policy["Statement"], execution_policy["Statement"], strict=True
+        ):
             if test_statement["Sid"] in http_sids:
                 assert test_statement["Resource"] == ["*"]
                 assert test_statement["Condition"] == execution_statement["Condition"]

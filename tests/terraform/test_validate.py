@@ -35,6 +35,7 @@ def terraform(env: dict[str, str], workdir: Path, *arguments: str) -> subprocess
         ["terraform", *arguments, "-no-color"],
         cwd=workdir,
         env=env,
+        check=False,
         capture_output=True,
         text=True,
         timeout=300,

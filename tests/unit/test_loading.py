@@ -15,7 +15,7 @@ from core.errors import ConfigError, Problem
 from core.failure_path import OUTSETA_SUPPORT_CASE
 from core.loading import load_config, load_configs
 from core.steps import EcsStep, HttpStep, LambdaStep
-from tests.unit.support import TRANSIENT_HTTP_ERRORS, MINIMAL_CONFIG, edited, load_text, write
+from tests.unit.support import MINIMAL_CONFIG, TRANSIENT_HTTP_ERRORS, edited, load_text, write
 
 ROOT = Path(__file__).resolve().parents[2]
 

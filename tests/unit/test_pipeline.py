@@ -16,13 +16,13 @@ from core.steps.http_invoke import HTTP_TRANSIENT_ERRORS
 from core.templates import FAILURE_PATHS
 from tests.unit.support import (
     HTTP_RETRY,
-    TRANSIENT_HTTP_ERRORS,
     MINIMAL_CONFIG,
     PARTNER_ARN,
     REFS,
     STATE_MACHINE_ARN,
     TICKETING_ARN,
     TOPIC_ARN,
+    TRANSIENT_HTTP_ERRORS,
     edited,
     load_text,
     statements_json,
