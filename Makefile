@@ -70,6 +70,9 @@ lint: setup
 test: setup lint
 	cd "$(ROOT)" && $(PIPENV) run python -m pytest $(PYTEST_ARGS)
 
+# Feature targets (make try-failure, make review, make bench, ...) live one file each in mk/.
+-include $(wildcard $(ROOT)/mk/*.mk)
+
 clean:
 	cd "$(ROOT)" && rm -rf cdktf.out .make .terraform.d .pytest_cache
 	cd "$(ROOT)" && find . -path ./.venv -prune -o -path ./node_modules -prune -o \
