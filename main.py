@@ -15,6 +15,7 @@ import os
 import sys
 from pathlib import Path
 
+import fast_synth
 from core.errors import ConfigError
 from core.loading import load_configs
 
@@ -42,7 +43,8 @@ def main(arguments: list[str]) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    # Imported only now: loading the provider bindings takes seconds.
+    fast_synth.notice_if_off(fast_synth.enable())
+    # Imported only now, after fast synth has had its say.
     from stacks.app import synthesize
 
     synthesize(configs, Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out")), PROJECT)

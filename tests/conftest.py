@@ -7,6 +7,12 @@ from pathlib import Path
 
 import pytest
 
+import fast_synth
+
+# Before any test module imports the provider bindings: the suite synthesizes
+# the way `make synth` does.
+fast_synth.notice_if_off(fast_synth.enable())
+
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIGS = sorted((PROJECT / "config").glob("*.toml"))
 VARIANT_CONFIG = PROJECT / "tests" / "fixtures" / "variant.toml"

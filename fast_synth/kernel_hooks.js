@@ -1,0 +1,60 @@
+// Preloaded into the jsii kernel with `node --require` (see fast_synth/__init__.py).
+"use strict";
+const fs = require("fs");
+const Module = require("module");
+const path = require("path");
+
+// 1. @cdktf/provider-aws ships two entry points: lib/index.js requires all of
+// its ~2,100 resource modules at once, lib/lazy-index.js exports the same names
+// as getters that require a module when it is first used. The kernel asks for
+// the package's main file; it gets the lazy one, but only for the exact package
+// and version named in FAST_SYNTH_PROVIDER (name@version).
+const expectedProvider = process.env.FAST_SYNTH_PROVIDER || "";
+const resolveFilename = Module._resolveFilename;
+const lazyIndexOf = new Map();
+
+function findLazyIndex(resolved) {
+  if (path.basename(resolved) !== "index.js" || path.basename(path.dirname(resolved)) !== "lib") {
+    return null;
+  }
+  const packageDir = path.dirname(path.dirname(resolved));
+  const lazy = path.join(packageDir, "lib", "lazy-index.js");
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(packageDir, "package.json"), "utf8"));
+    if (`${manifest.name}@${manifest.version}` === expectedProvider && fs.existsSync(lazy)) {
+      return lazy;
+    }
+  } catch (error) {
+    // No readable package.json: not the provider package.
+  }
+  return null;
+}
+
+Module._resolveFilename = function (request, parent, isMain, options) {
+  const resolved = resolveFilename.call(this, request, parent, isMain, options);
+  if (!lazyIndexOf.has(resolved)) {
+    lazyIndexOf.set(resolved, findLazyIndex(resolved));
+  }
+  return lazyIndexOf.get(resolved) || resolved;
+};
+
+// 2. cdktf requires the zip library `archiver` (a tenth of a second) up front,
+// only to zip directory assets, which this project has none of. cdktf calls it
+// as a function; it gets a stand-in that loads the real one on first use.
+const load = Module._load;
+const deferred = new Set(["archiver"]);
+
+Module._load = function (request, parent, isMain) {
+  const fromCdktf = parent && parent.filename && parent.filename.includes(`${path.sep}cdktf${path.sep}lib${path.sep}`);
+  if (!deferred.has(request) || !fromCdktf) {
+    return load.apply(this, arguments);
+  }
+  let real;
+  const module = () => (real = real || load.call(Module, request, parent, isMain));
+  return new Proxy(function () {}, {
+    apply: (_target, self, args) => Reflect.apply(module(), self, args),
+    construct: (_target, args) => Reflect.construct(module(), args),
+    get: (_target, key) => module()[key],
+    has: (_target, key) => key in module(),
+  });
+};

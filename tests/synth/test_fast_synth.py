@@ -1,0 +1,165 @@
+"""Fast synth: the same bytes as the normal import, lazily loaded, and off when it cannot apply."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import fast_synth
+from tests.conftest import ALL_CONFIGS, PROJECT
+
+
+def synthesize_in_subprocess(outdir: Path, fast: bool) -> subprocess.CompletedProcess:
+    env = dict(os.environ, CDKTF_OUTDIR=str(outdir), PIPELINE_FAST_SYNTH="1" if fast else "0")
+    env.pop("NODE_OPTIONS", None)
+    return subprocess.run(
+        [sys.executable, str(PROJECT / "main.py"), *map(str, ALL_CONFIGS)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+def files_of(outdir: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(outdir)): path.read_bytes() for path in outdir.rglob("*") if path.is_file()}
+
+
+def test_fast_and_normal_synth_write_identical_bytes(tmp_path):
+    # Both outdirs sit at the same depth, so the relative local-state paths agree too.
+    fast = synthesize_in_subprocess(tmp_path / "fast" / "cdktf.out", fast=True)
+    normal = synthesize_in_subprocess(tmp_path / "normal" / "cdktf.out", fast=False)
+
+    assert fast.returncode == 0, fast.stderr
+    assert normal.returncode == 0, normal.stderr
+    assert "fast synth is off" not in fast.stderr
+    fast_files = files_of(tmp_path / "fast" / "cdktf.out")
+    assert len([name for name in fast_files if name.endswith("cdk.tf.json")]) == len(ALL_CONFIGS)
+    assert fast_files == files_of(tmp_path / "normal" / "cdktf.out")
+
+
+def test_this_suite_loaded_only_the_provider_modules_it_uses(stacks):
+    resource_types = {kind for stack in stacks.values() for kind in stack.get("resource", {})}
+    data_types = {kind for stack in stacks.values() for kind in stack.get("data", {})}
+    loaded = fast_synth.provider_modules_loaded()
+    # One module per resource or data source type, plus the provider itself.
+    assert 0 < loaded <= len(resource_types) + len(data_types) + 1
+
+
+class TestNodeHook:
+    """kernel_hooks.js, run by real Node against stand-in packages."""
+
+    @staticmethod
+    def package(root: Path, name: str, version: str) -> Path:
+        package = root / "node_modules" / name
+        (package / "lib").mkdir(parents=True)
+        (package / "package.json").write_text(
+            json.dumps({"name": name, "version": version, "main": "lib/index.js"})
+        )
+        (package / "lib" / "index.js").write_text('exports.entry = "index";')
+        (package / "lib" / "lazy-index.js").write_text('exports.entry = "lazy-index";')
+        return package
+
+    @staticmethod
+    def node(script: str, cwd: Path) -> str:
+        result = subprocess.run(
+            ["node", "--require", str(fast_synth.NODE_HOOKS), "-p", script],
+            cwd=cwd,
+            env=dict(os.environ, FAST_SYNTH_PROVIDER=fast_synth.PROVIDER_NPM, NODE_OPTIONS=""),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout.strip()
+
+    def entry_loaded(self, package: Path) -> str:
+        return self.node(f"require({json.dumps(str(package))}).entry", package)
+
+    def test_serves_the_lazy_index_of_the_pinned_provider(self, tmp_path):
+        assert self.entry_loaded(self.package(tmp_path, "@cdktf/provider-aws", "20.1.0")) == "lazy-index"
+
+    def test_leaves_other_versions_alone(self, tmp_path):
+        assert self.entry_loaded(self.package(tmp_path, "@cdktf/provider-aws", "20.2.0")) == "index"
+
+    def test_leaves_other_packages_alone(self, tmp_path):
+        assert self.entry_loaded(self.package(tmp_path, "@cdktf/provider-google", "20.1.0")) == "index"
+
+    @staticmethod
+    def archiver_and_a_user(root: Path, user: str) -> Path:
+        """A stand-in archiver that counts its loads, and a module requiring it."""
+        archiver = root / "node_modules" / "archiver"
+        archiver.mkdir(parents=True)
+        (archiver / "index.js").write_text(
+            "globalThis.archiverLoads = (globalThis.archiverLoads || 0) + 1;"
+            "module.exports = (format) => `zip of ${format}`;"
+        )
+        module = root / user
+        module.parent.mkdir(parents=True)
+        module.write_text('exports.archiver = require("archiver");')
+        return module
+
+    def test_defers_archiver_for_cdktf_until_it_is_called(self, tmp_path):
+        user = self.archiver_and_a_user(tmp_path, "node_modules/cdktf/lib/private/fs.js")
+        script = (
+            f"const fs = require({json.dumps(str(user))});"
+            "const before = globalThis.archiverLoads || 0;"
+            "[before, fs.archiver('zip'), globalThis.archiverLoads].join(' | ')"
+        )
+        assert self.node(script, tmp_path) == "0 | zip of zip | 1"
+
+    def test_loads_archiver_at_once_for_anyone_else(self, tmp_path):
+        user = self.archiver_and_a_user(tmp_path, "node_modules/other/lib/private/fs.js")
+        script = f"require({json.dumps(str(user))}); globalThis.archiverLoads"
+        assert self.node(script, tmp_path) == "1"
+
+
+class TestFallback:
+    @pytest.fixture
+    def untouched(self, monkeypatch):
+        """Records the global hooks enable() would change, and checks them after."""
+        monkeypatch.delenv(fast_synth.SWITCH, raising=False)
+        meta_path, node_options = list(sys.meta_path), os.environ.get("NODE_OPTIONS")
+        yield
+        assert sys.meta_path == meta_path
+        assert os.environ.get("NODE_OPTIONS") == node_options
+
+    def test_another_provider_version_turns_it_off(self, untouched):
+        versions = {**fast_synth.PINNED_VERSIONS, "cdktf-cdktf-provider-aws": "20.2.0"}
+        reason = fast_synth.enable(installed=versions.get)
+        assert reason == "fast synth is off: it was written for cdktf-cdktf-provider-aws 20.1.0, found 20.2.0"
+
+    def test_a_missing_package_turns_it_off(self, untouched):
+        versions = {**fast_synth.PINNED_VERSIONS, "jsii": None}
+        assert (
+            fast_synth.enable(installed=versions.get)
+            == "fast synth is off: it was written for jsii 1.142.0, found none"
+        )
+
+    def test_an_already_imported_provider_turns_it_off(self, untouched):
+        # This test process imported the provider when the suite started.
+        reason = fast_synth.enable(installed=fast_synth.PINNED_VERSIONS.get)
+        assert reason == "cdktf_cdktf_provider_aws was imported before fast synth could be enabled"
+
+    def test_the_switch_turns_it_off(self, untouched, monkeypatch):
+        monkeypatch.setenv(fast_synth.SWITCH, "0")
+        assert (
+            fast_synth.enable(installed=fast_synth.PINNED_VERSIONS.get)
+            == "fast synth is off (PIPELINE_FAST_SYNTH=0)"
+        )
+
+    def test_a_fallback_says_so_in_one_line(self, capsys):
+        fast_synth.notice_if_off("fast synth is off: it was written for jsii 1.142.0, found 1.150.0")
+        assert capsys.readouterr().err == (
+            "fast synth is off: it was written for jsii 1.142.0, found 1.150.0; synthesizing the normal (slower) way\n"
+        )
+
+    def test_switching_it_off_is_silent(self, capsys):
+        fast_synth.notice_if_off("fast synth is off (PIPELINE_FAST_SYNTH=0)")
+        fast_synth.notice_if_off(None)
+        assert capsys.readouterr().err == ""
