@@ -10,8 +10,9 @@ things, in memory only (nothing installed is edited on disk):
   load on first import, registering their types with jsii as before.
 - Node: the kernel is started with preloaded hooks (kernel_hooks.js) that
   serve the package's own lib/lazy-index.js, which exports the same names as
-  getters, instead of lib/index.js, and defer a zip library cdktf only needs
-  for directory assets.
+  getters, instead of lib/index.js; defer a zip library cdktf only needs for
+  directory assets; and read single type definitions from the provider's 32 MB
+  definitions file on disk instead of keeping all of it in memory.
 - Memory: glibc is told to serve allocations of 16 KiB and more with mmap in
   the Node processes. The kernel hashes the provider's 34 MB package in 16 KiB
   buffers; from the heap, their freed memory stays resident (about 30 MB).

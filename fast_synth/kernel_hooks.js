@@ -58,3 +58,30 @@ Module._load = function (request, parent, isMain) {
     has: (_target, key) => key in module(),
   });
 };
+
+// 3. To look up a type, the kernel reads the provider's whole type-definition
+// file (32 MB of JSON lines) into memory once, then only ever decodes the one
+// line it needs: buffer.toString("utf-8", start, end). It gets a stand-in that
+// reads just that range from disk, for that file of that package only.
+const readFileSync = fs.readFileSync;
+const DEFINITIONS = ".jsii.runtime-defs.v1.jsonl";
+
+function definitionsOnDisk(file) {
+  const descriptor = fs.openSync(file, "r");
+  return {
+    length: fs.fstatSync(descriptor).size,
+    toString(encoding, start, end) {
+      const range = Buffer.alloc(end - start);
+      fs.readSync(descriptor, range, 0, range.length, start);
+      return range.toString(encoding);
+    },
+  };
+}
+
+fs.readFileSync = function (file, options) {
+  const whole = options === undefined && typeof file === "string";
+  if (whole && path.basename(file) === DEFINITIONS && file.includes(`${path.sep}@cdktf${path.sep}provider-aws${path.sep}`)) {
+    return definitionsOnDisk(file);
+  }
+  return readFileSync.apply(this, arguments);
+};

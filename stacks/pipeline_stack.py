@@ -17,6 +17,7 @@ from components.pipeline_state_machine import PipelineStateMachine
 from components.service_role import ServiceRole
 from core.config import LocalBackend as LocalBackendSettings
 from core.config import PipelineConfig
+from core.pipeline import Pipeline
 from core.refs import Refs
 from policies.arns import state_machine_arn
 from policies.trust import STEP_FUNCTIONS, service_trust_policy
@@ -52,14 +53,7 @@ class PipelineStack(TerraformStack):
             self, "Pipeline", pipeline=model, settings=config.state_machine, refs=refs
         )
         if config.state_machine.test_state_role:
-            test_role = ServiceRole(
-                self,
-                "TestStateRole",
-                name=f"{name}-test-state",
-                trust_policy=service_trust_policy(STEP_FUNCTIONS, account),
-                statements=model.test_state_statements(refs),
-            )
-            TerraformOutput(self, "test_state_role_arn", value=test_role.arn)
+            self._add_test_state_role(name, model, refs)
         schedule = NightlySchedule(
             self,
             "NightlySchedule",
@@ -73,6 +67,17 @@ class PipelineStack(TerraformStack):
         TerraformOutput(self, "topic_arn", value=alerts.topic_arn)
         TerraformOutput(self, "connection_arn", value=connections[config.ticket.request.connection].ref.arn)
         TerraformOutput(self, "schedule_name", value=schedule.name)
+
+    def _add_test_state_role(self, name: str, model: Pipeline, refs: Refs) -> None:
+        """A role to pass to the console's "Test state"; see Pipeline.test_state_statements."""
+        role = ServiceRole(
+            self,
+            "TestStateRole",
+            name=f"{name}-test-state",
+            trust_policy=service_trust_policy(STEP_FUNCTIONS, refs.account),
+            statements=model.test_state_statements(refs),
+        )
+        TerraformOutput(self, "test_state_role_arn", value=role.arn)
 
     def _configure_terraform(self, config: PipelineConfig, local_state_dir: str) -> None:
         stack = config.stack

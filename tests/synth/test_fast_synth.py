@@ -113,6 +113,23 @@ class TestNodeHook:
         )
         assert self.node(script, tmp_path) == "0 | zip of zip | 1"
 
+    def test_reads_provider_type_definitions_from_disk_by_range(self, tmp_path):
+        definitions = self.package(tmp_path, "@cdktf/provider-aws", "20.1.0") / ".jsii.runtime-defs.v1.jsonl"
+        definitions.write_text('{"fqn": "a"}\n{"fqn": "b"}\n')
+        script = (
+            f"const d = require('fs').readFileSync({json.dumps(str(definitions))});"
+            "[Buffer.isBuffer(d), d.length, d.toString('utf-8', 13, 25)].join(' | ')"
+        )
+        assert self.node(script, tmp_path) == 'false | 26 | {"fqn": "b"}'
+
+    def test_reads_every_other_file_whole(self, tmp_path):
+        definitions = (
+            self.package(tmp_path, "@cdktf/provider-google", "20.1.0") / ".jsii.runtime-defs.v1.jsonl"
+        )
+        definitions.write_text('{"fqn": "a"}\n')
+        script = f"Buffer.isBuffer(require('fs').readFileSync({json.dumps(str(definitions))}))"
+        assert self.node(script, tmp_path) == "true"
+
     def test_loads_archiver_at_once_for_anyone_else(self, tmp_path):
         user = self.archiver_and_a_user(tmp_path, "node_modules/other/lib/private/fs.js")
         script = f"require({json.dumps(str(user))}); globalThis.archiverLoads"
