@@ -1,0 +1,277 @@
+"""IAM changes per role, and the changes that widen what a role may do.
+
+A role's statements come from its `assume_role_policy` (kind "trust") and from every
+`aws_iam_role_policy` attached to it (kind "permissions"). Changes are listed by statement Sid;
+widening compares grants, whichever statement holds them, so moving a grant is not widening.
+
+What counts as widening, for Allow statements (Deny statements are listed, not analysed: this
+project writes none). Each (action, resource) pair of the new policy, or (action, principal)
+pair of a trust policy, must be granted by some statement of the same role and kind in the
+base, with conditions at least as strict. When it is not, the finding is one of:
+- a new `"*"`: the pair's resource or principal is `*`, or its action holds a wildcard;
+- a new action: no base statement grants the action at all;
+- a new resource (or principal) for an action that was granted before;
+- weaker conditions: a condition key dropped, or a value added to a condition key.
+Removing statements, actions, resources or values only narrows access and is not flagged.
+Patterns are compared literally, except that a base pattern with `*` or `?` covers what it
+matches (a base `"*"` resource covers every resource).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from review.resources import resources
+
+TRUST = "trust"
+PERMISSIONS = "permissions"
+_ROLE_REFERENCE = re.compile(r"^\$\{(aws_iam_role\.[^.}]+)\.(?:id|name)\}$")
+
+Condition = tuple[str, str, str]  # operator, key, one value
+
+
+@dataclass(frozen=True)
+class Statement:
+    kind: str
+    sid: str
+    effect: str
+    actions: frozenset[str]
+    targets: frozenset[str]  # resources; principals in a trust policy, as "Service states.amazonaws.com"
+    conditions: frozenset[Condition]
+
+    @property
+    def target_name(self) -> str:
+        return "principal" if self.kind == TRUST else "resource"
+
+    def facets(self) -> frozenset[tuple[str, str]]:
+        """What a reviewer reads: ("action", "sns:Publish"), ("condition", "StringEquals k = v"), ...
+        and ("effect", "Deny"); the usual Allow is left out."""
+        return frozenset(
+            ({("effect", self.effect)} if self.effect != "Allow" else set())
+            | {("action", action) for action in self.actions}
+            | {(self.target_name, target) for target in self.targets}
+            | {("condition", f"{operator} {key} = {value}") for operator, key, value in self.conditions}
+        )
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    statements: tuple[Statement, ...]
+
+
+@dataclass(frozen=True)
+class StatementChange:
+    kind: str
+    sid: str
+    change: str  # "added", "removed" or "changed"
+    added: tuple[tuple[str, str], ...]
+    removed: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class RoleChange:
+    address: str
+    name: str
+    change: str  # "added", "removed" or "changed"
+    statements: tuple[StatementChange, ...]
+
+
+@dataclass(frozen=True)
+class Widening:
+    """`finding` is a Markdown fragment such as "new action `lambda:InvokeFunction`"."""
+
+    role: str
+    sid: str | None  # None when the finding is about the whole role
+    finding: str
+
+
+def roles(document: Mapping) -> dict[str, Role]:
+    """Each IAM role of a synthesized stack, with its trust and inline policies, by address."""
+    found = resources(document)
+    role_addresses = sorted(address for address in found if address.startswith("aws_iam_role."))
+    by_name = {found[address].get("name"): address for address in role_addresses}
+    statements: dict[str, list[Statement]] = {
+        address: parse_policy(found[address].get("assume_role_policy", "{}"), TRUST, "trust policy")
+        for address in role_addresses
+    }
+    for address in sorted(found):
+        if not address.startswith("aws_iam_role_policy."):
+            continue
+        body = found[address]
+        reference = _ROLE_REFERENCE.match(str(body.get("role", "")))
+        role = reference.group(1) if reference else by_name.get(body.get("role"))
+        if role in statements:
+            label = str(body.get("name", address))
+            taken = {statement.sid for statement in statements[role] if statement.kind == PERMISSIONS}
+            statements[role] += [
+                replace(statement, sid=f"{statement.sid} ({label})") if statement.sid in taken else statement
+                for statement in parse_policy(body.get("policy", "{}"), PERMISSIONS, label)
+            ]
+    return {
+        address: Role(str(found[address].get("name", address)), tuple(statements[address]))
+        for address in role_addresses
+    }
+
+
+def parse_policy(policy: str, kind: str, label: str) -> list[Statement]:
+    """Statements without a Sid are named by their position, for example `#0 of trust policy`."""
+    raw = json.loads(policy).get("Statement", [])
+    listed = [raw] if isinstance(raw, dict) else raw
+    return [
+        _statement(item, kind, item.get("Sid") or f"#{index} of {label}") for index, item in enumerate(listed)
+    ]
+
+
+def _statement(item: Mapping, kind: str, sid: str) -> Statement:
+    targets = _principals(item.get("Principal", {})) if kind == TRUST else _strings(item.get("Resource", []))
+    conditions = frozenset(
+        (operator, key, value if isinstance(value, str) else json.dumps(value))
+        for operator, block in item.get("Condition", {}).items()
+        for key, values in block.items()
+        for value in (values if isinstance(values, list) else [values])
+    )
+    return Statement(
+        kind, sid, item.get("Effect", "Allow"), _strings(item.get("Action", [])), targets, conditions
+    )
+
+
+def _strings(value: str | list) -> frozenset[str]:
+    return frozenset([value] if isinstance(value, str) else value)
+
+
+def _principals(principal: str | Mapping) -> frozenset[str]:
+    if isinstance(principal, str):
+        return frozenset({principal})
+    return frozenset(f"{kind} {name}" for kind, names in principal.items() for name in _strings(names))
+
+
+def role_changes(base: Mapping[str, Role], head: Mapping[str, Role]) -> tuple[RoleChange, ...]:
+    changes = []
+    for address in sorted(base.keys() | head.keys()):
+        old, new = base.get(address), head.get(address)
+        statements = statement_changes(old.statements if old else (), new.statements if new else ())
+        if statements:
+            change = "added" if old is None else "removed" if new is None else "changed"
+            changes.append(RoleChange(address, (new or old).name, change, statements))
+    return tuple(changes)
+
+
+def statement_changes(base: Iterable[Statement], head: Iterable[Statement]) -> tuple[StatementChange, ...]:
+    old = {(statement.kind, statement.sid): statement for statement in base}
+    new = {(statement.kind, statement.sid): statement for statement in head}
+    changes = []
+    for key in sorted(old.keys() | new.keys()):
+        before = old[key].facets() if key in old else frozenset()
+        after = new[key].facets() if key in new else frozenset()
+        if before == after:
+            continue
+        change = "added" if key not in old else "removed" if key not in new else "changed"
+        added, removed = sorted(after - before, key=_facet_order), sorted(before - after, key=_facet_order)
+        changes.append(StatementChange(*key, change, tuple(added), tuple(removed)))
+    return tuple(changes)
+
+
+def _facet_order(facet: tuple[str, str]) -> tuple[int, str]:
+    return (("effect", "action", "principal", "resource", "condition").index(facet[0]), facet[1])
+
+
+def widenings(base: Mapping[str, Role], head: Mapping[str, Role]) -> tuple[Widening, ...]:
+    found = []
+    for address in sorted(head):
+        role = head[address]
+        if address not in base:
+            found.append(_new_role(role))
+            continue
+        for statement in role.statements:
+            if statement.effect != "Allow":
+                continue
+            allowed = [
+                s for s in base[address].statements if s.kind == statement.kind and s.effect == "Allow"
+            ]
+            found += [
+                Widening(role.name, statement.sid, finding) for finding in _findings(statement, allowed)
+            ]
+    return tuple(found)
+
+
+def _new_role(role: Role) -> Widening:
+    """One finding for the whole role: all of it is new."""
+    allowed = [statement for statement in role.statements if statement.effect == "Allow"]
+    principals = sorted({target for s in allowed if s.kind == TRUST for target in s.targets})
+    permissions = [statement for statement in allowed if statement.kind == PERMISSIONS]
+    actions = {action for statement in permissions for action in statement.actions}
+    wildcards = [s.sid for s in permissions if "*" in s.targets or any("*" in action for action in s.actions)]
+    finding = f"new role, assumable by {_listed(principals)}, allowed {len(actions)} action"
+    finding += "s" if len(actions) != 1 else ""
+    return Widening(role.name, None, finding + (f'; `"*"` in {_listed(wildcards)}' if wildcards else ""))
+
+
+def _findings(statement: Statement, base: list[Statement]) -> list[str]:
+    wildcards: dict[str, list[str]] = {}
+    new_actions: list[str] = []
+    new_targets: dict[str, list[str]] = {}
+    weaker: list[Statement] = []
+    for action in sorted(statement.actions):
+        granting = [s for s in base if any(_matches(action, pattern, True) for pattern in s.actions)]
+        for target in sorted(statement.targets):
+            reaching = [s for s in granting if any(_matches(target, pattern, False) for pattern in s.targets)]
+            if reaching and any(_as_strict(statement.conditions, s.conditions) for s in reaching):
+                continue
+            if target == "*" or "*" in action:
+                wildcards.setdefault(target, []).append(action)
+            elif not granting:
+                if action not in new_actions:
+                    new_actions.append(action)
+            elif not reaching:
+                new_targets.setdefault(action, []).append(target)
+            else:
+                weaker.append(next((s for s in reaching if s.sid == statement.sid), reaching[0]))
+    findings = [f'new `"*"`: {_listed(actions)} on `{target}`' for target, actions in wildcards.items()]
+    if new_actions:
+        findings.append(f"new action{'s' if len(new_actions) > 1 else ''} {_listed(new_actions)}")
+    findings += [
+        f"`{action}` on new {statement.target_name}{'s' if len(targets) > 1 else ''} {_listed(targets)}"
+        for action, targets in new_targets.items()
+    ]
+    for compared in dict.fromkeys(weaker):
+        findings += _weaker_conditions(statement, compared)
+    return findings
+
+
+def _listed(items: Iterable[str]) -> str:
+    return ", ".join(f"`{item}`" for item in items)
+
+
+def _weaker_conditions(statement: Statement, base: Statement) -> list[str]:
+    old, new = _by_key(base.conditions), _by_key(statement.conditions)
+    findings = [f"condition `{' '.join(key)}` dropped" for key in sorted(old.keys() - new.keys())]
+    for key in sorted(old.keys() & new.keys()):
+        findings += [
+            f"condition `{' '.join(key)}` now also matches `{value}`" for value in sorted(new[key] - old[key])
+        ]
+    return findings
+
+
+def _by_key(conditions: Iterable[Condition]) -> dict[tuple[str, str], set[str]]:
+    grouped: dict[tuple[str, str], set[str]] = {}
+    for operator, key, value in conditions:
+        grouped.setdefault((operator, key), set()).add(value)
+    return grouped
+
+
+def _as_strict(head: frozenset[Condition], base: frozenset[Condition]) -> bool:
+    """Every base condition key is still there, with no value the base did not allow."""
+    old, new = _by_key(base), _by_key(head)
+    return all(key in new and new[key] <= values for key, values in old.items())
+
+
+def _matches(value: str, pattern: str, ignore_case: bool) -> bool:
+    """IAM wildcards: `*` matches any run of characters, `?` one character. Actions are case-insensitive."""
+    expression = ".*".join(
+        ".".join(re.escape(part) for part in piece.split("?")) for piece in pattern.split("*")
+    )
+    return re.fullmatch(expression, value, re.IGNORECASE if ignore_case else 0) is not None

@@ -1,0 +1,191 @@
+"""Resources added, changed, removed and replaced between two synthesized stacks."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+# Attributes whose change makes Terraform destroy the resource and create a new one (`ForceNew`
+# in the schema of hashicorp/aws 5.100.0), for the attributes this project sets. A type that is
+# not listed is never reported as replaced; `terraform plan` remains the authority.
+FORCES_REPLACEMENT: Mapping[str, frozenset[str]] = {
+    "aws_cloudwatch_event_connection": frozenset({"name"}),
+    "aws_cloudwatch_log_group": frozenset({"name"}),
+    "aws_iam_role": frozenset({"name"}),
+    "aws_iam_role_policy": frozenset({"name", "role"}),
+    "aws_scheduler_schedule": frozenset({"name", "group_name"}),
+    "aws_sfn_state_machine": frozenset({"name", "type"}),
+    "aws_sns_topic": frozenset({"name"}),
+    "aws_sns_topic_subscription": frozenset({"endpoint", "protocol", "topic_arn"}),
+}
+
+# cdktf's construct metadata, and `depends_on`, which orders operations but never changes the
+# remote object.
+IGNORED_KEYS = frozenset({"//", "depends_on"})
+
+# Longer values (policies, state machine definitions) are named but not printed.
+MAX_SHOWN_VALUE = 60
+LONG = "…"
+
+_ABSENT = object()
+
+
+class Action(Enum):
+    """In the order the report lists them: the loudest first."""
+
+    REPLACE = "replace"
+    ADD = "add"
+    CHANGE = "change"
+    REMOVE = "remove"
+
+
+@dataclass(frozen=True)
+class AttributeChange:
+    """`before` and `after` are JSON renderings: None when absent, LONG when too long to show.
+
+    `refers_to_replaced` names the replaced resource that forces this one's replacement.
+    """
+
+    path: str
+    before: str | None
+    after: str | None
+    forces_replacement: bool = False
+    refers_to_replaced: str | None = None
+
+
+@dataclass(frozen=True)
+class ResourceChange:
+    address: str
+    action: Action
+    attributes: tuple[AttributeChange, ...] = ()
+
+
+def resources(document: Mapping) -> dict[str, dict]:
+    """Every resource and data source of a synthesized stack by its Terraform address."""
+    found: dict[str, dict] = {}
+    for prefix, block in (("", document.get("resource", {})), ("data.", document.get("data", {}))):
+        for resource_type, named in block.items():
+            for name, body in named.items():
+                found[f"{prefix}{resource_type}.{name}"] = {
+                    key: value for key, value in body.items() if key not in IGNORED_KEYS
+                }
+    return found
+
+
+def forcing_attributes(address: str) -> frozenset[str]:
+    """Data sources are read, never replaced."""
+    if address.startswith("data."):
+        return frozenset()
+    return FORCES_REPLACEMENT.get(address.split(".")[0], frozenset())
+
+
+def leaves(value: object, path: str = "") -> dict[str, object]:
+    """Flattens nested blocks to attribute paths such as `target.retry_policy.maximum_retry_attempts`."""
+    if isinstance(value, dict) and value:
+        flat: dict[str, object] = {}
+        for key, item in value.items():
+            flat.update(leaves(item, f"{path}.{key}" if path else key))
+        return flat
+    if isinstance(value, list) and value:
+        flat = {}
+        for index, item in enumerate(value):
+            flat.update(leaves(item, f"{path}[{index}]"))
+        return flat
+    return {path: value}
+
+
+def _shown(value: object) -> str | None:
+    if value is _ABSENT:
+        return None
+    rendered = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return rendered if len(rendered) <= MAX_SHOWN_VALUE else LONG
+
+
+def _top_attribute(path: str) -> str:
+    return path.split(".")[0].split("[")[0]
+
+
+def attribute_changes(
+    before: Mapping, after: Mapping, forcing: frozenset[str] = frozenset()
+) -> tuple[AttributeChange, ...]:
+    old, new = leaves(dict(before)), leaves(dict(after))
+    return tuple(
+        AttributeChange(
+            path=path,
+            before=_shown(old.get(path, _ABSENT)),
+            after=_shown(new.get(path, _ABSENT)),
+            forces_replacement=_top_attribute(path) in forcing,
+        )
+        for path in sorted(old.keys() | new.keys())
+        if old.get(path, _ABSENT) != new.get(path, _ABSENT)
+    )
+
+
+def resource_changes(base: Mapping, head: Mapping) -> tuple[ResourceChange, ...]:
+    """The difference between two synthesized stacks, replacements first."""
+    old, new = resources(base), resources(head)
+    changes: dict[str, ResourceChange] = {}
+    for address in new.keys() - old.keys():
+        changes[address] = ResourceChange(address, Action.ADD)
+    for address in old.keys() - new.keys():
+        changes[address] = ResourceChange(address, Action.REMOVE)
+    for address in old.keys() & new.keys():
+        attributes = attribute_changes(old[address], new[address], forcing_attributes(address))
+        if attributes:
+            replaced = any(attribute.forces_replacement for attribute in attributes)
+            changes[address] = ResourceChange(
+                address, Action.REPLACE if replaced else Action.CHANGE, attributes
+            )
+    _follow_replacements(changes, new)
+    order = list(Action)
+    return tuple(sorted(changes.values(), key=lambda change: (order.index(change.action), change.address)))
+
+
+def _follow_replacements(changes: dict[str, ResourceChange], head: Mapping[str, dict]) -> None:
+    """A replaced resource gets a new id, so a replacing attribute that refers to it forces a
+    replacement too, although its text is unchanged (a subscription's `topic_arn`)."""
+    pending = True
+    while pending:
+        pending = False
+        replaced = sorted(address for address, change in changes.items() if change.action is Action.REPLACE)
+        for address, body in head.items():
+            current = changes.get(address)
+            if current is not None and current.action is not Action.CHANGE:
+                continue
+            cascaded = _reference_to_replaced(address, body, replaced)
+            if cascaded is not None:
+                previous = current.attributes if current else ()
+                changes[address] = ResourceChange(address, Action.REPLACE, (*previous, cascaded))
+                pending = True
+
+
+def _reference_to_replaced(address: str, body: Mapping, replaced: list[str]) -> AttributeChange | None:
+    for attribute in sorted(forcing_attributes(address)):
+        value = str(body.get(attribute, ""))
+        for target in replaced:
+            if f"${{{target}." in value:
+                return AttributeChange(
+                    attribute, None, None, forces_replacement=True, refers_to_replaced=target
+                )
+    return None
+
+
+def settings_changes(base: Mapping, head: Mapping) -> tuple[AttributeChange, ...]:
+    """Changes outside resources: provider, backend, variables, outputs."""
+    return attribute_changes(_settings(base), _settings(head))
+
+
+def _settings(document: Mapping) -> dict:
+    return {key: value for key, value in portable(document).items() if key not in {"resource", "data", "//"}}
+
+
+def portable(document: Mapping) -> dict:
+    """The document without a local backend's path, which depends on where it was synthesized."""
+    terraform = dict(document.get("terraform", {}))
+    backend = dict(terraform.get("backend", {}))
+    if "local" not in backend:
+        return dict(document)
+    backend["local"] = {key: value for key, value in backend["local"].items() if key != "path"}
+    return {**document, "terraform": {**terraform, "backend": backend}}

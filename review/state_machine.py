@@ -1,0 +1,167 @@
+"""State machine definitions: states added, removed and changed, and the new graph in Mermaid.
+
+Only top-level states are compared and drawn; this project writes no Parallel or Map states.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+from review.resources import resources
+
+STATE_MACHINE = "aws_sfn_state_machine"
+END = ""
+
+
+@dataclass(frozen=True)
+class StateMachineChange:
+    address: str
+    name: str
+    change: str  # "added", "removed" or "changed"
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[tuple[str, tuple[str, ...]], ...]  # a state and its changed keys
+    top_level: tuple[str, ...]  # changed keys beside States, such as StartAt
+    diagram: str  # Mermaid source of the new graph; empty when the state machine is removed
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str  # a state name, or END
+    label: str
+    caught: bool
+
+
+def definitions(document: Mapping) -> dict[str, tuple[str, dict]]:
+    """Each state machine's name and parsed definition, by address."""
+    return {
+        address: (str(body.get("name", address)), json.loads(body["definition"]))
+        for address, body in resources(document).items()
+        if address.startswith(f"{STATE_MACHINE}.")
+    }
+
+
+def state_machine_changes(base: Mapping, head: Mapping) -> tuple[StateMachineChange, ...]:
+    old, new = definitions(base), definitions(head)
+    changes = []
+    for address in sorted(old.keys() | new.keys()):
+        before = old[address][1] if address in old else {}
+        after = new[address][1] if address in new else {}
+        if before == after:
+            continue
+        change = "added" if address not in old else "removed" if address not in new else "changed"
+        old_states, new_states = before.get("States", {}), after.get("States", {})
+        changed = tuple(
+            (state, _changed_keys(old_states[state], new_states[state]))
+            for state in new_states
+            if state in old_states and old_states[state] != new_states[state]
+        )
+        changes.append(
+            StateMachineChange(
+                address=address,
+                name=(new.get(address) or old[address])[0],
+                change=change,
+                added=tuple(state for state in new_states if state not in old_states),
+                removed=tuple(state for state in old_states if state not in new_states),
+                changed=changed,
+                top_level=_changed_keys(_without_states(before), _without_states(after))
+                if change == "changed"
+                else (),
+                diagram=mermaid(after, set(new_states) - set(old_states), {state for state, _ in changed})
+                if after
+                else "",
+            )
+        )
+    return tuple(changes)
+
+
+def _without_states(definition: Mapping) -> dict:
+    return {key: value for key, value in definition.items() if key != "States"}
+
+
+def _changed_keys(before: Mapping, after: Mapping) -> tuple[str, ...]:
+    return tuple(sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key)))
+
+
+def edges(states: Mapping[str, Mapping]) -> list[Edge]:
+    found = []
+    for name, state in states.items():
+        if "Next" in state:
+            found.append(Edge(name, state["Next"], "", caught=False))
+        found += [Edge(name, choice["Next"], "choice", caught=False) for choice in state.get("Choices", [])]
+        if "Default" in state:
+            found.append(Edge(name, state["Default"], "default", caught=False))
+        found += [
+            Edge(name, catch["Next"], ", ".join(catch.get("ErrorEquals", [])), caught=True)
+            for catch in state.get("Catch", [])
+        ]
+        if state.get("End"):
+            found.append(Edge(name, END, "", caught=False))
+    return found
+
+
+def failure_path(states: Mapping[str, Mapping]) -> set[str]:
+    """The states reached once an error has been caught, and every Fail state."""
+    graph = edges(states)
+    reached = {edge.target for edge in graph if edge.caught}
+    reached |= {name for name, state in states.items() if state.get("Type") == "Fail"}
+    pending = list(reached)
+    while pending:
+        source = pending.pop()
+        for edge in graph:
+            if edge.source == source and edge.target != END and edge.target not in reached:
+                reached.add(edge.target)
+                pending.append(edge.target)
+    return reached
+
+
+def mermaid(definition: Mapping, added: Collection[str] = (), changed: Collection[str] = ()) -> str:
+    """A flowchart of the definition. The failure path is red; added and changed states get a
+    thick green or amber border. Caught errors are dotted edges labelled with their errors."""
+    states = definition.get("States", {})
+    ids = {name: f"s{index}" for index, name in enumerate(states)}
+    failing = failure_path(states)
+    lines = ["flowchart TD", '  start(("start"))']
+    lines += [f"  {ids[name]}{_shape(name, state)}" for name, state in states.items()]
+    links = [f"start --> {ids[definition['StartAt']]}"] if definition.get("StartAt") in ids else []
+    highlighted = []
+    graph = edges(states)
+    if any(edge.target == END for edge in graph):
+        lines.append('  finish(("end"))')
+    for edge in graph:
+        if edge.caught or edge.source in failing:
+            highlighted.append(str(len(links)))
+        arrow = "-.->" if edge.caught else "-->"
+        label = f"|{_text(edge.label)}|" if edge.label else ""
+        links.append(f"{ids[edge.source]} {arrow}{label} {ids.get(edge.target, 'finish')}")
+    lines += [f"  {link}" for link in links]
+    lines += [
+        "  classDef failure fill:#ffebe9,stroke:#cf222e,color:#82071e",
+        "  classDef added stroke:#1a7f37,stroke-width:3px",
+        "  classDef changed stroke:#9a6700,stroke-width:3px",
+    ]
+    for style, names in (("failure", failing), ("added", added), ("changed", changed)):
+        members = [ids[name] for name in states if name in names]
+        if members:
+            lines.append(f"  class {','.join(members)} {style}")
+    if highlighted:
+        lines.append(f"  linkStyle {','.join(highlighted)} stroke:#cf222e,stroke-width:2px")
+    return "\n".join(lines)
+
+
+def _shape(name: str, state: Mapping) -> str:
+    label = f'"{_text(name)}"'
+    kind = state.get("Type")
+    if kind in {"Fail", "Succeed"}:
+        return f"([{label}])"
+    if kind == "Choice":
+        return f"{{{label}}}"
+    return f"[{label}]"
+
+
+def _text(text: str) -> str:
+    """Mermaid labels may not hold quotes or pipes."""
+    return text.replace('"', "#quot;").replace("|", "#124;")
