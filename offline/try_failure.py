@@ -1,0 +1,84 @@
+"""`make try-failure`: one failed night of the pipeline, on this machine, in under a minute.
+
+Synthesizes a configuration (config/dev.toml by default), deploys it to the
+emulator with real Terraform, makes one step fail (the last one by default)
+and prints the ticket that would have been opened, the e-mail the team would
+get and how the execution ended. Nothing leaves 127.0.0.1.
+
+    python -m offline.try_failure [CONFIG] [--step NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from core.config import PipelineConfig
+from core.errors import ConfigError
+from core.loading import load_config
+from offline.deployment import Deployment, OfflineSettings, deployed
+from offline.failures import make_step_fail
+from offline.report import format_execution, format_sns, format_ticket, section
+
+PROJECT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT / "config" / "dev.toml"
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        config = load_config(arguments.config)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 1
+    step = arguments.step or config.steps[-1].name
+    if step not in {candidate.name for candidate in config.steps}:
+        print(f"--step {step!r}: not a step of {arguments.config}", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="try-failure-") as scratch:
+        print(f"Synthesizing {arguments.config} ...", flush=True)
+        stack_dir = _synthesize(config, Path(scratch))
+        print("Deploying it to the local AWS emulator (terraform init + apply) ...", flush=True)
+        with deployed(config, stack_dir, OfflineSettings(), workdir=Path(scratch) / "terraform") as night:
+            print(f"Running the state machine with step {step} failing ...", flush=True)
+            return _report(night, make_step_fail(night, step))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="make try-failure", description=__doc__.splitlines()[0])
+    parser.add_argument("config", nargs="?", type=Path, default=DEFAULT_CONFIG, help="default: %(default)s")
+    parser.add_argument("--step", help="the step that fails (default: the last one)")
+    return parser
+
+
+def _synthesize(config: PipelineConfig, scratch: Path) -> Path:
+    from stacks.app import synthesize  # the provider bindings take a while to import
+
+    synthesize([config], scratch / "cdktf.out", PROJECT)
+    return scratch / "cdktf.out" / "stacks" / config.stack.name
+
+
+def _report(night: Deployment, expected_error: str) -> int:
+    result = night.run()
+    ticket_config = night.config.ticket.request
+    tickets = night.ticket_server.requests
+    for number, ticket in enumerate(tickets, start=1):
+        title = "Ticket request" + (f" {number} of {len(tickets)}" if len(tickets) > 1 else "")
+        print(section(title, format_ticket(ticket, ticket_config.endpoint, night.api_keys.values())))
+    if not tickets:
+        print(section("Ticket request", "(none was sent)"))
+    messages = night.inbox.take()
+    for message in messages:
+        print(section("SNS message (e-mail to the team)", format_sns(message)))
+    print(section("Execution", format_execution(result)))
+    as_expected = (
+        result.status == "FAILED" and result.error == expected_error and len(tickets) == len(messages) == 1
+    )
+    print("As expected." if as_expected else f"NOT as expected: wanted FAILED with {expected_error}.")
+    return 0 if as_expected else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

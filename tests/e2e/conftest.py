@@ -1,0 +1,54 @@
+"""The dev stack deployed once per session to the emulator, and a clean night for each test.
+
+Terraform applies once (about 15 s); each scenario then resets the servers,
+the step doubles and the SNS inbox instead of redeploying. The test that
+destroys the stack runs last, whatever order the files were collected in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from core.config import PipelineConfig
+from offline.deployment import Deployment, OfflineSettings, deployed
+from tests.e2e.prerequisites import require
+
+STACK = "nightly-pipeline-dev"
+# Offline only: retries wait 1/1000 of their interval (the count and order are unchanged), and a
+# silent ticket API counts as down after 0.5 s instead of Step Functions' 60 s.
+E2E_SETTINGS = OfflineSettings(retry_scale=0.001, http_timeout_seconds=0.5)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "e2e: deploys to the local AWS emulator (tests/e2e)")
+    config.addinivalue_line("markers", "destroys_stack: runs after every other end-to-end test")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in item.nodeid:
+            item.add_marker(pytest.mark.e2e)
+    items.sort(key=lambda item: item.get_closest_marker("destroys_stack") is not None)
+
+
+@pytest.fixture(scope="session")
+def dev_config(configs) -> PipelineConfig:
+    return configs[STACK]
+
+
+@pytest.fixture(scope="session")
+def deployment(synth_dir, dev_config, tmp_path_factory) -> Iterator[Deployment]:
+    require("terraform")
+    workdir = tmp_path_factory.mktemp("offline-terraform")
+    with deployed(dev_config, synth_dir / "stacks" / STACK, E2E_SETTINGS, workdir=workdir) as deployment:
+        yield deployment
+
+
+@pytest.fixture
+def night(deployment) -> Iterator[Deployment]:
+    """The deployment with every step succeeding, every API answering, nothing recorded yet."""
+    deployment.reset()
+    yield deployment
+    deployment.reset()
