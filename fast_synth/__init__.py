@@ -20,6 +20,12 @@ things, in memory only (nothing installed is edited on disk):
 The synthesized output is byte for byte the same (tests/synth/test_fast_synth.py).
 It applies only to the exact package versions below; with any other version, or
 with PIPELINE_FAST_SYNTH=0, the normal import is used.
+
+It also needs the index of the provider's types that jsii keeps in its package
+cache. jsii builds it in a background thread the first time it loads the
+provider, which a fast synth ends too soon to finish, so without the index a
+fast synth stays at about 4 s. `python -m fast_synth.prepare` (run by
+`make setup`) builds it once per machine; until then enable() falls back.
 """
 
 from __future__ import annotations
@@ -45,6 +51,8 @@ PINNED_VERSIONS = {
 # The line the provider's __init__ puts before importing every submodule.
 EAGER_IMPORTS_MARKER = "# Loading modules to ensure their types are registered with the jsii runtime library"
 SWITCH = "PIPELINE_FAST_SYNTH"
+# Written last when jsii has built a package's runtime index.
+PROVIDER_INDEX_MANIFEST = ".jsii.runtime.v1.json"
 NODE_HOOKS = Path(__file__).resolve().parent / "kernel_hooks.js"
 
 
@@ -57,6 +65,11 @@ def enable(installed: Callable[[str], str | None] | None = None) -> str | None:
     if os.environ.get(SWITCH, "1") == "0":
         return f"fast synth is off ({SWITCH}=0)"
     reason = incompatibility(installed or _installed_version)
+    if reason is None and not provider_index_built():
+        reason = (
+            "fast synth is off for this run: jsii has not indexed the provider's types on this "
+            "machine yet (this run does it; `make setup` or `python -m fast_synth.prepare` does it ahead)"
+        )
     if reason is None and PROVIDER_PACKAGE in sys.modules:
         reason = f"{PROVIDER_PACKAGE} was imported before fast synth could be enabled"
     if reason is None:
@@ -70,6 +83,13 @@ def incompatibility(installed: Callable[[str], str | None]) -> str | None:
         if found != pinned:
             return f"fast synth is off: it was written for {name} {pinned}, found {found or 'none'}"
     return None
+
+
+def provider_index_built() -> bool:
+    """Whether jsii's package cache holds the runtime index of the pinned provider."""
+    root = os.environ.get("JSII_RUNTIME_PACKAGE_CACHE_ROOT") or Path.home() / ".cache/aws/jsii/package-cache"
+    name, _, pinned = PROVIDER_NPM.rpartition("@")
+    return any(Path(root, name, pinned).glob(f"*/{PROVIDER_INDEX_MANIFEST}"))
 
 
 def notice_if_off(reason: str | None) -> None:

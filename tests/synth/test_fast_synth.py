@@ -159,9 +159,24 @@ class TestFallback:
         )
 
     def test_an_already_imported_provider_turns_it_off(self, untouched):
-        # This test process imported the provider when the suite started.
+        import cdktf_cdktf_provider_aws  # noqa: F401  (as any synth does)
+
         reason = fast_synth.enable(installed=fast_synth.PINNED_VERSIONS.get)
         assert reason == "cdktf_cdktf_provider_aws was imported before fast synth could be enabled"
+
+    def test_a_missing_type_index_turns_it_off_for_that_run(self, untouched, monkeypatch, tmp_path):
+        monkeypatch.setenv("JSII_RUNTIME_PACKAGE_CACHE_ROOT", str(tmp_path))
+        reason = fast_synth.enable(installed=fast_synth.PINNED_VERSIONS.get)
+        assert reason is not None
+        assert reason.startswith("fast synth is off for this run: jsii has not indexed the provider's types")
+
+    def test_the_type_index_is_found_in_jsiis_package_cache(self, monkeypatch, tmp_path):
+        monkeypatch.setenv("JSII_RUNTIME_PACKAGE_CACHE_ROOT", str(tmp_path))
+        assert not fast_synth.provider_index_built()
+        package = tmp_path / "@cdktf" / "provider-aws" / "20.1.0" / "8ddcbe1d"
+        package.mkdir(parents=True)
+        (package / ".jsii.runtime.v1.json").write_text("{}")
+        assert fast_synth.provider_index_built()
 
     def test_the_switch_turns_it_off(self, untouched, monkeypatch):
         monkeypatch.setenv(fast_synth.SWITCH, "0")
