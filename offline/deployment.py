@@ -27,7 +27,8 @@ from offline.recording_server import RecordingServer, Reply
 from offline.retry_clock import RetryClock
 from offline.sns_inbox import SnsInbox
 from offline.step_doubles import StepDoubles
-from offline.terraform import Terraform, prepare
+from offline.terraform import prepare
+from terraform_cli import Terraform
 
 TICKET_CREATED = Reply.json(201, {"Uid": "offline-support-case"})
 API_OK = Reply.json(200, {"status": "ok"})

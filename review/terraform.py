@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from terraform_cli import Terraform, automation_env
 
 
 @dataclass(frozen=True)
@@ -24,9 +25,12 @@ def validate_all(stack_dirs: Sequence[Path]) -> dict[Path, Validation]:
     The inits run one after another, because a shared plugin cache (TF_PLUGIN_CACHE_DIR) is
     not safe for concurrent use; validations, which load the provider, run two at a time.
     """
-    env = dict(os.environ, CHECKPOINT_DISABLE="1", TF_IN_AUTOMATION="1")
+    if not stack_dirs:
+        return {}
+    env = automation_env(stack_dirs[0].parent)
     initialised = {
-        stack_dir: _run(env, stack_dir, "init", "-input=false", "-backend=false") for stack_dir in stack_dirs
+        stack_dir: Terraform(stack_dir, env).run("init", "-input=false", "-backend=false")
+        for stack_dir in stack_dirs
     }
     ready = [stack_dir for stack_dir, init in initialised.items() if init.returncode == 0]
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -41,7 +45,7 @@ def validate_all(stack_dirs: Sequence[Path]) -> dict[Path, Validation]:
 
 
 def _validate(env: dict[str, str], stack_dir: Path) -> Validation:
-    result = _run(env, stack_dir, "validate", "-json")
+    result = Terraform(stack_dir, env).run("validate", "-json")
     try:
         report = json.loads(result.stdout)
     except json.JSONDecodeError:
@@ -52,18 +56,6 @@ def _validate(env: dict[str, str], stack_dir: Path) -> Validation:
     first = errors[0] if errors else {}
     address = f" ({first['address']})" if first.get("address") else ""
     return Validation(False, f"{first.get('summary', 'invalid')}{address}")
-
-
-def _run(env: dict[str, str], stack_dir: Path, *arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["terraform", *arguments, "-no-color"],
-        cwd=stack_dir,
-        env=env,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 def _error_line(result: subprocess.CompletedProcess) -> str:

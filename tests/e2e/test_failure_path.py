@@ -138,24 +138,16 @@ def test_ticket_api_4xx_is_not_retried_and_the_team_hears_why(night, status):
     assert '"rejected"' in message.message, "the API's answer reaches the team"
 
 
-def test_ticket_api_answering_429_is_retried_a_bounded_number_of_times(night):
+@pytest.mark.parametrize(
+    ("reply", "error_name"),
+    [
+        pytest.param(Reply.json(429, {"message": "slow down"}), "States.Http.StatusCode.429", id="429"),
+        pytest.param(Reply.hang(), "States.Http.Socket", id="hangs"),
+    ],
+)
+def test_transient_ticket_api_failure_is_retried_a_bounded_number_of_times(night, reply, error_name):
     error = make_step_fail(night, LAST_STEP)
-    night.ticket_server.answer_always(Reply.json(429, {"message": "slow down"}))
-
-    result = night.run()
-
-    assert_failed_with_original_error(result, error)
-    attempts = 1 + night.config.ticket.retry.max_attempts
-    assert len(night.ticket_server.requests) == attempts
-    assert result.failed_attempts(TICKET_STATE) == attempts
-    assert_backoff(night)
-    message = only_message(night, result, LAST_STEP)
-    assert f"{TICKET_NOT_OPENED} (States.Http.StatusCode.429)" in message.message
-
-
-def test_ticket_api_that_hangs_fails_with_socket_after_bounded_retries(night):
-    error = make_step_fail(night, LAST_STEP)
-    night.ticket_server.answer_always(Reply.hang())
+    night.ticket_server.answer_always(reply)
 
     result = night.run(timeout_seconds=30)
 
@@ -165,7 +157,7 @@ def test_ticket_api_that_hangs_fails_with_socket_after_bounded_retries(night):
     assert result.failed_attempts(TICKET_STATE) == attempts
     assert_backoff(night)
     message = only_message(night, result, LAST_STEP)
-    assert f"{TICKET_NOT_OPENED} (States.Http.Socket): " in message.message
+    assert f"{TICKET_NOT_OPENED} ({error_name}): " in message.message
 
 
 def test_ticket_api_down_fails_with_socket_and_nothing_is_lost(night):
