@@ -18,6 +18,10 @@ def event_rule_arn(partition: str, region: str, account: str, rule: str) -> str:
     return f"arn:{partition}:events:{region}:{account}:rule/{rule}"
 
 
+def schedule_group_arn(partition: str, region: str, account: str, group: str) -> str:
+    return f"arn:{partition}:scheduler:{region}:{account}:schedule-group/{group}"
+
+
 def integration_arn(partition: str, integration: str) -> str:
     """The Resource of a service integration task, e.g. 'lambda:invoke'."""
     return f"arn:{partition}:states:::{integration}"

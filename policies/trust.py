@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from policies.arns import schedule_group_arn
 from policies.statement import POLICY_VERSION
 
 STEP_FUNCTIONS = "states.amazonaws.com"
@@ -33,5 +34,6 @@ def service_trust_policy(service: str, account: str, source_arn: str | None = No
 def scheduler_trust_policy(partition: str, region: str, account: str, group: str) -> dict:
     """AWS asks for the schedule group's ARN here, not a schedule's:
     https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html"""
-    group_arn = f"arn:{partition}:scheduler:{region}:{account}:schedule-group/{group}"
-    return service_trust_policy(SCHEDULER, account, source_arn=group_arn)
+    return service_trust_policy(
+        SCHEDULER, account, source_arn=schedule_group_arn(partition, region, account, group)
+    )

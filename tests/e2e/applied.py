@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from offline.applied_iam import AppliedRole, applied_role
+from offline.connection_auth import connection_name
 from offline.deployment import Deployment
 
 
@@ -46,7 +47,7 @@ class Applied:
 
     @cached_property
     def ticket_connection_secret_arn(self) -> str:
-        name = self.deployment.outputs["connection_arn"].split("/")[1]
+        name = connection_name(self.deployment.outputs["connection_arn"])
         return self.deployment.emulator.client("events").describe_connection(Name=name)["SecretArn"]
 
     @cached_property
