@@ -16,8 +16,6 @@ import sys
 from pathlib import Path
 
 import fast_synth
-from core.errors import ConfigError
-from core.loading import load_configs
 
 PROJECT = Path(__file__).resolve().parent
 
@@ -36,6 +34,11 @@ def main(arguments: list[str]) -> int:
     if not paths:
         print("No configuration files found (config/*.toml).", file=sys.stderr)
         return 1
+    # Before anything imports cdktf; it starts the jsii kernel, which boots while Python reads the configs.
+    fast_synth.notice_if_off(fast_synth.enable())
+    from core.errors import ConfigError
+    from core.loading import load_configs
+
     try:
         configs = load_configs(paths)
     except ConfigError as error:
@@ -43,8 +46,6 @@ def main(arguments: list[str]) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    fast_synth.notice_if_off(fast_synth.enable())
-    # Imported only now, after fast synth has had its say.
     from stacks.app import synthesize
 
     synthesize(configs, Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out")), PROJECT)
@@ -52,4 +53,4 @@ def main(arguments: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    fast_synth.exit(main(sys.argv[1:]))

@@ -1,21 +1,25 @@
-"""Synthesizes with only the parts of the AWS provider bindings that the app uses.
+"""Synthesizes with only the parts of the AWS provider bindings that the app uses,
+and with the jsii kernel started ahead of Python's need for it.
 
 Importing `cdktf_cdktf_provider_aws` imports all ~2,100 of its resource modules,
-and the jsii kernel (Node) then requires all of their JavaScript: about 15 s and
-500 MB for a synth that needs a dozen resource types. enable() changes two
-things, in memory only (nothing installed is edited on disk):
+and the jsii kernel (Node) then requires all of their JavaScript: about 20 s and
+1.1 GB for a synth that needs a dozen resource types. enable() changes, in
+memory only (nothing installed is edited on disk):
 
-- Python: the package's __init__ runs without its closing block of
-  `from . import <module>` lines. Submodules are still ordinary subpackages and
-  load on first import, registering their types with jsii as before.
-- Node: the kernel is started with preloaded hooks (kernel_hooks.js) that
-  serve the package's own lib/lazy-index.js, which exports the same names as
-  getters, instead of lib/index.js; defer a zip library cdktf only needs for
-  directory assets; and read single type definitions from the provider's 32 MB
-  definitions file on disk instead of keeping all of it in memory.
-- Memory: glibc is told to serve allocations of 16 KiB and more with mmap in
-  the Node processes. The kernel hashes the provider's 34 MB package in 16 KiB
-  buffers; from the heap, their freed memory stays resident (about 30 MB).
+- Python (lazy_provider.py): the package's __init__ runs without its closing
+  block of `from . import <module>` lines; each submodule loads on first use.
+- The kernel (early_kernel.py) is spawned at once, with the load requests of
+  constructs, cdktf and the provider already written to it, so that it boots
+  and loads them while Python imports jsii and cdktf; jsii adopts it.
+- Node (kernel_hooks.js, preloaded into the kernel): the provider's own
+  lib/lazy-index.js, which exports the same names as getters, is served
+  instead of lib/index.js; a zip library cdktf only needs for directory assets
+  loads on first use; single type definitions are read from the provider's
+  32 MB definitions file on disk instead of keeping it whole in memory; and the
+  digest of each assembly's tarball, which the kernel would compute on every
+  run (34 MB for the provider), is remembered.
+
+exit() then skips the interpreter's teardown once the output is written.
 
 The synthesized output is byte for byte the same (tests/synth/test_fast_synth.py).
 It applies only to the exact package versions below; with any other version, or
@@ -30,16 +34,18 @@ fast synth stays at about 4 s. `python -m fast_synth.prepare` (run by
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
+import atexit
 import os
 import sys
 from collections.abc import Callable, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from types import ModuleType
+from typing import NoReturn
 
-PROVIDER_PACKAGE = "cdktf_cdktf_provider_aws"
+from fast_synth import early_kernel
+from fast_synth.lazy_provider import PACKAGE as PROVIDER_PACKAGE
+from fast_synth.lazy_provider import LazyProviderFinder, UnexpectedPackage
+
 PROVIDER_NPM = "@cdktf/provider-aws@20.1.0"
 # The versions whose import code and JavaScript entry points this was written against.
 PINNED_VERSIONS = {
@@ -48,12 +54,18 @@ PINNED_VERSIONS = {
     "constructs": "10.8.1",
     "jsii": "1.142.0",
 }
-# The line the provider's __init__ puts before importing every submodule.
-EAGER_IMPORTS_MARKER = "# Loading modules to ensure their types are registered with the jsii runtime library"
+# What the bindings load into the kernel, in the order they load it.
+ASSEMBLIES = (
+    early_kernel.Assembly("constructs", "10.8.1", "constructs", "constructs@10.8.1.jsii.tgz"),
+    early_kernel.Assembly("cdktf", "0.21.0", "cdktf", "cdktf@0.21.0.jsii.tgz"),
+    early_kernel.Assembly("@cdktf/provider-aws", "20.1.0", PROVIDER_PACKAGE, "provider-aws@20.1.0.jsii.tgz"),
+)
 SWITCH = "PIPELINE_FAST_SYNTH"
 # Written last when jsii has built a package's runtime index.
 PROVIDER_INDEX_MANIFEST = ".jsii.runtime.v1.json"
 NODE_HOOKS = Path(__file__).resolve().parent / "kernel_hooks.js"
+
+_kernel: early_kernel.EarlyKernel | None = None
 
 
 def enable(installed: Callable[[str], str | None] | None = None) -> str | None:
@@ -72,6 +84,8 @@ def enable(installed: Callable[[str], str | None] | None = None) -> str | None:
         )
     if reason is None and PROVIDER_PACKAGE in sys.modules:
         reason = f"{PROVIDER_PACKAGE} was imported before fast synth could be enabled"
+    if reason is None and "constructs._jsii" in sys.modules:
+        reason = "jsii's kernel was started before fast synth could be enabled"
     if reason is None:
         reason = _install()
     return reason
@@ -106,55 +120,40 @@ def _installed_version(name: str) -> str | None:
 
 
 def _install() -> str | None:
-    spec = importlib.machinery.PathFinder.find_spec(PROVIDER_PACKAGE)
-    if spec is None or spec.origin is None:
-        return f"fast synth is off: {PROVIDER_PACKAGE} is not installed"
-    source = Path(spec.origin).read_text(encoding="utf-8")
-    head, marker, _ = source.partition(EAGER_IMPORTS_MARKER)
-    if not marker:
-        return f"fast synth is off: {spec.origin} does not look as expected"
-    sys.meta_path.insert(0, _ProviderFinder(spec.origin, head))
-    os.environ["FAST_SYNTH_PROVIDER"] = PROVIDER_NPM
-    os.environ["NODE_OPTIONS"] = f'{os.environ.get("NODE_OPTIONS", "")} --require "{NODE_HOOKS}"'.strip()
-    # Read by glibc when a process starts: this one is running already, the kernel is not.
-    os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", str(16 * 1024))
+    global _kernel
+    try:
+        finder = LazyProviderFinder.for_installed_package()
+        kernel = early_kernel.start(ASSEMBLIES, _with_node_hooks(os.environ))
+    except UnexpectedPackage as error:
+        return f"fast synth is off: {error}"
+    except OSError as error:
+        return f"fast synth is off: could not start the jsii kernel ({error})"
+    sys.meta_path.insert(0, finder)
+    _kernel = kernel
     return None
 
 
-class _ProviderFinder(importlib.abc.MetaPathFinder):
-    """Finds the provider package as usual, but executes its __init__ without
-    the eager imports."""
-
-    def __init__(self, origin: str, source: str):
-        self._origin = origin
-        self._source = source
-
-    def find_spec(self, name: str, path=None, target=None):
-        if name != PROVIDER_PACKAGE:
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(name, path)
-        if spec is None or spec.origin != self._origin:
-            return None
-        spec.loader = _LazyPackageLoader(self._origin, self._source)
-        return spec
+def _with_node_hooks(environ: Mapping[str, str]) -> dict[str, str]:
+    """The kernel's environment: kernel_hooks.js preloaded, and what it needs to know."""
+    cache = Path(environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return {
+        **environ,
+        "NODE_OPTIONS": f'{environ.get("NODE_OPTIONS", "")} --require "{NODE_HOOKS}"'.strip(),
+        "FAST_SYNTH_PROVIDER": PROVIDER_NPM,
+        "FAST_SYNTH_DIGESTS": str(cache / "pipeline-fast-synth" / "tarball-digests.json"),
+    }
 
 
-class _LazyPackageLoader(importlib.abc.Loader):
-    def __init__(self, origin: str, source: str):
-        self._origin = origin
-        self._source = source
+def exit(status: int) -> NoReturn:
+    """Ends the process as sys.exit does, minus the interpreter's teardown when fast synth is on.
 
-    def create_module(self, spec) -> ModuleType | None:
-        return None
-
-    def exec_module(self, module: ModuleType) -> None:
-        # The package's own code, from its own file, minus the eager imports.
-        exec(compile(self._source, self._origin, "exec"), module.__dict__)  # noqa: S102
-
-
-def provider_modules_loaded(modules: Mapping[str, ModuleType] = sys.modules) -> int:
-    """How many of the provider's resource modules Python has imported."""
-    prefix = f"{PROVIDER_PACKAGE}."
-    submodules = (name.removeprefix(prefix) for name in modules if name.startswith(prefix))
-    # _jsii and publication's _private are the package's own plumbing.
-    return sum(1 for name in submodules if "." not in name and not name.startswith("_"))
+    Python spends about 0.2 s freeing the ~1,000 modules and the objects of a
+    synth one by one, after the output is written. The exit handlers still run
+    (jsii stops its kernel in one), and standard output and error are flushed.
+    """
+    if _kernel is None:
+        sys.exit(status)
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

@@ -85,3 +85,58 @@ fs.readFileSync = function (file, options) {
   }
   return readFileSync.apply(this, arguments);
 };
+
+// 4. To find an assembly's unpacked copy in its package cache, the kernel
+// hashes the assembly's tarball on every load: the provider's is 34 MB. The
+// kernel's own script (jsii's program.js) gets its digestFile wrapped, in
+// memory, so that a digest is remembered in the file FAST_SYNTH_DIGESTS, keyed
+// by the tarball's path, size, inode and change time (any write to the file
+// changes its ctime). Should a remembered digest ever be wrong, the kernel
+// re-extracts the tarball, and its extraction checks the digest again.
+const digestsFile = process.env.FAST_SYNTH_DIGESTS;
+const DIGEST_FILE = "p.digestFile=function digestFile(e,...p){return readFileChunks(e,()=>{},...p)}";
+const REMEMBER_DIGEST = Symbol.for("fast-synth.rememberDigest");
+const compile = Module.prototype._compile;
+
+Module.prototype._compile = function (content, filename) {
+  const isKernel = digestsFile && filename === path.resolve(process.argv[1] || "") && path.basename(filename) === "program.js";
+  if (isKernel && content.split(DIGEST_FILE).length === 2) {
+    content = content.replace(DIGEST_FILE, `p.digestFile=globalThis[Symbol.for("fast-synth.rememberDigest")](${DIGEST_FILE.slice("p.digestFile=".length)})`);
+  }
+  return compile.call(this, content, filename);
+};
+
+globalThis[REMEMBER_DIGEST] = function rememberDigest(digestFile) {
+  let remembered;
+  return function (file, ...salt) {
+    remembered = remembered || readDigests();
+    const stat = fs.statSync(file, { bigint: true });
+    const key = JSON.stringify([path.resolve(file), ...[stat.dev, stat.ino, stat.size, stat.ctimeNs, stat.mtimeNs].map(String), ...salt]);
+    if (remembered[key]) {
+      return Buffer.from(remembered[key], "hex");
+    }
+    const digest = digestFile(file, ...salt);
+    remembered[key] = digest.toString("hex");
+    writeDigests(remembered);
+    return digest;
+  };
+};
+
+function readDigests() {
+  try {
+    return JSON.parse(readFileSync.call(fs, digestsFile, "utf8"));
+  } catch (error) {
+    return {};
+  }
+}
+
+function writeDigests(digests) {
+  try {
+    fs.mkdirSync(path.dirname(digestsFile), { recursive: true });
+    const partial = `${digestsFile}.${process.pid}`;
+    fs.writeFileSync(partial, JSON.stringify(digests, null, 1));
+    fs.renameSync(partial, digestsFile);
+  } catch (error) {
+    // Not remembered: the next run hashes again.
+  }
+}

@@ -6,11 +6,13 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
 import fast_synth
+from fast_synth import lazy_provider
 from tests.conftest import ALL_CONFIGS, PROJECT
 
 
@@ -47,7 +49,7 @@ def test_fast_and_normal_synth_write_identical_bytes(tmp_path):
 def test_this_suite_loaded_only_the_provider_modules_it_uses(stacks):
     resource_types = {kind for stack in stacks.values() for kind in stack.get("resource", {})}
     data_types = {kind for stack in stacks.values() for kind in stack.get("data", {})}
-    loaded = fast_synth.provider_modules_loaded()
+    loaded = lazy_provider.modules_loaded()
     # One module per resource or data source type, plus the provider itself.
     assert 0 < loaded <= len(resource_types) + len(data_types) + 1
 
@@ -134,6 +136,61 @@ class TestNodeHook:
         user = self.archiver_and_a_user(tmp_path, "node_modules/other/lib/private/fs.js")
         script = f"require({json.dumps(str(user))}); globalThis.archiverLoads"
         assert self.node(script, tmp_path) == "1"
+
+
+class TestRememberedDigests:
+    """kernel_hooks.js around a stand-in for jsii's program.js that counts its hashing."""
+
+    KERNEL = textwrap.dedent("""
+        const crypto = require("crypto"), fs = require("fs");
+        let hashed = 0;
+        function readFileChunks(e, onChunk, ...salt) {
+          hashed++;
+          return crypto.createHash("sha256").update(fs.readFileSync(e)).update(salt.join()).digest();
+        }
+        const p = {};
+        p.digestFile=function digestFile(e,...p){return readFileChunks(e,()=>{},...p)}
+        const digest = p.digestFile(process.argv[2], "name", "1.0.0").toString("hex");
+        console.log(JSON.stringify({ hashed, digest }));
+    """)
+
+    @pytest.fixture
+    def run_kernel(self, tmp_path):
+        kernel = tmp_path / "lib" / "program.js"
+        kernel.parent.mkdir()
+        kernel.write_text(self.KERNEL)
+        tarball = tmp_path / "package.tgz"
+        tarball.write_bytes(b"first")
+
+        def run(digests: Path | None = tmp_path / "cache" / "digests.json") -> dict:
+            env = dict(os.environ, NODE_OPTIONS="", FAST_SYNTH_DIGESTS=str(digests or ""))
+            result = subprocess.run(
+                ["node", "--require", str(fast_synth.NODE_HOOKS), str(kernel), str(tarball)],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            return json.loads(result.stdout)
+
+        run.tarball = tarball
+        return run
+
+    def test_the_second_run_uses_the_remembered_digest(self, run_kernel):
+        first = run_kernel()
+        second = run_kernel()
+        assert first["hashed"] == 1
+        assert second == {"hashed": 0, "digest": first["digest"]}
+
+    def test_a_rewritten_tarball_is_hashed_again(self, run_kernel):
+        first = run_kernel()
+        run_kernel.tarball.write_bytes(b"second")
+        again = run_kernel()
+        assert again["hashed"] == 1
+        assert again["digest"] != first["digest"]
+
+    def test_without_a_digests_file_it_always_hashes(self, run_kernel):
+        assert [run_kernel(digests=None)["hashed"] for _ in range(2)] == [1, 1]
 
 
 class TestFallback:
