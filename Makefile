@@ -20,6 +20,10 @@ PYTEST_ARGS    ?=
 
 STAMP_DIR  := $(ROOT)/.make
 NPM_STAMP  := $(STAMP_DIR)/npm.stamp
+# PIPENV_VENV_IN_PROJECT puts the venv here. Tools run from it directly: `pipenv run` alone
+# costs about a second per call. The stamp lives inside, so a deleted venv is re-made.
+VENV_BIN   := $(ROOT)/.venv/bin
+VENV_STAMP := $(ROOT)/.venv/synced-with-Pipfile.lock
 TF_RC      := $(ROOT)/.terraform.d/terraformrc
 
 export PIPENV_VENV_IN_PROJECT := 1
@@ -35,18 +39,21 @@ export TF_CLI_CONFIG_FILE := $(TF_RC)
 
 .PHONY: setup pipenv python-deps node-deps terraformrc synth lint test clean distclean
 
-setup: pipenv python-deps node-deps terraformrc
+setup: python-deps node-deps terraformrc
 
-# Install pipenv only when it is missing from PATH or not importable by $(PYTHON).
+# Install pipenv only when $(PYTHON) cannot import it (looked up, not imported: that takes a second).
 pipenv:
-	@if ! command -v pipenv >/dev/null 2>&1 || ! $(PYTHON) -c 'import pipenv' >/dev/null 2>&1; then \
+	@if ! $(PYTHON) -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("pipenv") is None)'; then \
 	  echo "==> installing pipenv==$(PIPENV_VERSION)"; \
 	  $(PYTHON) -m pip install --disable-pip-version-check "pipenv==$(PIPENV_VERSION)"; \
 	fi
 
-# pipenv sync is a ~1s no-op when .venv already matches Pipfile.lock.
-python-deps: pipenv
+# pipenv sync only when the venv is missing or Pipfile(.lock) changed since the last sync.
+python-deps: $(VENV_STAMP)
+
+$(VENV_STAMP): $(ROOT)/Pipfile.lock $(ROOT)/Pipfile | pipenv
 	cd "$(ROOT)" && $(PIPENV) sync --dev
+	@touch "$@"
 
 # npm ci only when node_modules is missing or package(-lock).json changed.
 ifeq ($(wildcard $(ROOT)/node_modules/.package-lock.json),)
@@ -62,13 +69,13 @@ terraformrc:
 	@"$(ROOT)/scripts/terraformrc.sh" "$(TF_RC)"
 
 synth: setup
-	cd "$(ROOT)" && $(PIPENV) run python main.py
+	cd "$(ROOT)" && "$(VENV_BIN)/python" main.py
 
 lint: setup
-	cd "$(ROOT)" && $(PIPENV) run ruff check . && $(PIPENV) run ruff format --check .
+	cd "$(ROOT)" && "$(VENV_BIN)/ruff" check . && "$(VENV_BIN)/ruff" format --check .
 
 test: setup lint
-	cd "$(ROOT)" && $(PIPENV) run python -m pytest $(PYTEST_ARGS)
+	cd "$(ROOT)" && "$(VENV_BIN)/python" -m pytest $(PYTEST_ARGS)
 
 # Feature targets (make try-failure, make review, make bench, ...) live one file each in mk/.
 -include $(wildcard $(ROOT)/mk/*.mk)

@@ -21,7 +21,7 @@ PYPI_ONLY      := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL 
 .PHONY: try-failure checkov-setup checkov-lock
 
 try-failure: setup
-	cd "$(ROOT)" && $(PIPENV) run python -m offline.try_failure $(TRY_FAILURE_ARGS)
+	cd "$(ROOT)" && "$(VENV_BIN)/python" -m offline.try_failure $(TRY_FAILURE_ARGS)
 
 # Reinstall when the lock changed, or when the venv is gone although the stamp is not.
 ifeq ($(wildcard $(CHECKOV_VENV)/bin/checkov),)

