@@ -90,9 +90,9 @@ fs.readFileSync = function (file, options) {
 // hashes the assembly's tarball on every load: the provider's is 34 MB. The
 // kernel's own script (jsii's program.js) gets its digestFile wrapped, in
 // memory, so that a digest is remembered in the file FAST_SYNTH_DIGESTS, keyed
-// by the tarball's path, size, inode and change time (any write to the file
-// changes its ctime). Should a remembered digest ever be wrong, the kernel
-// re-extracts the tarball, and its extraction checks the digest again.
+// by the tarball's path, device, inode, size, and change and modification
+// times. Writing to the file changes its ctime and replacing it its inode, so a
+// remembered digest is that of the file's current bytes.
 const digestsFile = process.env.FAST_SYNTH_DIGESTS;
 const DIGEST_FILE = "p.digestFile=function digestFile(e,...p){return readFileChunks(e,()=>{},...p)}";
 const REMEMBER_DIGEST = Symbol.for("fast-synth.rememberDigest");
@@ -101,7 +101,7 @@ const compile = Module.prototype._compile;
 Module.prototype._compile = function (content, filename) {
   const isKernel = digestsFile && filename === path.resolve(process.argv[1] || "") && path.basename(filename) === "program.js";
   if (isKernel && content.split(DIGEST_FILE).length === 2) {
-    content = content.replace(DIGEST_FILE, `p.digestFile=globalThis[Symbol.for("fast-synth.rememberDigest")](${DIGEST_FILE.slice("p.digestFile=".length)})`);
+    content = content.replace(DIGEST_FILE, `p.digestFile=globalThis[Symbol.for(${JSON.stringify(REMEMBER_DIGEST.description)})](${DIGEST_FILE.slice("p.digestFile=".length)})`);
   }
   return compile.call(this, content, filename);
 };
@@ -111,11 +111,16 @@ globalThis[REMEMBER_DIGEST] = function rememberDigest(digestFile) {
   return function (file, ...salt) {
     remembered = remembered || readDigests();
     const stat = fs.statSync(file, { bigint: true });
-    const key = JSON.stringify([path.resolve(file), ...[stat.dev, stat.ino, stat.size, stat.ctimeNs, stat.mtimeNs].map(String), ...salt]);
+    const where = path.resolve(file);
+    const key = JSON.stringify([where, ...[stat.dev, stat.ino, stat.size, stat.ctimeNs, stat.mtimeNs].map(String), ...salt]);
     if (remembered[key]) {
       return Buffer.from(remembered[key], "hex");
     }
     const digest = digestFile(file, ...salt);
+    // What was remembered for an earlier file at this path is of no more use.
+    for (const earlier of Object.keys(remembered).filter((known) => JSON.parse(known)[0] === where)) {
+      delete remembered[earlier];
+    }
     remembered[key] = digest.toString("hex");
     writeDigests(remembered);
     return digest;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -182,15 +183,26 @@ class TestRememberedDigests:
         assert first["hashed"] == 1
         assert second == {"hashed": 0, "digest": first["digest"]}
 
-    def test_a_rewritten_tarball_is_hashed_again(self, run_kernel):
+    def test_a_rewritten_tarball_is_hashed_again_and_replaces_what_was_remembered(self, run_kernel, tmp_path):
         first = run_kernel()
         run_kernel.tarball.write_bytes(b"second")
         again = run_kernel()
         assert again["hashed"] == 1
         assert again["digest"] != first["digest"]
+        remembered = json.loads((tmp_path / "cache" / "digests.json").read_text())
+        assert list(remembered.values()) == [again["digest"]]
 
     def test_without_a_digests_file_it_always_hashes(self, run_kernel):
         assert [run_kernel(digests=None)["hashed"] for _ in range(2)] == [1, 1]
+
+
+@pytest.mark.parametrize("name", [*fast_synth.PINNED_VERSIONS, "python-dateutil", "typing-extensions"])
+def test_installed_versions_are_the_ones_importlib_metadata_reads(name):
+    assert fast_synth.installed_version(name) == importlib.metadata.version(name)
+
+
+def test_a_distribution_not_installed_has_no_version():
+    assert fast_synth.installed_version("no-such-distribution") is None
 
 
 class TestFallback:
