@@ -144,12 +144,13 @@ def _install() -> str | None:
 
 def _with_node_hooks(environ: Mapping[str, str]) -> dict[str, str]:
     """The kernel's environment: kernel_hooks.js preloaded, and what it needs to know."""
-    cache = Path(environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    cache = Path(environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "pipeline-fast-synth")
     return {
         **environ,
         "NODE_OPTIONS": f'{environ.get("NODE_OPTIONS", "")} --require "{NODE_HOOKS}"'.strip(),
         "FAST_SYNTH_PROVIDER": PROVIDER_NPM,
-        "FAST_SYNTH_DIGESTS": str(cache / "pipeline-fast-synth" / "tarball-digests.json"),
+        "FAST_SYNTH_DIGESTS": str(cache / "tarball-digests.json"),
+        "FAST_SYNTH_CODE_CACHE": str(cache / "v8-code-cache"),
     }
 
 

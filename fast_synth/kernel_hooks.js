@@ -1,8 +1,10 @@
 // Preloaded into the jsii kernel with `node --require` (see fast_synth/__init__.py).
 "use strict";
+const crypto = require("crypto");
 const fs = require("fs");
 const Module = require("module");
 const path = require("path");
+const vm = require("vm");
 
 // 1. @cdktf/provider-aws ships two entry points: lib/index.js requires all of
 // its ~2,100 resource modules at once, lib/lazy-index.js exports the same names
@@ -96,15 +98,15 @@ fs.readFileSync = function (file, options) {
 const digestsFile = process.env.FAST_SYNTH_DIGESTS;
 const DIGEST_FILE = "p.digestFile=function digestFile(e,...p){return readFileChunks(e,()=>{},...p)}";
 const REMEMBER_DIGEST = Symbol.for("fast-synth.rememberDigest");
-const compile = Module.prototype._compile;
 
-Module.prototype._compile = function (content, filename) {
+function withRememberedDigests(content, filename) {
   const isKernel = digestsFile && filename === path.resolve(process.argv[1] || "") && path.basename(filename) === "program.js";
-  if (isKernel && content.split(DIGEST_FILE).length === 2) {
-    content = content.replace(DIGEST_FILE, `p.digestFile=globalThis[Symbol.for(${JSON.stringify(REMEMBER_DIGEST.description)})](${DIGEST_FILE.slice("p.digestFile=".length)})`);
+  if (!isKernel || content.split(DIGEST_FILE).length !== 2) {
+    return content;
   }
-  return compile.call(this, content, filename);
-};
+  const remembering = `globalThis[Symbol.for(${JSON.stringify(REMEMBER_DIGEST.description)})]`;
+  return content.replace(DIGEST_FILE, `p.digestFile=${remembering}(${DIGEST_FILE.slice("p.digestFile=".length)})`);
+}
 
 globalThis[REMEMBER_DIGEST] = function rememberDigest(digestFile) {
   let remembered;
@@ -145,3 +147,74 @@ function writeDigests(digests) {
     // Not remembered: the next run hashes again.
   }
 }
+
+// 5. The kernel compiles 4.8 MB of JavaScript on every run: its own program.js,
+// cdktf, constructs and the provider's modules. V8 can save what it compiled
+// (its code cache) and take it back next time; Node 20 does that only for its
+// own built-ins. Those files are compiled here through vm.Script with a code
+// cache kept in FAST_SYNTH_CODE_CACHE, one file per source, named by the MD5
+// of the source. V8 checks a cache against its own version and flags, and
+// compiles afresh when it rejects one. Everything else, and any file with a
+// hashbang, goes through Node's own compile.
+const codeCacheDir = process.env.FAST_SYNTH_CODE_CACHE;
+const CACHED_PACKAGES = /[\\/]node_modules[\\/](?:cdktf|constructs|@cdktf[\\/]provider-aws)[\\/]/;
+const compile = Module.prototype._compile;
+const codeCacheStats = { reused: 0, compiled: 0 };
+const toSave = [];
+globalThis[Symbol.for("fast-synth.codeCache")] = codeCacheStats;
+
+Module.prototype._compile = function (content, filename) {
+  content = withRememberedDigests(content, filename);
+  const isKernel = filename === path.resolve(process.argv[1] || "");
+  if (!codeCacheDir || !(isKernel || CACHED_PACKAGES.test(filename)) || content.startsWith("#!")) {
+    return compile.call(this, content, filename);
+  }
+  const cacheFile = path.join(codeCacheDir, `${crypto.createHash("md5").update(content).digest("hex")}.bin`);
+  const cachedData = readIfThere(cacheFile);
+  const script = new vm.Script(Module.wrap(content), {
+    filename,
+    cachedData,
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    toSave.push([cacheFile, script]);
+    codeCacheStats.compiled++;
+  } else {
+    codeCacheStats.reused++;
+  }
+  const wrapper = script.runInThisContext({ displayErrors: true });
+  return wrapper.call(this.exports, this.exports, requireFor(this), this, filename, path.dirname(filename));
+};
+
+// What Node's makeRequireFunction gives a module.
+function requireFor(module) {
+  const require = (id) => module.require(id);
+  require.resolve = (request, options) => Module._resolveFilename(request, module, false, options);
+  require.resolve.paths = (request) => Module._resolveLookupPaths(request, module);
+  require.main = process.mainModule;
+  require.extensions = Module._extensions;
+  require.cache = Module._cache;
+  return require;
+}
+
+function readIfThere(file) {
+  try {
+    return readFileSync.call(fs, file);
+  } catch (error) {
+    return undefined;
+  }
+}
+
+// Saved at exit, so that the cache also holds the functions compiled while running.
+process.on("exit", () => {
+  for (const [file, script] of toSave) {
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(`${file}.${process.pid}`, script.createCachedData());
+      fs.renameSync(`${file}.${process.pid}`, file);
+    } catch (error) {
+      // Not saved: the next run compiles this file again.
+    }
+  }
+});
+

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.resources
+import io
 import json
 import os
 import subprocess
@@ -11,6 +12,7 @@ import sys
 import textwrap
 
 import pytest
+from jsii.errors import JSIIError
 
 import fast_synth
 from fast_synth import early_kernel
@@ -60,6 +62,44 @@ class TestAnswersSentAhead:
         for key in (CONSTRUCTS, CDKTF, PROVIDER):
             kernel.answer_sent_ahead(key, pipe.read)
         assert kernel.answer_sent_ahead(CONSTRUCTS, pipe.read) is None
+
+
+class KernelWithOneAnswer:
+    """Stands in for the Popen of a kernel, for jsii's client to read one answer from."""
+
+    def __init__(self, message: dict):
+        self.stdin = io.BytesIO()
+        self.stdout = io.BytesIO(json.dumps(message).encode() + b"\n")
+
+
+def outcome(call) -> tuple:
+    try:
+        return ("returned", call())
+    except (JSIIError, RuntimeError) as error:
+        return ("raised", type(error), str(error), type(error.__cause__), str(error.__cause__))
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"ok": {"assembly": "cdktf", "types": 1200}},
+        {"error": "ENOENT: /c.tgz", "stack": "Error: ENOENT\n    at load", "name": "@jsii/kernel.Fault"},
+        {"error": "boom", "stack": "Error: boom\n    at load", "name": "@jsii/kernel.RuntimeError"},
+    ],
+    ids=["loaded", "fault", "runtime-error"],
+)
+def test_an_answer_sent_ahead_comes_out_as_jsii_would_have_returned_or_raised_it(message):
+    from jsii._kernel.providers import process as client
+    from jsii._kernel.types import LoadRequest, LoadResponse
+
+    node = client._NodeProcess()
+    node._process = KernelWithOneAnswer(message)
+    node.stop = lambda: None  # nothing to stop when the stand-in is collected
+    request = LoadRequest(name="cdktf", version="0.21.0", tarball="/c.tgz")
+    # Not this session's kernel, so the patched send() leaves the request to jsii's own.
+    from_jsii = outcome(lambda: client._NodeProcess.send(node, request, LoadResponse))
+    answered_ahead = outcome(lambda: early_kernel._response(node._serializer, message, LoadResponse, client))
+    assert answered_ahead == from_jsii
 
 
 @pytest.mark.parametrize("assembly", fast_synth.ASSEMBLIES, ids=lambda assembly: assembly.name)

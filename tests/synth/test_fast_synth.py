@@ -196,6 +196,70 @@ class TestRememberedDigests:
         assert [run_kernel(digests=None)["hashed"] for _ in range(2)] == [1, 1]
 
 
+class TestCodeCache:
+    """kernel_hooks.js compiling a stand-in cdktf module with V8's code cache."""
+
+    @pytest.fixture
+    def load(self, tmp_path):
+        lib = tmp_path / "node_modules" / "cdktf" / "lib"
+        lib.mkdir(parents=True)
+        (lib / "other.js").write_text("exports.value = 42;")
+        (lib / "index.js").write_text(
+            "exports.facts = { file: __filename, dir: __dirname, same: module.exports === exports,"
+            ' resolved: require.resolve("./other"), other: require("./other").value };'
+        )
+        (tmp_path / "node_modules" / "elsewhere").mkdir()
+        (tmp_path / "node_modules" / "elsewhere" / "index.js").write_text("exports.facts = 'not cached';")
+        cache = tmp_path / "code-cache"
+
+        def load(package: str = "cdktf/lib", code_cache: Path | None = cache) -> dict:
+            script = (
+                f"JSON.stringify({{ facts: require({json.dumps(str(tmp_path / 'node_modules' / package))}).facts,"
+                " stats: globalThis[Symbol.for('fast-synth.codeCache')] })"
+            )
+            env = dict(os.environ, NODE_OPTIONS="", FAST_SYNTH_CODE_CACHE=str(code_cache or ""))
+            result = subprocess.run(
+                ["node", "--require", str(fast_synth.NODE_HOOKS), "-p", script],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            return json.loads(result.stdout)
+
+        load.cache = cache
+        load.lib = lib
+        return load
+
+    def facts(self, lib: Path) -> dict:
+        return {
+            "file": str(lib / "index.js"),
+            "dir": str(lib),
+            "same": True,
+            "resolved": str(lib / "other.js"),
+            "other": 42,
+        }
+
+    def test_the_second_run_reuses_what_the_first_compiled(self, load):
+        first, second = load(), load()
+        assert first == {"facts": self.facts(load.lib), "stats": {"reused": 0, "compiled": 2}}
+        assert second == {"facts": self.facts(load.lib), "stats": {"reused": 2, "compiled": 0}}
+        assert len(list(load.cache.glob("*.bin"))) == 2
+
+    def test_a_cache_v8_rejects_is_compiled_afresh(self, load):
+        load()
+        for cached in load.cache.glob("*.bin"):
+            cached.write_bytes(b"not a code cache")
+        assert load() == {"facts": self.facts(load.lib), "stats": {"reused": 0, "compiled": 2}}
+        assert load()["stats"] == {"reused": 2, "compiled": 0}
+
+    def test_other_packages_are_left_to_node(self, load):
+        assert load("elsewhere") == {"facts": "not cached", "stats": {"reused": 0, "compiled": 0}}
+
+    def test_without_a_cache_folder_node_compiles_everything(self, load):
+        assert load(code_cache=None)["stats"] == {"reused": 0, "compiled": 0}
+
+
 @pytest.mark.parametrize("name", [*fast_synth.PINNED_VERSIONS, "python-dateutil", "typing-extensions"])
 def test_installed_versions_are_the_ones_importlib_metadata_reads(name):
     assert fast_synth.installed_version(name) == importlib.metadata.version(name)
