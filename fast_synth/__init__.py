@@ -15,9 +15,10 @@ memory only (nothing installed is edited on disk):
   lib/lazy-index.js, which exports the same names as getters, is served
   instead of lib/index.js; a zip library cdktf only needs for directory assets
   loads on first use; single type definitions are read from the provider's
-  32 MB definitions file on disk instead of keeping it whole in memory; and the
+  32 MB definitions file on disk instead of keeping it whole in memory; the
   digest of each assembly's tarball, which the kernel would compute on every
-  run (34 MB for the provider), is remembered.
+  run (34 MB for the provider), is remembered; and the kernel's JavaScript is
+  compiled with V8's code cache.
 
 exit() then skips the interpreter's teardown once the output is written.
 

@@ -55,6 +55,19 @@ def test_this_suite_loaded_only_the_provider_modules_it_uses(stacks):
     assert 0 < loaded <= len(resource_types) + len(data_types) + 1
 
 
+def node_with_hooks(*arguments: str, cwd: Path | None = None, **env: str) -> str:
+    """What real Node prints with kernel_hooks.js preloaded, as the kernel runs, and `env` set."""
+    result = subprocess.run(
+        ["node", "--require", str(fast_synth.NODE_HOOKS), *arguments],
+        cwd=cwd,
+        env=dict(os.environ, NODE_OPTIONS="", **env),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
 class TestNodeHook:
     """kernel_hooks.js, run by real Node against stand-in packages."""
 
@@ -71,15 +84,7 @@ class TestNodeHook:
 
     @staticmethod
     def node(script: str, cwd: Path) -> str:
-        result = subprocess.run(
-            ["node", "--require", str(fast_synth.NODE_HOOKS), "-p", script],
-            cwd=cwd,
-            env=dict(os.environ, FAST_SYNTH_PROVIDER=fast_synth.PROVIDER_NPM, NODE_OPTIONS=""),
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return result.stdout.strip()
+        return node_with_hooks("-p", script, cwd=cwd, FAST_SYNTH_PROVIDER=fast_synth.PROVIDER_NPM)
 
     def entry_loaded(self, package: Path) -> str:
         return self.node(f"require({json.dumps(str(package))}).entry", package)
@@ -164,15 +169,9 @@ class TestRememberedDigests:
         tarball.write_bytes(b"first")
 
         def run(digests: Path | None = tmp_path / "cache" / "digests.json") -> dict:
-            env = dict(os.environ, NODE_OPTIONS="", FAST_SYNTH_DIGESTS=str(digests or ""))
-            result = subprocess.run(
-                ["node", "--require", str(fast_synth.NODE_HOOKS), str(kernel), str(tarball)],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
+            return json.loads(
+                node_with_hooks(str(kernel), str(tarball), FAST_SYNTH_DIGESTS=str(digests or ""))
             )
-            return json.loads(result.stdout)
 
         run.tarball = tarball
         return run
@@ -217,15 +216,7 @@ class TestCodeCache:
                 f"JSON.stringify({{ facts: require({json.dumps(str(tmp_path / 'node_modules' / package))}).facts,"
                 " stats: globalThis[Symbol.for('fast-synth.codeCache')] })"
             )
-            env = dict(os.environ, NODE_OPTIONS="", FAST_SYNTH_CODE_CACHE=str(code_cache or ""))
-            result = subprocess.run(
-                ["node", "--require", str(fast_synth.NODE_HOOKS), "-p", script],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            return json.loads(result.stdout)
+            return json.loads(node_with_hooks("-p", script, FAST_SYNTH_CODE_CACHE=str(code_cache or "")))
 
         load.cache = cache
         load.lib = lib
