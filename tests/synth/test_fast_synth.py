@@ -263,12 +263,12 @@ def test_a_distribution_not_installed_has_no_version():
 class TestFallback:
     @pytest.fixture
     def untouched(self, monkeypatch):
-        """Records the global hooks enable() would change, and checks them after."""
+        """Records what enable() would change (an import hook, a kernel started), and checks it after."""
         monkeypatch.delenv(fast_synth.SWITCH, raising=False)
-        meta_path, node_options = list(sys.meta_path), os.environ.get("NODE_OPTIONS")
+        meta_path, kernel = list(sys.meta_path), fast_synth._kernel
         yield
         assert sys.meta_path == meta_path
-        assert os.environ.get("NODE_OPTIONS") == node_options
+        assert fast_synth._kernel is kernel
 
     def test_another_provider_version_turns_it_off(self, untouched):
         versions = {**fast_synth.PINNED_VERSIONS, "cdktf-cdktf-provider-aws": "20.2.0"}
@@ -287,6 +287,13 @@ class TestFallback:
 
         reason = fast_synth.enable(installed=fast_synth.PINNED_VERSIONS.get)
         assert reason == "cdktf_cdktf_provider_aws was imported before fast synth could be enabled"
+
+    def test_a_kernel_started_before_turns_it_off(self, untouched, monkeypatch):
+        import constructs._jsii  # noqa: F401  (loading constructs starts jsii's kernel)
+
+        monkeypatch.delitem(sys.modules, fast_synth.PROVIDER_PACKAGE, raising=False)
+        reason = fast_synth.enable(installed=fast_synth.PINNED_VERSIONS.get)
+        assert reason == "jsii's kernel was started before fast synth could be enabled"
 
     def test_a_missing_type_index_turns_it_off_for_that_run(self, untouched, monkeypatch, tmp_path):
         monkeypatch.setenv("JSII_RUNTIME_PACKAGE_CACHE_ROOT", str(tmp_path))
