@@ -154,8 +154,9 @@ function writeDigests(digests) {
 // own built-ins. Those files are compiled here through vm.Script with a code
 // cache kept in FAST_SYNTH_CODE_CACHE, one file per source, named by the MD5
 // of the source. V8 checks a cache against its own version and flags, and
-// compiles afresh when it rejects one. Everything else, and any file with a
-// hashbang, goes through Node's own compile.
+// compiles afresh when it rejects one. Everything else, any file with a
+// hashbang, and every file when source maps are on (Node maps only what it
+// compiled itself) goes through Node's own compile.
 const codeCacheDir = process.env.FAST_SYNTH_CODE_CACHE;
 const CACHED_PACKAGES = /[\\/]node_modules[\\/](?:cdktf|constructs|@cdktf[\\/]provider-aws)[\\/]/;
 const compile = Module.prototype._compile;
@@ -166,7 +167,8 @@ globalThis[Symbol.for("fast-synth.codeCache")] = codeCacheStats;
 Module.prototype._compile = function (content, filename) {
   content = withRememberedDigests(content, filename);
   const isKernel = filename === path.resolve(process.argv[1] || "");
-  if (!codeCacheDir || !(isKernel || CACHED_PACKAGES.test(filename)) || content.startsWith("#!")) {
+  const cacheable = isKernel || CACHED_PACKAGES.test(filename);
+  if (!codeCacheDir || !cacheable || content.startsWith("#!") || process.sourceMapsEnabled) {
     return compile.call(this, content, filename);
   }
   const cacheFile = path.join(codeCacheDir, `${crypto.createHash("md5").update(content).digest("hex")}.bin`);

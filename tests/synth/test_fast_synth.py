@@ -211,12 +211,16 @@ class TestCodeCache:
         (tmp_path / "node_modules" / "elsewhere" / "index.js").write_text("exports.facts = 'not cached';")
         cache = tmp_path / "code-cache"
 
-        def load(package: str = "cdktf/lib", code_cache: Path | None = cache) -> dict:
+        def load(
+            package: str = "cdktf/lib", code_cache: Path | None = cache, node_flags: tuple[str, ...] = ()
+        ) -> dict:
             script = (
                 f"JSON.stringify({{ facts: require({json.dumps(str(tmp_path / 'node_modules' / package))}).facts,"
                 " stats: globalThis[Symbol.for('fast-synth.codeCache')] })"
             )
-            return json.loads(node_with_hooks("-p", script, FAST_SYNTH_CODE_CACHE=str(code_cache or "")))
+            return json.loads(
+                node_with_hooks(*node_flags, "-p", script, FAST_SYNTH_CODE_CACHE=str(code_cache or ""))
+            )
 
         load.cache = cache
         load.lib = lib
@@ -249,6 +253,9 @@ class TestCodeCache:
 
     def test_without_a_cache_folder_node_compiles_everything(self, load):
         assert load(code_cache=None)["stats"] == {"reused": 0, "compiled": 0}
+
+    def test_with_source_maps_on_node_compiles_everything(self, load):
+        assert load(node_flags=("--enable-source-maps",))["stats"] == {"reused": 0, "compiled": 0}
 
 
 @pytest.mark.parametrize("name", [*fast_synth.PINNED_VERSIONS, "python-dateutil", "typing-extensions"])
