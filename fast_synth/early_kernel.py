@@ -9,8 +9,10 @@ those three assemblies already written to it. When jsii would start its own
 kernel it adopts this one, and when it sends one of those load requests it
 gets the answer the kernel has already computed.
 
-A kernel that is never adopted (a run that stops before it synthesizes) is
-told to exit when Python exits.
+A kernel that is never adopted (a run that stops before it synthesizes, or a
+test run that never synthesizes) is terminated before Python exits. It holds
+nothing to save: the package cache it reads from was filled by
+`fast_synth.prepare`.
 """
 
 from __future__ import annotations
@@ -82,7 +84,11 @@ class EarlyKernel:
     def stop_unless_adopted(self) -> None:
         """Once adopted, the kernel is jsii's to stop."""
         if not self.adopted:
-            _stop(self.process)
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=EXIT_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
 
 
 def start(assemblies: Sequence[Assembly], environ: Mapping[str, str]) -> EarlyKernel:
@@ -134,17 +140,6 @@ def _extract_runtime(into: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(embedded / resource, target)
     return into / table.EMBEDDED_FILES[table.ENTRYPOINT]
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """As jsii stops its kernel: an exit request, then end of input."""
-    assert process.stdin is not None
-    try:
-        process.stdin.write(b'{"exit":0}\n')
-        process.stdin.close()
-        process.wait(timeout=EXIT_SECONDS)
-    except (BrokenPipeError, subprocess.TimeoutExpired):
-        process.kill()
 
 
 def _load_request(key: LoadKey) -> bytes:
