@@ -98,10 +98,12 @@ fs.readFileSync = function (file, options) {
 const digestsFile = process.env.FAST_SYNTH_DIGESTS;
 const DIGEST_FILE = "p.digestFile=function digestFile(e,...p){return readFileChunks(e,()=>{},...p)}";
 const REMEMBER_DIGEST = Symbol.for("fast-synth.rememberDigest");
+// The script Node runs: in the kernel, jsii's program.js.
+const mainScript = process.argv[1] ? path.resolve(process.argv[1]) : undefined;
 
 function withRememberedDigests(content, filename) {
-  const isKernel = digestsFile && filename === path.resolve(process.argv[1] || "") && path.basename(filename) === "program.js";
-  if (!isKernel || content.split(DIGEST_FILE).length !== 2) {
+  const isKernel = filename === mainScript && path.basename(filename) === "program.js";
+  if (!digestsFile || !isKernel || content.split(DIGEST_FILE).length !== 2) {
     return content;
   }
   const remembering = `globalThis[Symbol.for(${JSON.stringify(REMEMBER_DIGEST.description)})]`;
@@ -166,8 +168,7 @@ globalThis[Symbol.for("fast-synth.codeCache")] = codeCacheStats;
 
 Module.prototype._compile = function (content, filename) {
   content = withRememberedDigests(content, filename);
-  const isKernel = filename === path.resolve(process.argv[1] || "");
-  const cacheable = isKernel || CACHED_PACKAGES.test(filename);
+  const cacheable = filename === mainScript || CACHED_PACKAGES.test(filename);
   if (!codeCacheDir || !cacheable || content.startsWith("#!") || process.sourceMapsEnabled) {
     return compile.call(this, content, filename);
   }
@@ -176,7 +177,8 @@ Module.prototype._compile = function (content, filename) {
   const script = new vm.Script(Module.wrap(content), {
     filename,
     cachedData,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    // import() as Node's own compile allows it (none of these packages uses it at synth).
+    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   if (cachedData === undefined || script.cachedDataRejected) {
     toSave.push([cacheFile, script]);
