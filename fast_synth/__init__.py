@@ -47,7 +47,6 @@ from fast_synth import early_kernel
 from fast_synth.lazy_provider import PACKAGE as PROVIDER_PACKAGE
 from fast_synth.lazy_provider import LazyProviderFinder, UnexpectedPackage
 
-PROVIDER_NPM = "@cdktf/provider-aws@20.1.0"
 # The versions whose import code and JavaScript entry points this was written against.
 PINNED_VERSIONS = {
     "cdktf": "0.21.0",
@@ -57,10 +56,14 @@ PINNED_VERSIONS = {
 }
 # What the bindings load into the kernel, in the order they load it.
 ASSEMBLIES = (
-    early_kernel.Assembly("constructs", "10.8.1", "constructs", "constructs@10.8.1.jsii.tgz"),
-    early_kernel.Assembly("cdktf", "0.21.0", "cdktf", "cdktf@0.21.0.jsii.tgz"),
-    early_kernel.Assembly("@cdktf/provider-aws", "20.1.0", PROVIDER_PACKAGE, "provider-aws@20.1.0.jsii.tgz"),
+    early_kernel.Assembly("constructs", PINNED_VERSIONS["constructs"], "constructs"),
+    early_kernel.Assembly("cdktf", PINNED_VERSIONS["cdktf"], "cdktf"),
+    early_kernel.Assembly(
+        "@cdktf/provider-aws", PINNED_VERSIONS["cdktf-cdktf-provider-aws"], PROVIDER_PACKAGE
+    ),
 )
+PROVIDER_ASSEMBLY = ASSEMBLIES[-1]
+PROVIDER_NPM = f"{PROVIDER_ASSEMBLY.name}@{PROVIDER_ASSEMBLY.version}"
 SWITCH = "PIPELINE_FAST_SYNTH"
 # Written last when jsii has built a package's runtime index.
 PROVIDER_INDEX_MANIFEST = ".jsii.runtime.v1.json"
@@ -103,8 +106,8 @@ def incompatibility(installed: Callable[[str], str | None]) -> str | None:
 def provider_index_built() -> bool:
     """Whether jsii's package cache holds the runtime index of the pinned provider."""
     root = os.environ.get("JSII_RUNTIME_PACKAGE_CACHE_ROOT") or Path.home() / ".cache/aws/jsii/package-cache"
-    name, _, pinned = PROVIDER_NPM.rpartition("@")
-    return any(Path(root, name, pinned).glob(f"*/{PROVIDER_INDEX_MANIFEST}"))
+    versions = Path(root, PROVIDER_ASSEMBLY.name, PROVIDER_ASSEMBLY.version)
+    return any(versions.glob(f"*/{PROVIDER_INDEX_MANIFEST}"))
 
 
 def notice_if_off(reason: str | None) -> None:

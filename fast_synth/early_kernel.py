@@ -43,19 +43,25 @@ LoadKey = tuple[str, str, str]  # name, version, tarball path
 class Assembly:
     """A jsii assembly as its Python package loads it (`jsii.JSIIAssembly.load`)."""
 
-    name: str
+    name: str  # the npm package, such as @cdktf/provider-aws
     version: str
-    module: str
-    filename: str
+    module: str  # the Python package that ships it
 
     def load_key(self) -> LoadKey:
         return (self.name, self.version, str(self.tarball()))
 
     def tarball(self) -> Path:
-        spec = importlib.machinery.PathFinder.find_spec(self.module)
-        if spec is None or not spec.submodule_search_locations:
-            raise ModuleNotFoundError(f"{self.module} is not installed")
-        return Path(spec.submodule_search_locations[0], "_jsii", self.filename)
+        """Where the package keeps it, named as jsii-pacmak names it: provider-aws@20.1.0.jsii.tgz."""
+        unscoped = self.name.rpartition("/")[2]
+        return _package_dir(self.module) / "_jsii" / f"{unscoped}@{self.version}.jsii.tgz"
+
+
+def _package_dir(module: str) -> Path:
+    """An installed package's folder, found without importing it."""
+    spec = importlib.machinery.PathFinder.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"{module} is not installed")
+    return Path(spec.submodule_search_locations[0])
 
 
 class EarlyKernel:
@@ -126,10 +132,7 @@ def spawn_environment(environ: Mapping[str, str]) -> dict[str, str]:
 
 def _extract_runtime(into: Path) -> Path:
     """Writes jsii's embedded kernel scripts out, as jsii does on every start."""
-    spec = importlib.machinery.PathFinder.find_spec("jsii")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("jsii is not installed")
-    embedded = Path(spec.submodule_search_locations[0], "_embedded", "jsii")
+    embedded = _package_dir("jsii") / "_embedded" / "jsii"
     # Its file table, read without importing jsii itself (that import is what this overlaps).
     table_spec = importlib.util.spec_from_file_location("_jsii_embedded_files", embedded / "__init__.py")
     assert table_spec is not None and table_spec.loader is not None
