@@ -140,13 +140,19 @@ function readDigests() {
 }
 
 function writeDigests(digests) {
+  // If not written, the next run hashes again.
+  writeWhole(digestsFile, () => JSON.stringify(digests, null, 1));
+}
+
+// Written beside, then renamed: another kernel reads the old file or the new one, never half.
+// contents() is called inside the try, so that nothing here can fail a synth.
+function writeWhole(file, contents) {
   try {
-    fs.mkdirSync(path.dirname(digestsFile), { recursive: true });
-    const partial = `${digestsFile}.${process.pid}`;
-    fs.writeFileSync(partial, JSON.stringify(digests, null, 1));
-    fs.renameSync(partial, digestsFile);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(`${file}.${process.pid}`, contents());
+    fs.renameSync(`${file}.${process.pid}`, file);
   } catch (error) {
-    // Not remembered: the next run hashes again.
+    // Left to the next run.
   }
 }
 
@@ -210,15 +216,10 @@ function readIfThere(file) {
 }
 
 // Saved at exit, so that the cache also holds the functions compiled while running.
+// A file not saved is compiled again next run.
 process.on("exit", () => {
   for (const [file, script] of toSave) {
-    try {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(`${file}.${process.pid}`, script.createCachedData());
-      fs.renameSync(`${file}.${process.pid}`, file);
-    } catch (error) {
-      // Not saved: the next run compiles this file again.
-    }
+    writeWhole(file, () => script.createCachedData());
   }
 });
 
