@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -17,6 +21,20 @@ PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIGS = sorted((PROJECT / "config").glob("*.toml"))
 VARIANT_CONFIG = PROJECT / "tests" / "fixtures" / "variant.toml"
 ALL_CONFIGS = [*DEFAULT_CONFIGS, VARIANT_CONFIG]
+
+
+def run_main(
+    configs: Sequence[Path], outdir: Path, *, timeout: float, **env: str
+) -> subprocess.CompletedProcess:
+    """`python main.py <configs>` in a fresh process, writing into outdir."""
+    return subprocess.run(
+        [sys.executable, str(PROJECT / "main.py"), *map(str, configs)],
+        env=dict(os.environ, CDKTF_OUTDIR=str(outdir), **env),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture(scope="session")

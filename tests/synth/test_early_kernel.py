@@ -16,7 +16,7 @@ from jsii.errors import JSIIError
 
 import fast_synth
 from fast_synth import early_kernel
-from tests.conftest import DEFAULT_CONFIGS, PROJECT
+from tests.conftest import DEFAULT_CONFIGS, PROJECT, run_main
 
 CONSTRUCTS = ("constructs", "10.8.1", "/c.tgz")
 CDKTF = ("cdktf", "0.21.0", "/d.tgz")
@@ -124,14 +124,8 @@ def requests_received_by_the_kernel(stderr: str) -> list[dict]:
 
 
 def test_a_synth_loads_each_assembly_once_and_ahead(tmp_path):
-    env = dict(os.environ, JSII_DEBUG="1", CDKTF_OUTDIR=str(tmp_path / "cdktf.out"), PIPELINE_FAST_SYNTH="1")
-    result = subprocess.run(
-        [sys.executable, str(PROJECT / "main.py"), str(DEFAULT_CONFIGS[0])],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
+    result = run_main(
+        DEFAULT_CONFIGS[:1], tmp_path / "cdktf.out", timeout=120, JSII_DEBUG="1", PIPELINE_FAST_SYNTH="1"
     )
     assert result.returncode == 0, result.stderr[-2000:]
     requests = requests_received_by_the_kernel(result.stderr)

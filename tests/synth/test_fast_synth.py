@@ -14,20 +14,11 @@ import pytest
 
 import fast_synth
 from fast_synth import lazy_provider
-from tests.conftest import ALL_CONFIGS, PROJECT
+from tests.conftest import ALL_CONFIGS, run_main
 
 
 def synthesize_in_subprocess(outdir: Path, fast: bool) -> subprocess.CompletedProcess:
-    env = dict(os.environ, CDKTF_OUTDIR=str(outdir), PIPELINE_FAST_SYNTH="1" if fast else "0")
-    env.pop("NODE_OPTIONS", None)
-    return subprocess.run(
-        [sys.executable, str(PROJECT / "main.py"), *map(str, ALL_CONFIGS)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    return run_main(ALL_CONFIGS, outdir, timeout=300, PIPELINE_FAST_SYNTH="1" if fast else "0")
 
 
 def files_of(outdir: Path) -> dict[str, bytes]:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import stacks.app
 from stacks.app import synthesize
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, run_main
 
 BAD_CONFIG = """
 [stack]
@@ -60,14 +57,7 @@ def test_bad_config_exits_1_with_every_problem_and_keeps_previous_output(tmp_pat
     outdir = tmp_path / "cdktf.out"
     before = previous_output(outdir)
 
-    result = subprocess.run(
-        [sys.executable, str(PROJECT / "main.py"), str(config)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=dict(os.environ, CDKTF_OUTDIR=str(outdir)),
-        timeout=60,
-    )
+    result = run_main([config], outdir, timeout=60)
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -88,14 +78,7 @@ def test_bad_config_exits_1_with_every_problem_and_keeps_previous_output(tmp_pat
 
 
 def test_missing_config_file_is_reported_not_raised(tmp_path):
-    result = subprocess.run(
-        [sys.executable, str(PROJECT / "main.py"), str(tmp_path / "absent.toml")],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=dict(os.environ, CDKTF_OUTDIR=str(tmp_path / "out")),
-        timeout=60,
-    )
+    result = run_main([tmp_path / "absent.toml"], tmp_path / "out", timeout=60)
     assert result.returncode == 1
     assert f"{tmp_path / 'absent.toml'}: (file): cannot be read" in result.stderr
     assert "Traceback" not in result.stderr
