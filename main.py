@@ -18,6 +18,7 @@ from pathlib import Path
 import fast_synth
 
 PROJECT = Path(__file__).resolve().parent
+DEFAULT_OUTDIR = "cdktf.out"
 
 
 def config_paths(arguments: list[str]) -> list[Path]:
@@ -47,9 +48,19 @@ def main(arguments: list[str]) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     from stacks.app import synthesize
+    from stacks.output_folder import OutputFolderError
 
-    synthesize(configs, Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out")), PROJECT)
+    try:
+        synthesize(configs, output_dir(), PROJECT)
+    except OutputFolderError as error:
+        print(error, file=sys.stderr)
+        return 1
     return 0
+
+
+def output_dir() -> Path:
+    """CDKTF_OUTDIR, as `cdktf synth` sets it; empty (an unset CI variable) counts as unset."""
+    return Path(os.environ.get("CDKTF_OUTDIR") or DEFAULT_OUTDIR)
 
 
 if __name__ == "__main__":

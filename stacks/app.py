@@ -1,28 +1,52 @@
 """Synthesizes the stacks into a fresh folder, then swaps it in.
 
-A failed synth leaves the previous output exactly as it was.
+A failed synth leaves the previous output exactly as it was, and a folder that
+is not cdktf output is never replaced (stacks.output_folder).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
-import tempfile
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from cdktf import App
 
 from core.config import PipelineConfig
+from stacks import output_folder
+from stacks.output_folder import OutputFolderError
 from stacks.pipeline_stack import PipelineStack
+
+# How Node reports a failed file operation through jsii: "Error: ENOSPC: no space left on device, write".
+_NODE_FILE_ERROR = re.compile(r"\bE[A-Z]+: ")
 
 
 def synthesize(configs: Sequence[PipelineConfig], outdir: Path, project: Path) -> None:
     """Local state files are kept in the project folder, named relative to each
-    stack's folder in the final outdir."""
+    stack's folder in the final outdir.
+
+    Raises OutputFolderError, leaving every file as it was, when outdir is not
+    cdktf output or cannot be written."""
     outdir = outdir.resolve()
-    outdir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.new-", dir=outdir.parent))
+    protected = {project.resolve(), Path.cwd(), Path.home(), *(Path(c.source).resolve() for c in configs)}
+    problem = output_folder.replace_problem(outdir, protected)
+    if problem:
+        raise OutputFolderError(f"Refusing to write the output to {outdir}: {problem}.")
+    try:
+        outdir.parent.mkdir(parents=True, exist_ok=True)
+        with output_folder.exclusive(outdir):
+            for note in output_folder.recover(outdir):
+                print(f"Note: {note}.", file=sys.stderr)
+            _synthesize_and_swap(configs, outdir, project)
+    except OSError as error:
+        raise OutputFolderError(f"Cannot write the output to {outdir}: {error}") from None
+
+
+def _synthesize_and_swap(configs: Sequence[PipelineConfig], outdir: Path, project: Path) -> None:
+    staging = output_folder.new_staging(outdir)
     try:
         app = App(outdir=str(staging), stack_traces=False)
         for config in configs:
@@ -30,19 +54,12 @@ def synthesize(configs: Sequence[PipelineConfig], outdir: Path, project: Path) -
             state_dir = Path(os.path.relpath(project.resolve(), stack_dir)).as_posix()
             PipelineStack(app, config, local_state_dir=state_dir)
         app.synth()
+    except RuntimeError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        if _NODE_FILE_ERROR.search(str(error)):
+            raise OutputFolderError(f"Cannot write the output to {outdir}: {error}") from None
+        raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _swap_in(staging, outdir)
-
-
-def _swap_in(staging: Path, outdir: Path) -> None:
-    staging.chmod(0o755)
-    if not outdir.exists():
-        staging.rename(outdir)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.old-", dir=outdir.parent))
-    retired.rmdir()
-    outdir.rename(retired)
-    staging.rename(outdir)
-    shutil.rmtree(retired, ignore_errors=True)
+    output_folder.swap_in(staging, outdir)

@@ -24,11 +24,12 @@ ALL_CONFIGS = [*DEFAULT_CONFIGS, VARIANT_CONFIG]
 
 
 def run_main(
-    configs: Sequence[Path], outdir: Path, *, timeout: float, **env: str
+    configs: Sequence[Path], outdir: Path | str, *, timeout: float, cwd: Path | None = None, **env: str
 ) -> subprocess.CompletedProcess:
     """`python main.py <configs>` in a fresh process, writing into outdir."""
     return subprocess.run(
         [sys.executable, str(PROJECT / "main.py"), *map(str, configs)],
+        cwd=cwd,
         env=dict(os.environ, CDKTF_OUTDIR=str(outdir), **env),
         capture_output=True,
         text=True,

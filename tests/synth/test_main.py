@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
 
 import stacks.app
 from stacks.app import synthesize
-from tests.conftest import PROJECT, run_main
+from tests.conftest import DEFAULT_CONFIGS, PROJECT, run_main
 
 BAD_CONFIG = """
 [stack]
@@ -37,10 +38,13 @@ function = "extract"
 """
 
 
+PREVIOUS_MANIFEST = '{"version": "0.21.0", "stacks": {}, "previous": true}'
+
+
 def previous_output(outdir: Path) -> dict[str, str]:
     outdir.mkdir(parents=True)
-    (outdir / "manifest.json").write_text('{"previous": true}')
-    return {"manifest.json": '{"previous": true}'}
+    (outdir / "manifest.json").write_text(PREVIOUS_MANIFEST)
+    return {"manifest.json": PREVIOUS_MANIFEST}
 
 
 def contents(outdir: Path) -> dict[str, str]:
@@ -110,3 +114,105 @@ def test_failed_synth_keeps_the_previous_output(tmp_path, configs, monkeypatch):
 
     assert contents(outdir) == before
     assert leftovers(outdir) == []
+
+
+def user_files(folder: Path) -> dict[str, str]:
+    (folder / "config").mkdir(parents=True)
+    (folder / "config" / "dev.toml").write_text((PROJECT / "config" / "dev.toml").read_text())
+    (folder / "notes.txt").write_text("the user's own file")
+    return contents(folder)
+
+
+@pytest.mark.parametrize(
+    ("outdir", "reason"),
+    [
+        (".", "it holds"),
+        ("config", "it holds"),
+        ("notes-folder", "it is not cdktf output (it holds notes.txt)"),
+        ("notes.txt", "it is not a folder"),
+    ],
+)
+def test_synth_refuses_to_replace_a_folder_that_is_not_its_output(tmp_path, outdir, reason):
+    before = user_files(tmp_path)
+    (tmp_path / "notes-folder").mkdir()
+    (tmp_path / "notes-folder" / "notes.txt").write_text("mine")
+    before["notes-folder/notes.txt"] = "mine"
+
+    result = run_main([tmp_path / "config" / "dev.toml"], outdir, cwd=tmp_path, timeout=60)
+
+    assert result.returncode == 1
+    assert f"Refusing to write the output to {(tmp_path / outdir).resolve()}: {reason}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert contents(tmp_path) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["config", "notes-folder", "notes.txt"]
+
+
+def test_an_empty_cdktf_outdir_means_the_default_folder(tmp_path):
+    before = user_files(tmp_path)
+
+    result = run_main([tmp_path / "config" / "dev.toml"], "", cwd=tmp_path, timeout=120)
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "cdktf.out" / "stacks" / "nightly-pipeline-dev" / "cdk.tf.json").is_file()
+    assert {
+        name: text for name, text in contents(tmp_path).items() if not name.startswith("cdktf.out/")
+    } == before
+
+
+def test_a_synth_after_an_interrupted_swap_recovers_and_cleans_up(tmp_path):
+    outdir = tmp_path / "cdktf.out"
+    previous_output(tmp_path / ".cdktf.out.old-x1y2z3")
+    (tmp_path / ".cdktf.out.new-a1b2c3").mkdir()
+
+    result = run_main(DEFAULT_CONFIGS[:1], outdir, timeout=120)
+
+    assert result.returncode == 0, result.stderr
+    assert "put back" in result.stderr and "removed 1 folder(s)" in result.stderr
+    assert "nightly-pipeline-dev" in (outdir / "manifest.json").read_text()
+    assert leftovers(outdir) == []
+
+
+@pytest.fixture
+def small_filesystem(tmp_path):
+    """A 40 KiB tmpfs (a synth needs about 80 KiB), mounted read-write or read-only."""
+    mounted = []
+
+    def mount(*options: str) -> Path:
+        point = tmp_path / f"fs{len(mounted)}"
+        point.mkdir()
+        result = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", ",".join(("size=40k", *options)), "tmpfs", str(point)],
+            capture_output=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            pytest.skip(f"cannot mount a small tmpfs here: {result.stderr.decode().strip()}")
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in mounted:
+        subprocess.run(["umount", str(point)], check=False)
+
+
+def test_a_full_disk_ends_in_a_message_and_keeps_the_previous_output(small_filesystem):
+    outdir = small_filesystem() / "cdktf.out"
+    before = previous_output(outdir)
+
+    result = run_main(DEFAULT_CONFIGS[:1], outdir, timeout=120)
+
+    assert result.returncode == 1
+    assert f"Cannot write the output to {outdir}: " in result.stderr
+    assert "ENOSPC" in result.stderr and "Traceback" not in result.stderr
+    assert contents(outdir) == before
+    assert leftovers(outdir) == []
+
+
+def test_an_unwritable_folder_ends_in_a_message(small_filesystem):
+    outdir = small_filesystem("ro") / "cdktf.out"
+
+    result = run_main(DEFAULT_CONFIGS[:1], outdir, timeout=120)
+
+    assert result.returncode == 1
+    assert f"Cannot write the output to {outdir}: " in result.stderr
+    assert "Read-only file system" in result.stderr and "Traceback" not in result.stderr
