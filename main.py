@@ -64,4 +64,9 @@ def output_dir() -> Path:
 
 
 if __name__ == "__main__":
-    fast_synth.exit(main(sys.argv[1:]))
+    try:
+        status = main(sys.argv[1:])
+    except Exception:
+        fast_synth.rerun_without_caches()
+        raise
+    fast_synth.exit(status)

@@ -38,6 +38,7 @@ from __future__ import annotations
 import atexit
 import os
 import re
+import shutil
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -65,6 +66,8 @@ ASSEMBLIES = (
 PROVIDER_ASSEMBLY = ASSEMBLIES[-1]
 PROVIDER_NPM = f"{PROVIDER_ASSEMBLY.name}@{PROVIDER_ASSEMBLY.version}"
 SWITCH = "PIPELINE_FAST_SYNTH"
+# Set for the second run of rerun_without_caches(), so that it runs once more at most.
+CACHES_DISCARDED = "PIPELINE_FAST_SYNTH_CACHES_DISCARDED"
 # Written last when jsii has built a package's runtime index.
 PROVIDER_INDEX_MANIFEST = ".jsii.runtime.v1.json"
 NODE_HOOKS = Path(__file__).resolve().parent / "kernel_hooks.js"
@@ -146,9 +149,31 @@ def _install() -> str | None:
     return None
 
 
+def cache_folder(environ: Mapping[str, str]) -> Path:
+    """The tarball digests and the code cache: worth a few tenths of a second, safe to delete."""
+    return Path(environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "pipeline-fast-synth")
+
+
+def rerun_without_caches() -> None:
+    """After a run failed with fast synth on: deletes its caches, says so in one line and runs
+    the same command again in this process, once. Returns when that does not apply.
+
+    kernel_hooks.js checks what it reads from the caches, but whatever they might
+    still break must cost one slower run, never a failure until someone deletes them.
+    A failure that has nothing to do with them fails again, the same way."""
+    if _kernel is None or os.environ.get(CACHES_DISCARDED):
+        return
+    folder = cache_folder(os.environ)
+    shutil.rmtree(folder, ignore_errors=True)
+    print(f"fast synth: the run failed; deleted its caches ({folder}) and running once more", file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, sys.orig_argv, {**os.environ, CACHES_DISCARDED: "1"})
+
+
 def _with_node_hooks(environ: Mapping[str, str]) -> dict[str, str]:
     """The kernel's environment: kernel_hooks.js preloaded, and what it needs to know."""
-    cache = Path(environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "pipeline-fast-synth")
+    cache = cache_folder(environ)
     return {
         **environ,
         "NODE_OPTIONS": f'{environ.get("NODE_OPTIONS", "")} --require "{NODE_HOOKS}"'.strip(),

@@ -117,23 +117,45 @@ globalThis[REMEMBER_DIGEST] = function rememberDigest(digestFile) {
     const stat = fs.statSync(file, { bigint: true });
     const where = path.resolve(file);
     const key = JSON.stringify([where, ...[stat.dev, stat.ino, stat.size, stat.ctimeNs, stat.mtimeNs].map(String), ...salt]);
-    if (remembered[key]) {
-      return Buffer.from(remembered[key], "hex");
+    const known = checkedDigest(key, remembered[key]);
+    if (known) {
+      return known;
     }
     const digest = digestFile(file, ...salt);
     // What was remembered for an earlier file at this path is of no more use.
-    for (const earlier of Object.keys(remembered).filter((known) => JSON.parse(known)[0] === where)) {
+    for (const earlier of Object.keys(remembered).filter((entry) => samePath(entry, where))) {
       delete remembered[earlier];
     }
-    remembered[key] = digest.toString("hex");
+    remembered[key] = `${digest.toString("hex")}.${entryCheck(key, digest.toString("hex"))}`;
     writeDigests(remembered);
     return digest;
   };
 };
 
+// Each entry is "<digest>.<check>": a digest is only used while its check matches,
+// so a damaged file can never hand the kernel a wrong digest (and so a wrong package).
+function entryCheck(key, digest) {
+  return crypto.createHash("md5").update(key).update("\0").update(digest).digest("hex");
+}
+
+function checkedDigest(key, entry) {
+  const match = typeof entry === "string" && /^((?:[0-9a-f]{2}){16,64})\.([0-9a-f]{32})$/.exec(entry);
+  return match && match[2] === entryCheck(key, match[1]) ? Buffer.from(match[1], "hex") : null;
+}
+
+function samePath(entry, where) {
+  try {
+    return JSON.parse(entry)[0] === where;
+  } catch (error) {
+    return true; // Not a key this file writes: dropped with the rest of what is stale.
+  }
+}
+
+// Anything but a JSON object of entries counts as nothing remembered.
 function readDigests() {
   try {
-    return JSON.parse(readFileSync.call(fs, digestsFile, "utf8"));
+    const digests = JSON.parse(readFileSync.call(fs, digestsFile, "utf8"));
+    return digests !== null && typeof digests === "object" && !Array.isArray(digests) ? digests : {};
   } catch (error) {
     return {};
   }
@@ -179,7 +201,7 @@ Module.prototype._compile = function (content, filename) {
     return compile.call(this, content, filename);
   }
   const cacheFile = path.join(codeCacheDir, `${crypto.createHash("md5").update(content).digest("hex")}.bin`);
-  const cachedData = readIfThere(cacheFile);
+  const cachedData = checkedCodeCache(readIfThere(cacheFile));
   const script = new vm.Script(Module.wrap(content), {
     filename,
     cachedData,
@@ -207,6 +229,23 @@ function requireFor(module) {
   return require;
 }
 
+// V8 checks a cache's version, flags and source, but not its bytes: a damaged cache it
+// accepts can crash the kernel. So each file starts with the MD5 of the cache it holds.
+const CHECK_BYTES = 16;
+
+function withCheck(cachedData) {
+  return Buffer.concat([crypto.createHash("md5").update(cachedData).digest(), cachedData]);
+}
+
+function checkedCodeCache(file) {
+  if (file === undefined || file.length <= CHECK_BYTES) {
+    return undefined;
+  }
+  const cachedData = file.subarray(CHECK_BYTES);
+  const intact = crypto.createHash("md5").update(cachedData).digest().equals(file.subarray(0, CHECK_BYTES));
+  return intact ? cachedData : undefined;
+}
+
 function readIfThere(file) {
   try {
     return readFileSync.call(fs, file);
@@ -219,7 +258,7 @@ function readIfThere(file) {
 // A file not saved is compiled again next run.
 process.on("exit", () => {
   for (const [file, script] of toSave) {
-    writeWhole(file, () => script.createCachedData());
+    writeWhole(file, () => withCheck(script.createCachedData()));
   }
 });
 

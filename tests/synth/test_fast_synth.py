@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import json
 import os
@@ -14,7 +15,7 @@ import pytest
 
 import fast_synth
 from fast_synth import lazy_provider
-from tests.conftest import ALL_CONFIGS, run_main
+from tests.conftest import ALL_CONFIGS, DEFAULT_CONFIGS, run_main
 
 
 def synthesize_in_subprocess(outdir: Path, fast: bool) -> subprocess.CompletedProcess:
@@ -180,7 +181,32 @@ class TestRememberedDigests:
         assert again["hashed"] == 1
         assert again["digest"] != first["digest"]
         remembered = json.loads((tmp_path / "cache" / "digests.json").read_text())
-        assert list(remembered.values()) == [again["digest"]]
+        assert [entry.split(".")[0] for entry in remembered.values()] == [again["digest"]]
+
+    @pytest.mark.parametrize("damaged", ["null", "5", '"text"', "[]", '{"half":', ""])
+    def test_a_damaged_digests_file_is_ignored_and_rewritten(self, run_kernel, tmp_path, damaged):
+        first = run_kernel()
+        (tmp_path / "cache" / "digests.json").write_text(damaged)
+        assert run_kernel() == {"hashed": 1, "digest": first["digest"]}
+        assert run_kernel() == {"hashed": 0, "digest": first["digest"]}
+
+    @pytest.mark.parametrize(
+        "damage",
+        [
+            pytest.param(lambda entry: "00" * 32 + entry[64:], id="another-digest"),
+            pytest.param(lambda entry: entry[:64], id="no-check"),
+            pytest.param(lambda entry: 5, id="a-number"),
+            pytest.param(lambda entry: None, id="null"),
+            pytest.param(lambda entry: "zz" + entry[2:], id="not-hex"),
+        ],
+    )
+    def test_a_damaged_entry_is_never_used(self, run_kernel, tmp_path, damage):
+        first = run_kernel()
+        digests = tmp_path / "cache" / "digests.json"
+        digests.write_text(
+            json.dumps({key: damage(entry) for key, entry in json.loads(digests.read_text()).items()})
+        )
+        assert run_kernel() == {"hashed": 1, "digest": first["digest"]}
 
     def test_without_a_digests_file_it_always_hashes(self, run_kernel):
         assert [run_kernel(digests=None)["hashed"] for _ in range(2)] == [1, 1]
@@ -236,6 +262,16 @@ class TestCodeCache:
         load()
         for cached in load.cache.glob("*.bin"):
             cached.write_bytes(b"not a code cache")
+        assert load() == {"facts": self.facts(load.lib), "stats": {"reused": 0, "compiled": 2}}
+        assert load()["stats"] == {"reused": 2, "compiled": 0}
+
+    def test_a_damaged_cache_v8_would_accept_is_compiled_afresh(self, load):
+        """V8 does not check a cache's bytes: flipped bytes in one it accepts crash Node."""
+        load()
+        for cached in load.cache.glob("*.bin"):
+            data = bytearray(cached.read_bytes())
+            data[len(data) // 2 :] = bytes(byte ^ 0xFF for byte in data[len(data) // 2 :])
+            cached.write_bytes(bytes(data))
         assert load() == {"facts": self.facts(load.lib), "stats": {"reused": 0, "compiled": 2}}
         assert load()["stats"] == {"reused": 2, "compiled": 0}
 
@@ -324,3 +360,33 @@ class TestFallback:
         fast_synth.notice_if_off("fast synth is off (PIPELINE_FAST_SYNTH=0)")
         fast_synth.notice_if_off(None)
         assert capsys.readouterr().err == ""
+
+
+def test_a_failure_with_the_caches_in_use_deletes_them_and_synthesizes_the_same_bytes(tmp_path):
+    """A code cache whose check matches but whose bytes V8 cannot run: what no check can see."""
+    cache_home = tmp_path / "cache-home"
+    first = run_main(DEFAULT_CONFIGS[:1], tmp_path / "first", timeout=120, XDG_CACHE_HOME=str(cache_home))
+    assert first.returncode == 0, first.stderr
+    for cached in (cache_home / "pipeline-fast-synth" / "v8-code-cache").glob("*.bin"):
+        data = cached.read_bytes()[16:]
+        broken = data[: len(data) // 2] + bytes(byte ^ 0xFF for byte in data[len(data) // 2 :])
+        cached.write_bytes(hashlib.md5(broken).digest() + broken)
+
+    second = run_main(DEFAULT_CONFIGS[:1], tmp_path / "second", timeout=120, XDG_CACHE_HOME=str(cache_home))
+
+    assert second.returncode == 0, second.stderr
+    assert second.stderr.count("fast synth: the run failed; deleted its caches") == 1
+    assert "Traceback" not in second.stderr.split("running once more")[-1]
+    assert files_of(tmp_path / "second") == files_of(tmp_path / "first")
+    assert any((cache_home / "pipeline-fast-synth" / "v8-code-cache").glob("*.bin"))
+
+
+def test_a_refused_output_folder_is_not_blamed_on_the_caches(tmp_path):
+    config = tmp_path / "dev.toml"
+    config.write_text((DEFAULT_CONFIGS[0]).read_text())
+    outdir = tmp_path / "out"
+    outdir.write_text("a file where the output folder goes")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache-home")}
+    result = run_main([config], outdir, timeout=120, **env)
+    assert result.returncode == 1
+    assert "fast synth: the run failed" not in result.stderr
