@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from core.connections import ConnectionSettings
 from core.failure_path import FailurePath, Ticket
 from core.pipeline import Pipeline
 from core.steps import Step
@@ -93,23 +94,6 @@ class NotificationSettings:
     emails: tuple[str, ...] = ()
     """Default: no e-mail subscription (subscribe the topic some other way)."""
     subject: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class ConnectionSettings:
-    """An EventBridge connection holding an API key.
-
-    The key comes from exactly one of: an existing Secrets Manager secret
-    (secret_name) or a sensitive Terraform variable (variable).
-    """
-
-    name: str
-    header: str = "Authorization"
-    secret_name: str | None = None
-    secret_json_key: str | None = None
-    """Default: the whole secret string is the key; set it to read one key of a JSON secret."""
-    variable: str | None = None
-    description: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,7 +14,6 @@ from typing import Any
 from core import validators
 from core.config import (
     Backend,
-    ConnectionSettings,
     LocalBackend,
     LogLevel,
     NotificationSettings,
@@ -24,6 +23,7 @@ from core.config import (
     StackSettings,
     StateMachineSettings,
 )
+from core.connections import ConnectionSettings, read_connections
 from core.errors import ConfigError, Problem
 from core.failure_path import (
     FIXED_STATES,
@@ -36,10 +36,9 @@ from core.steps import ContainerOverride, EcsStep, HttpRequest, HttpStep, Lambda
 from core.steps.http_invoke import HTTP_TRANSIENT_ERRORS
 from core.steps.lambda_invoke import LAMBDA_TRANSIENT_ERRORS
 from core.templates import placeholder_names, template_problems
-from core.toml_table import Problems, Table
+from core.toml_table import Problems, Table, one_of
 from policies.statement import sid_from_name
 
-MAX_CONNECTION_NAME = 64
 STEP_KINDS = ("lambda", "ecs", "http")
 
 
@@ -87,7 +86,7 @@ def _read_config(root: Table, source: str) -> PipelineConfig:
     state_machine = _read_state_machine(root.table("state_machine"), stack.name)
     schedule = _read_schedule(root.table("schedule"))
     notifications = _read_notifications(root.table("notifications"), state_machine.name)
-    connections = _read_connections(root.table("connections", required=True), state_machine.name)
+    connections = read_connections(root.table("connections", required=True), state_machine.name)
     ticket = _read_ticket(root.table("ticket", required=True), connections)
     step_tables = root.tables("steps")
     if not step_tables:
@@ -124,7 +123,7 @@ def _read_stack(table: Table) -> StackSettings:
 
 
 def _read_backend(table: Table) -> Backend:
-    kind = table.string("type", "local", _one_of(("local", "s3")))
+    kind = table.string("type", "local", one_of(("local", "s3")))
     if kind == "s3":
         backend: Backend = S3Backend(
             bucket=table.string("bucket"),
@@ -144,7 +143,7 @@ def _read_state_machine(table: Table, stack_name: str) -> StateMachineSettings:
     levels = tuple(level.value for level in LogLevel)
     settings = StateMachineSettings(
         name=table.string("name", stack_name, validators.aws_name),
-        log_level=LogLevel(table.string("log_level", "ERROR", _one_of(levels)) or "ERROR"),
+        log_level=LogLevel(table.string("log_level", "ERROR", one_of(levels)) or "ERROR"),
         log_retention_days=table.integer("log_retention_days", 30, low=1, high=3653),
         include_execution_data=table.boolean("include_execution_data", False),
         tracing=table.boolean("tracing", False),
@@ -185,54 +184,6 @@ def _read_notifications(table: Table, state_machine_name: str) -> NotificationSe
         table.problem("emails", f"lists {', '.join(duplicates)} more than once")
     table.finish()
     return notifications
-
-
-def _read_connections(table: Table, state_machine_name: str) -> dict[str, ConnectionSettings]:
-    connections = {}
-    sids: dict[str, str] = {}
-    for name in table.data:
-        connections[name] = _read_connection(table.table(name, required=True), name)
-        aws_name = f"{state_machine_name}-{name}"
-        first = sids.setdefault(sid_from_name(name), name)
-        if validators.identifier(name):
-            table.problem(name, f"connection name {validators.identifier(name)}", value=name)
-        elif first != name:
-            # Both would get the same IAM Sids (UseOrdersV2Connection, ...).
-            table.problem(
-                name, f"connection name reads the same as {first!r} once '_' is dropped", value=name
-            )
-        elif len(aws_name) > MAX_CONNECTION_NAME:
-            table.problem(
-                name,
-                f"connection name: {aws_name!r} is the connection's AWS name "
-                f"and must be at most {MAX_CONNECTION_NAME} characters",
-                value=name,
-            )
-    if not connections:
-        table.problems.add(table.path, "at least one connection is required (the ticket needs one)")
-    table.finish()
-    return connections
-
-
-def _read_connection(table: Table, name: str) -> ConnectionSettings:
-    connection = ConnectionSettings(
-        name=name,
-        header=table.string("header", "Authorization", validators.header_name),
-        secret_name=table.string("secret_name", None, validators.secret_name),
-        secret_json_key=table.string("secret_json_key", None),
-        variable=table.string("variable", None, validators.identifier),
-        description=table.string("description", ""),
-    )
-    if (connection.secret_name is None) == (connection.variable is None):
-        table.problems.add(
-            table.path,
-            "set exactly one of secret_name (an existing Secrets Manager secret holding the "
-            "API key) and variable (a sensitive Terraform variable)",
-        )
-    if connection.secret_json_key is not None and connection.secret_name is None:
-        table.problem("secret_json_key", "only applies with secret_name")
-    table.finish()
-    return connection
 
 
 def _read_ticket(table: Table, connections: Mapping[str, ConnectionSettings]) -> Ticket:
@@ -287,7 +238,7 @@ def _read_retry(table: Table, default_errors: tuple[str, ...]) -> Retry:
 
 def _read_step(table: Table, connections: Mapping[str, ConnectionSettings]) -> Step | None:
     """None when the type is unknown: its other keys cannot be judged then."""
-    kind = table.string("type", check=_one_of(STEP_KINDS))
+    kind = table.string("type", check=one_of(STEP_KINDS))
     if kind not in STEP_KINDS:
         return None
     common = {
@@ -384,10 +335,6 @@ def _check_ticket_template(root: Table, ticket: Ticket) -> None:
             "ticket.reporter",
             "is required because ticket.body uses {{reporter}}: the user or bot the ticket is filed as",
         )
-
-
-def _one_of(choices: tuple[str, ...]):
-    return lambda value: None if value in choices else f"must be one of {', '.join(choices)}"
 
 
 def _strings(value: Any, where: str, with_keys: bool = False) -> Iterator[tuple[str, str]]:

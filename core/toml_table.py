@@ -15,6 +15,10 @@ REQUIRED: Any = object()
 Check = Callable[[Any], "str | None"]
 
 
+def one_of(choices: tuple[str, ...]) -> Check:
+    return lambda value: None if value in choices else f"must be one of {', '.join(choices)}"
+
+
 class Problems:
     def __init__(self, file: str):
         self.file = file

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from core.config import PipelineConfig
+from core.connections import SecretSource
 from offline import asl_compat, task_factory
 from offline.emulator import Emulator, running_emulator
 from offline.executions import ExecutionResult, run_execution
@@ -32,6 +33,17 @@ from terraform_cli import Terraform
 
 TICKET_CREATED = Reply.json(201, {"Uid": "offline-support-case"})
 API_OK = Reply.json(200, {"status": "ok"})
+ACCESS_TOKEN_SECONDS = 3600
+
+
+@dataclass(frozen=True, kw_only=True)
+class Secrets:
+    """The secret values created for this run."""
+
+    own: dict[str, str]
+    """Each connection's own secret (API key, password or client secret), by connection name."""
+    all: tuple[str, ...]
+    """Every value, for masking what is printed."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,10 +60,12 @@ class Deployment:
     emulator: Emulator
     terraform: Terraform
     outputs: dict[str, str]
-    api_keys: dict[str, str]
-    """The key of each connection, by connection name, as created for this run."""
+    secrets: Secrets
     servers: dict[str, RecordingServer]
     """By configured origin, e.g. "https://myoutseta.outseta.com"."""
+    token_servers: dict[str, RecordingServer]
+    """The OAuth authorization servers, by configured origin; each issues `access_token`."""
+    access_token: str
     doubles: StepDoubles
     retry_clock: RetryClock
     inbox: SnsInbox
@@ -63,6 +77,9 @@ class Deployment:
     def server_for(self, endpoint: str) -> RecordingServer:
         return self.servers[origin_of(endpoint)]
 
+    def token_server_for(self, connection: str) -> RecordingServer:
+        return self.token_servers[origin_of(self.config.connections[connection].oauth.authorization_endpoint)]
+
     def run(self, execution_input: dict | None = None, timeout_seconds: float = 60) -> ExecutionResult:
         """One execution with the schedule's input (by default), waited for."""
         sfn = self.emulator.client("stepfunctions")
@@ -71,7 +88,7 @@ class Deployment:
 
     def reset(self) -> None:
         """Back to a quiet night: every step succeeds, every API answers, nothing recorded."""
-        for server in self.servers.values():
+        for server in [*self.servers.values(), *self.token_servers.values()]:
             server.reset()
         self.doubles.reset()
         self.retry_clock.reset()
@@ -90,6 +107,16 @@ def called_origins(config: PipelineConfig) -> list[str]:
     return list(dict.fromkeys(origin_of(endpoint) for endpoint in endpoints))
 
 
+def authorization_origins(config: PipelineConfig) -> list[str]:
+    """The origins of the OAuth connections' authorization endpoints."""
+    endpoints = [
+        connection.oauth.authorization_endpoint
+        for connection in config.connections.values()
+        if connection.oauth
+    ]
+    return list(dict.fromkeys(origin_of(endpoint) for endpoint in endpoints))
+
+
 @contextmanager
 def deployed(
     config: PipelineConfig, stack_dir: Path, settings: OfflineSettings, workdir: Path | None = None
@@ -97,11 +124,20 @@ def deployed(
     ticket_origin, *other_origins = called_origins(config)
     servers = {ticket_origin: RecordingServer("ticket-api", TICKET_CREATED).start()}
     servers |= {origin: RecordingServer(origin, API_OK).start() for origin in other_origins}
+    access_token = f"offline-access-token-{secrets.token_hex(12)}"
+    issued = Reply.json(
+        200, {"access_token": access_token, "token_type": "Bearer", "expires_in": ACCESS_TOKEN_SECONDS}
+    )
+    token_servers = {
+        origin: RecordingServer(f"token {origin}", issued).start() for origin in authorization_origins(config)
+    }
     try:
         with running_emulator(config.stack.region, config.stack.account_id) as emulator:
-            yield _deploy(config, stack_dir, settings, workdir, emulator, servers)
+            yield _deploy(
+                config, stack_dir, settings, workdir, emulator, servers, token_servers, access_token
+            )
     finally:
-        for server in servers.values():
+        for server in [*servers.values(), *token_servers.values()]:
             server.stop()
 
 
@@ -112,16 +148,19 @@ def _deploy(
     workdir: Path | None,
     emulator: Emulator,
     servers: dict[str, RecordingServer],
+    token_servers: dict[str, RecordingServer],
+    access_token: str,
 ) -> Deployment:
     retry_clock, doubles = RetryClock(settings.retry_scale), StepDoubles()
     asl_compat.install(retry_clock)
     http_settings = HttpInvokeSettings(
         emulator_endpoint=emulator.endpoint,
         origins={origin: server.origin for origin, server in servers.items()},
+        token_origins={origin: server.origin for origin, server in token_servers.items()},
         timeout_seconds=settings.http_timeout_seconds,
     )
     task_factory.install(http_settings, doubles)
-    api_keys, variables = _create_api_keys(config, emulator)
+    created_secrets, variables = _create_secrets(config, emulator)
     workdir = workdir or Path(tempfile.mkdtemp(prefix="offline-terraform-"))
     runner = prepare(stack_dir, workdir, emulator.endpoint, variables)
     runner.init()
@@ -133,26 +172,45 @@ def _deploy(
         emulator=emulator,
         terraform=runner,
         outputs=outputs,
-        api_keys=api_keys,
+        secrets=created_secrets,
         servers=servers,
+        token_servers=token_servers,
+        access_token=access_token,
         doubles=doubles,
         retry_clock=retry_clock,
         inbox=inbox,
     )
 
 
-def _create_api_keys(config: PipelineConfig, emulator: Emulator) -> tuple[dict[str, str], dict[str, str]]:
-    """A fresh key per connection: in a secret the stack reads, or in its Terraform variable."""
-    api_keys: dict[str, str] = {}
-    variables: dict[str, str] = {}
-    secretsmanager = emulator.client("secretsmanager")
+def _create_secrets(config: PipelineConfig, emulator: Emulator) -> tuple[Secrets, dict[str, str]]:
+    """A fresh value per secret source of every connection: in the secret the stack reads
+    (one JSON secret when several keys of it are read), or in its Terraform variable."""
+    values: dict[tuple[str, str | None], str] = {}
+    own: dict[str, str] = {}
     for name, connection in config.connections.items():
-        api_keys[name] = key = f"offline-{name}-{secrets.token_hex(12)}"
-        if connection.variable is not None:
-            variables[connection.variable] = key
-            continue
-        if connection.secret_name.startswith("arn:"):
-            raise ValueError(f"connections.{name}.secret_name: offline runs need a secret name, not an ARN")
-        value = json.dumps({connection.secret_json_key: key}) if connection.secret_json_key else key
-        secretsmanager.create_secret(Name=connection.secret_name, SecretString=value)
-    return api_keys, variables
+        for index, source in enumerate(connection.secret_sources()):
+            where = _where(name, source)
+            values.setdefault(where, f"offline-{name}-{index}-{secrets.token_hex(12)}")
+        own[name] = values[_where(name, connection.secret)]
+    variables: dict[str, str] = {}
+    secret_strings: dict[str, dict[str | None, str]] = {}
+    for (kind, key), value in values.items():
+        if kind.startswith("var:"):
+            variables[kind[4:]] = value
+        else:
+            secret_strings.setdefault(kind, {})[key] = value
+    secretsmanager = emulator.client("secretsmanager")
+    for secret_name, by_key in secret_strings.items():
+        if None in by_key and len(by_key) > 1:
+            raise ValueError(f"offline: secret {secret_name} is read both whole and by JSON key")
+        value = by_key[None] if None in by_key else json.dumps(by_key)
+        secretsmanager.create_secret(Name=secret_name, SecretString=value)
+    return Secrets(own=own, all=tuple(values.values())), variables
+
+
+def _where(connection: str, source: SecretSource) -> tuple[str, str | None]:
+    if source.variable is not None:
+        return f"var:{source.variable}", None
+    if source.secret_name.startswith("arn:"):
+        raise ValueError(f"connections.{connection}: offline runs need a secret name, not an ARN")
+    return source.secret_name, source.secret_json_key

@@ -14,9 +14,13 @@ Offline, the request never leaves 127.0.0.1: each configured origin
 the servers see the real paths and query strings. An origin without a mapping
 fails the task with States.Runtime instead of reaching the internet.
 
+An OAuth connection's token request goes to its authorization endpoint through
+the same origin mapping (see offline.connection_auth).
+
 Not modelled: the states:InvokeHTTPEndpoint and events:RetrieveConnectionCredentials
 permission checks (the IAM tests evaluate those with a policy simulator),
-Transform (URL-encoded bodies), and OAuth connections.
+Transform (URL-encoded bodies), and the error a failed token request raises
+(AWS does not document it; offline it is States.Runtime).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from __future__ import annotations
 import http.client
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import urlencode, urlsplit
 
@@ -41,7 +45,12 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
 )
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
-from offline.connection_auth import ConnectionAuth, UnusableConnection, resolve_connection_auth
+from offline.connection_auth import (
+    ConnectionAuth,
+    TokenRequest,
+    UnusableConnection,
+    resolve_connection_auth,
+)
 
 STEP_FUNCTIONS_TIMEOUT_SECONDS: Final = 60.0
 MAX_RESPONSE_BYTES: Final = 256 * 1024
@@ -103,11 +112,13 @@ class HttpInvokeSettings:
     """Where the connection and its secret are read, e.g. http://127.0.0.1:5000."""
     origins: Mapping[str, str]
     """Configured origin -> loopback origin, e.g. {"https://api.example.com": "http://127.0.0.1:4711"}."""
+    token_origins: Mapping[str, str] = field(default_factory=dict)
+    """The same for OAuth authorization endpoints, served apart even on an API's own origin."""
     timeout_seconds: float = STEP_FUNCTIONS_TIMEOUT_SECONDS
     """Per call; a call that takes longer fails with States.Http.Socket."""
 
     def __post_init__(self) -> None:
-        for target in self.origins.values():
+        for target in [*self.origins.values(), *self.token_origins.values()]:
             if urlsplit(target).hostname != LOOPBACK_HOST:
                 raise ValueError(f"offline HTTP targets must be on {LOOPBACK_HOST}, got {target}")
 
@@ -164,7 +175,7 @@ class HttpInvokeTask(StateTaskService):
         auth = self._connection_auth(parameters["Authentication"]["ConnectionArn"])
         endpoint = parameters["ApiEndpoint"]
         query = {**parameters.get("QueryParameters", {}), **auth.query}
-        url = self._loopback_url(endpoint) + (f"?{urlencode(query)}" if query else "")
+        url = self._loopback_url(endpoint, self.settings.origins) + (f"?{urlencode(query)}" if query else "")
         headers = {**added_headers(endpoint, region), **parameters.get("Headers", {}), **auth.headers}
         body = encode_body(parameters.get("RequestBody"), auth.body)
         if body is not None and not any(name.lower() == "content-type" for name in headers):
@@ -173,18 +184,39 @@ class HttpInvokeTask(StateTaskService):
 
     def _connection_auth(self, connection_arn: str) -> ConnectionAuth:
         try:
-            return resolve_connection_auth(connection_arn, *self._emulator_clients(connection_arn))
+            return resolve_connection_auth(
+                connection_arn, *self._emulator_clients(connection_arn), self._request_token
+            )
         except UnusableConnection as error:
             raise HttpTaskError("States.Runtime", str(error)) from error
 
-    def _loopback_url(self, endpoint: str) -> str:
+    def _request_token(self, token_request: TokenRequest) -> Any:
+        """The token request of an OAuth connection, sent to the loopback authorization server."""
+        query = f"?{urlencode(token_request.query)}" if token_request.query else ""
+        body = urlencode(token_request.body).encode() if token_request.body else None
+        headers = {"Host": urlsplit(token_request.endpoint).netloc, **token_request.headers}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        request = OutgoingRequest(
+            method=token_request.method,
+            url=self._loopback_url(token_request.endpoint, self.settings.token_origins) + query,
+            headers=headers,
+            body=body,
+        )
+        try:
+            return task_result(send(request, self.settings.timeout_seconds))["ResponseBody"]
+        except HttpTaskError as error:
+            raise UnusableConnection(f"the token request failed: {error}") from error
+
+    @staticmethod
+    def _loopback_url(endpoint: str, origins: Mapping[str, str]) -> str:
         parts = urlsplit(endpoint)
         origin = f"{parts.scheme}://{parts.netloc}"
-        if origin not in self.settings.origins:
+        if origin not in origins:
             raise HttpTaskError(
                 "States.Runtime", f"offline: no loopback server for {origin}; the request was not sent"
             )
-        return self.settings.origins[origin] + parts.path
+        return origins[origin] + parts.path
 
     def _emulator_clients(self, connection_arn: str) -> tuple[Any, Any]:
         region = connection_arn.split(":")[3]

@@ -10,7 +10,7 @@ from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 
-from components.api_key_connection import ApiKeyConnection
+from components.connection import Connection
 from components.failure_alerts import FailureAlerts
 from components.nightly_schedule import NightlySchedule
 from components.pipeline_state_machine import PipelineStateMachine
@@ -36,7 +36,7 @@ class PipelineStack(TerraformStack):
         name = config.state_machine.name
 
         connections = {
-            key: ApiKeyConnection(self, f"{key}_connection", settings=settings, aws_name=f"{name}-{key}")
+            key: Connection(self, f"{key}_connection", settings=settings, aws_name=f"{name}-{key}")
             for key, settings in config.connections.items()
         }
         alerts = FailureAlerts(self, "FailureAlerts", settings=config.notifications)

@@ -55,7 +55,7 @@ class Applied:
         """The secret the user created, which only Terraform reads; the state machine reads the copy."""
         connection = self.deployment.config.connections[self.deployment.config.ticket.request.connection]
         secrets = self.deployment.emulator.client("secretsmanager")
-        return secrets.describe_secret(SecretId=connection.secret_name)["ARN"]
+        return secrets.describe_secret(SecretId=connection.secret.secret_name)["ARN"]
 
     def arn(self, service: str, resource: str) -> str:
         """Another resource of the same account and region, e.g. arn("sns", "someone-elses-topic")."""

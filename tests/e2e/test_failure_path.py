@@ -32,7 +32,7 @@ def assert_ticket_request(night: Deployment, ticket: RecordedRequest, step: str,
     assert ticket.query == {name: [value] for name, value in configured.query.items()}
     assert ticket.query == {"sentAutoResponder": ["false"]}
     assert ticket.header("Host") == endpoint.netloc
-    assert ticket.header(connection.header) == secret_value(night, connection.secret_name)
+    assert ticket.header(connection.header) == secret_value(night, connection.secret.secret_name)
     assert ticket.header("Content-Type") == "application/json"
     body = ticket.json()
     assert body["FromPerson"] == {"Uid": night.config.ticket.reporter}
@@ -45,7 +45,7 @@ def assert_ticket_request(night: Deployment, ticket: RecordedRequest, step: str,
 def secret_value(night: Deployment, secret_name: str) -> str:
     """What a real deploy reads: the key in the user's secret, as created in the emulator."""
     value = night.emulator.client("secretsmanager").get_secret_value(SecretId=secret_name)["SecretString"]
-    assert value == night.api_keys[night.config.ticket.request.connection]
+    assert value == night.secrets.own[night.config.ticket.request.connection]
     return value
 
 
@@ -86,7 +86,7 @@ def test_the_http_step_sends_the_partner_key_from_its_terraform_variable(night):
 
     [request] = night.server_for(fetch.request.endpoint).requests
     assert (request.method, request.path) == ("POST", urlsplit(fetch.request.endpoint).path)
-    assert request.header(night.config.connections["partner_api"].header) == night.api_keys["partner_api"]
+    assert request.header(night.config.connections["partner_api"].header) == night.secrets.own["partner_api"]
     assert request.header("User-Agent") == "Amazon|StepFunctions|HttpInvoke|eu-west-1"
     body = request.json()
     assert body["format"] == "parquet"

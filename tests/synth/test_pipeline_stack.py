@@ -234,9 +234,9 @@ class TestConnections:
             assert connection["authorization_type"] == "API_KEY"
             api_key = connection["auth_parameters"]["api_key"]
             assert api_key["key"] == settings.header
-            if settings.variable:
-                assert api_key["value"] == f"${{var.{settings.variable}}}"
-                assert stack["variable"][settings.variable]["sensitive"] is True
+            if settings.secret.variable:
+                assert api_key["value"] == f"${{var.{settings.secret.variable}}}"
+                assert stack["variable"][settings.secret.variable]["sensitive"] is True
             else:
                 assert re.fullmatch(
                     r"\$\{(jsondecode\()?data\.aws_secretsmanager_secret_version\.\w+\.secret_string"
@@ -251,7 +251,7 @@ class TestConnections:
             for body in stack.get("data", {}).get("aws_secretsmanager_secret_version", {}).values()
         )
         assert secret_ids == sorted(
-            settings.secret_name for settings in config.connections.values() if settings.secret_name
+            settings.secret.secret_name for settings in config.connections.values() if settings.secret.secret_name
         )
 
 

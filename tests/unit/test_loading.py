@@ -99,7 +99,7 @@ def test_minimal_config_loads_with_the_documented_defaults(tmp_path):
     assert config.notifications.emails == ()
     assert config.notifications.subject == "pipeline-test failed"
     assert config.connections["ticketing"].header == "Authorization"
-    assert config.connections["ticketing"].secret_json_key is None
+    assert config.connections["ticketing"].secret.secret_json_key is None
 
 
 def test_ticket_defaults_to_post_json_and_the_outseta_body_with_bounded_retries(tmp_path):
@@ -150,14 +150,14 @@ def test_s3_backend_loads_with_locking_and_encryption_on(tmp_path):
 def test_secret_json_key_is_allowed_with_secret_name(tmp_path):
     text = in_table("[connections.ticketing]", 'secret_json_key = "api_key"')
 
-    assert load_text(tmp_path, text).connections["ticketing"].secret_json_key == "api_key"
+    assert load_text(tmp_path, text).connections["ticketing"].secret.secret_json_key == "api_key"
 
 
 def test_secret_may_be_named_by_its_arn(tmp_path):
     arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pipeline/ticketing-key-AbCdEf"
     text = edited('secret_name = "pipeline/ticketing-key"', f'secret_name = "{arn}"')
 
-    assert load_text(tmp_path, text).connections["ticketing"].secret_name == arn
+    assert load_text(tmp_path, text).connections["ticketing"].secret.secret_name == arn
 
 
 @pytest.mark.parametrize("environment", ["dev", "prod"])

@@ -1,0 +1,249 @@
+"""EventBridge connections: how an HTTP call is authenticated, read from [connections.<name>].
+
+A connection has one auth kind (AuthKind) and one secret: the API key, the
+Basic password or the OAuth client secret. The secret is read by Terraform at
+plan time from an existing Secrets Manager secret (secret_name, optionally one
+key of a JSON secret) or from a sensitive Terraform variable (variable), and
+EventBridge keeps its own copy; it never appears in the code or the output.
+
+Any connection may also add invocation parameters to every call (headers,
+query and body). A parameter's value is either text or, for a value that must
+stay secret (PagerDuty's routing_key travels in the body), a table naming its
+own secret source; EventBridge then stores it as a secret value
+(is_value_secret). An OAuth connection adds token-request parameters the same
+way (grant_type, scope, audience, ...).
+
+https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/cloudwatch_event_connection
+https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-target-connection-auth.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from core import validators
+from core.toml_table import Table, one_of
+from policies.statement import sid_from_name
+
+MAX_CONNECTION_NAME = 64
+"""EventBridge's limit on a connection's name (the Terraform page above)."""
+
+
+class AuthKind(Enum):
+    """The TOML value; the member's name is EventBridge's AuthorizationType."""
+
+    API_KEY = "api_key"
+    BASIC = "basic"
+    OAUTH_CLIENT_CREDENTIALS = "oauth_client_credentials"
+
+    @property
+    def authorization_type(self) -> str:
+        return self.name
+
+    @property
+    def secret_label(self) -> str:
+        """What the connection's one secret is, in words."""
+        return _SECRET_LABELS[self]
+
+
+_SECRET_LABELS = {
+    AuthKind.API_KEY: "API key",
+    AuthKind.BASIC: "password",
+    AuthKind.OAUTH_CLIENT_CREDENTIALS: "client secret",
+}
+# The token request's method: CreateConnectionOAuthRequestParameters.HttpMethod
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateConnectionOAuthRequestParameters.html
+OAUTH_HTTP_METHODS = ("GET", "POST", "PUT")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SecretSource:
+    """Exactly one of secret_name and variable is set."""
+
+    secret_name: str | None = None
+    """An existing Secrets Manager secret, by name or ARN."""
+    secret_json_key: str | None = None
+    """Default: the whole secret string is the value; set it to read one key of a JSON secret."""
+    variable: str | None = None
+    """A sensitive Terraform variable: TF_VAR_<variable>=... cdktf deploy."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Parameter:
+    key: str
+    value: str | None = None
+    """Plain text, sent as it is. None when the value is secret."""
+    secret: SecretSource | None = None
+    """Where a secret value comes from (is_value_secret = true)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class HttpParameters:
+    """Default: nothing is added."""
+
+    headers: tuple[Parameter, ...] = ()
+    query: tuple[Parameter, ...] = ()
+    body: tuple[Parameter, ...] = ()
+
+    def sections(self) -> dict[str, tuple[Parameter, ...]]:
+        return {"headers": self.headers, "query": self.query, "body": self.body}
+
+    def secret_sources(self) -> list[SecretSource]:
+        return [item.secret for items in self.sections().values() for item in items if item.secret]
+
+
+@dataclass(frozen=True, kw_only=True)
+class OAuthSettings:
+    authorization_endpoint: str
+    """The token endpoint EventBridge exchanges the client id and secret at."""
+    http_method: str = "POST"
+    client_id: str
+    token_request: HttpParameters = field(default_factory=HttpParameters)
+    """Extra parameters of the token request, e.g. body grant_type = "client_credentials"."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConnectionSettings:
+    """An EventBridge connection; see the module docstring."""
+
+    name: str
+    auth: AuthKind = AuthKind.API_KEY
+    secret: SecretSource
+    """Where the API key, the password or the client secret comes from."""
+    header: str = "Authorization"
+    """API key only: the header the key is sent in."""
+    username: str | None = None
+    """Basic only."""
+    oauth: OAuthSettings | None = None
+    """OAuth client credentials only."""
+    invocation: HttpParameters = field(default_factory=HttpParameters)
+    """Added to every call made through the connection."""
+    description: str = ""
+
+    def secret_sources(self) -> list[SecretSource]:
+        """Every secret Terraform reads for this connection, the connection's own first."""
+        token_request = self.oauth.token_request.secret_sources() if self.oauth else []
+        return [self.secret, *self.invocation.secret_sources(), *token_request]
+
+
+def read_connections(table: Table, state_machine_name: str) -> dict[str, ConnectionSettings]:
+    connections = {}
+    sids: dict[str, str] = {}
+    for name in table.data:
+        connections[name] = read_connection(table.table(name, required=True), name)
+        aws_name = f"{state_machine_name}-{name}"
+        first = sids.setdefault(sid_from_name(name), name)
+        if validators.identifier(name):
+            table.problem(name, f"connection name {validators.identifier(name)}", value=name)
+        elif first != name:
+            # Both would get the same IAM Sids (UseOrdersV2Connection, ...).
+            table.problem(
+                name, f"connection name reads the same as {first!r} once '_' is dropped", value=name
+            )
+        elif len(aws_name) > MAX_CONNECTION_NAME:
+            table.problem(
+                name,
+                f"connection name: {aws_name!r} is the connection's AWS name "
+                f"and must be at most {MAX_CONNECTION_NAME} characters",
+                value=name,
+            )
+    if not connections:
+        table.problems.add(table.path, "at least one connection is required (the ticket needs one)")
+    _check_variables(table, connections)
+    table.finish()
+    return connections
+
+
+def read_connection(table: Table, name: str) -> ConnectionSettings:
+    kinds = tuple(kind.value for kind in AuthKind)
+    auth = AuthKind(table.string("auth", AuthKind.API_KEY.value, one_of(kinds)) or AuthKind.API_KEY.value)
+    secret = _read_secret_source(table, f"the {auth.secret_label}")
+    settings: dict = {}
+    if auth is AuthKind.API_KEY:
+        settings["header"] = table.string("header", "Authorization", validators.header_name)
+    elif auth is AuthKind.BASIC:
+        settings["username"] = table.string("username")
+    else:
+        settings["oauth"] = OAuthSettings(
+            authorization_endpoint=table.string("authorization_endpoint", check=validators.https_url),
+            http_method=table.string("http_method", "POST", one_of(OAUTH_HTTP_METHODS)),
+            client_id=table.string("client_id"),
+            token_request=_read_parameters(table.table("token_request")),
+        )
+    connection = ConnectionSettings(
+        name=name,
+        auth=auth,
+        secret=secret,
+        invocation=_read_parameters(table.table("invocation")),
+        description=table.string("description", ""),
+        **settings,
+    )
+    table.finish()
+    return connection
+
+
+def _read_secret_source(table: Table, what: str) -> SecretSource:
+    """secret_name (+ secret_json_key) or variable, in the table itself."""
+    source = SecretSource(
+        secret_name=table.string("secret_name", None, validators.secret_name),
+        secret_json_key=table.string("secret_json_key", None),
+        variable=table.string("variable", None, validators.identifier),
+    )
+    if (source.secret_name is None) == (source.variable is None):
+        table.problems.add(
+            table.path,
+            f"set exactly one of secret_name (an existing Secrets Manager secret holding {what}) "
+            "and variable (a sensitive Terraform variable)",
+        )
+    if source.secret_json_key is not None and source.secret_name is None:
+        table.problem("secret_json_key", "only applies with secret_name")
+    return source
+
+
+def _read_parameters(table: Table) -> HttpParameters:
+    sections = {
+        section: _read_section(table.table(section), check_key)
+        for section, check_key in (
+            ("headers", validators.header_name),
+            ("query", None),
+            ("body", None),
+        )
+    }
+    table.finish()
+    return HttpParameters(**sections)
+
+
+def _read_section(table: Table, check_key) -> tuple[Parameter, ...]:
+    parameters = []
+    for key, value in table.data.items():
+        problem = check_key(key) if check_key else None
+        if problem:
+            table.problem(key, problem, value=key)
+        if isinstance(value, dict):
+            source_table = table.table(key)
+            parameters.append(
+                Parameter(key=key, secret=_read_secret_source(source_table, f"the value of {key}"))
+            )
+            source_table.finish()
+        elif table.string(key):
+            parameters.append(Parameter(key=key, value=value))
+    return tuple(parameters)
+
+
+def _check_variables(table: Table, connections: Mapping[str, ConnectionSettings]) -> None:
+    """A Terraform variable has one name in the whole stack: one connection may use it for
+    several values, two connections may not share it."""
+    owners: dict[str, str] = {}
+    for name, connection in connections.items():
+        for source in connection.secret_sources():
+            if source.variable is None:
+                continue
+            owner = owners.setdefault(source.variable, name)
+            if owner != name:
+                table.problem(
+                    name,
+                    f"variable {source.variable!r} is already the variable of connection {owner!r}",
+                    value=source.variable,
+                )
