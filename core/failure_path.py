@@ -21,6 +21,7 @@ from core.refs import Refs
 from core.steps.http_invoke import HttpRequest
 from core.steps.task import Retry, task_state
 from core.templates import FAILURE_PATHS, escape_intrinsic_literal, render_template, render_text
+from core.tickets import Preset
 from policies import integrations
 from policies.statement import Statement
 
@@ -42,17 +43,6 @@ RECORD_STATE_SUFFIX = "Failed"
 STATIC_PLACEHOLDERS = ("state_machine", "reporter")
 NO_CAUSE = "No cause was reported."
 
-# The support-case body of the reference design (Outseta), with the error added.
-OUTSETA_SUPPORT_CASE = {
-    "FromPerson": {"Uid": "{{reporter}}"},
-    "Subject": "{{state_machine}} failed: {{error}} in {{step}}",
-    "Body": (
-        "Step {{step}} of {{state_machine}} failed with {{error}}.\n\n"
-        "Cause: {{cause}}\n\nExecution: {{execution_url}}"
-    ),
-    "Source": 2,
-}
-
 _NOTIFICATION = (
     "Step {{step}} of {{state_machine}} failed with {{error}}.\n\n"
     "Cause: {{cause}}\n\nExecution: {{execution_url}}\n\n"
@@ -68,7 +58,9 @@ _TICKET_ERROR_PATHS = {
 @dataclass(frozen=True, kw_only=True)
 class Ticket:
     request: HttpRequest
-    """Its body is a template; see core.templates."""
+    """Its body and header values are templates; see core.templates."""
+    preset: Preset | None = None
+    """The ticketing API the request was filled in from (core.tickets). Default: written by hand."""
     reporter: str | None = None
     """Fills {{reporter}}: the user or bot the ticket is filed as."""
     retry: Retry
@@ -155,6 +147,9 @@ class FailurePath:
     def _ticket_state(self, refs: Refs) -> dict:
         request = self.ticket.request
         parameters = replace(request, body=None).parameters(refs)
+        if "Headers" in parameters:
+            # A header may carry a deduplication key, e.g. Zendesk's Idempotency-Key.
+            parameters["Headers"] = render_template(parameters["Headers"], self.static_placeholders())
         if request.body is not None:
             parameters.update(render_template({"RequestBody": request.body}, self.static_placeholders()))
         state = task_state(

@@ -27,7 +27,6 @@ from core.connections import ConnectionSettings, read_connections
 from core.errors import ConfigError, Problem
 from core.failure_path import (
     FIXED_STATES,
-    OUTSETA_SUPPORT_CASE,
     STATIC_PLACEHOLDERS,
     FailurePath,
     Ticket,
@@ -36,7 +35,8 @@ from core.steps import ContainerOverride, EcsStep, HttpRequest, HttpStep, Lambda
 from core.steps.http_invoke import HTTP_TRANSIENT_ERRORS
 from core.steps.lambda_invoke import LAMBDA_TRANSIENT_ERRORS
 from core.templates import placeholder_names, template_problems
-from core.toml_table import Problems, Table, one_of
+from core.tickets import connection_problems, read_preset
+from core.toml_table import REQUIRED, Problems, Table, one_of
 from policies.statement import sid_from_name
 
 STEP_KINDS = ("lambda", "ecs", "http")
@@ -187,17 +187,23 @@ def _read_notifications(table: Table, state_machine_name: str) -> NotificationSe
 
 
 def _read_ticket(table: Table, connections: Mapping[str, ConnectionSettings]) -> Ticket:
+    preset, defaults = read_preset(table)
     ticket = Ticket(
         request=_read_request(
             table,
             connections,
-            default_method="POST",
-            default_headers={"Content-Type": "application/json"},
-            default_body=OUTSETA_SUPPORT_CASE,
+            default_endpoint=defaults.endpoint,
+            default_method=defaults.method,
+            default_headers=defaults.headers,
+            default_query=defaults.query,
+            default_body=defaults.body,
         ),
+        preset=preset,
         reporter=table.string("reporter", None),
         retry=_read_retry(table.table("retry"), HTTP_TRANSIENT_ERRORS),
     )
+    for problem in connection_problems(preset, connections.get(ticket.request.connection)):
+        table.problem("connection", problem)
     table.finish()
     return ticket
 
@@ -206,8 +212,10 @@ def _read_request(
     table: Table,
     connections: Mapping[str, Any],
     *,
+    default_endpoint: Any = REQUIRED,
     default_method: str,
     default_headers: Mapping[str, str],
+    default_query: Mapping[str, str] | None = None,
     default_body: Any,
 ) -> HttpRequest:
     connection = table.string("connection")
@@ -215,11 +223,11 @@ def _read_request(
         known = ", ".join(sorted(connections)) or "none are configured"
         table.problem("connection", f"must name a configured connection ([connections.<name>]): {known}")
     return HttpRequest(
-        endpoint=table.string("endpoint", check=validators.https_url),
+        endpoint=table.string("endpoint", default_endpoint, validators.https_url),
         method=table.string("method", default_method, validators.http_method),
         connection=connection,
         headers=table.string_table("headers", default_headers, validators.request_header),
-        query=table.string_table("query", {}),
+        query=table.string_table("query", default_query),
         body=table.json_table("body", default_body),
     )
 
@@ -326,8 +334,9 @@ def _state_name_problem(name: str, taken: Mapping[str, str], sids: Mapping[str, 
 
 def _check_ticket_template(root: Table, ticket: Ticket) -> None:
     body = ticket.request.body
-    for field, text, allowed in template_problems(body, set(STATIC_PLACEHOLDERS), "ticket.body"):
-        root.problems.add(field, allowed, text)
+    for part, template in (("body", body), ("headers", ticket.request.headers)):
+        for field, text, allowed in template_problems(template, set(STATIC_PLACEHOLDERS), f"ticket.{part}"):
+            root.problems.add(field, allowed, text)
     if ticket.reporter is None and any(
         "reporter" in placeholder_names(text) for _, text in _strings(body, "")
     ):

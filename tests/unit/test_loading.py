@@ -12,9 +12,9 @@ import pytest
 
 from core.config import LocalBackend, LogLevel, S3Backend
 from core.errors import ConfigError, Problem
-from core.failure_path import OUTSETA_SUPPORT_CASE
 from core.loading import load_config, load_configs
 from core.steps import EcsStep, HttpStep, LambdaStep
+from core.tickets import OUTSETA_SUPPORT_CASE
 from tests.unit.support import MINIMAL_CONFIG, TRANSIENT_HTTP_ERRORS, edited, load_text, write
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -266,7 +266,7 @@ def test_pipeline_without_steps_is_refused(tmp_path, text, message):
         pytest.param(
             in_table("[ticket]", 'methd = "POST"'),
             "ticket.methd: unknown key; allowed here: "
-            "connection, endpoint, method, headers, query, body, reporter, retry",
+            "preset, connection, endpoint, method, headers, query, body, reporter, retry",
             id="ticket-typo",
         ),
     ],

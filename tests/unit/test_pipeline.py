@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from core.failure_path import OUTSETA_SUPPORT_CASE, FailurePath, Ticket
+from core.failure_path import FailurePath, Ticket
 from core.loading import load_config
 from core.pipeline import Pipeline
 from core.steps import EcsStep, HttpRequest, HttpStep, LambdaStep, Retry
 from core.steps.http_invoke import HTTP_TRANSIENT_ERRORS
 from core.templates import FAILURE_PATHS
+from core.tickets import OUTSETA_SUPPORT_CASE
 from tests.unit.support import (
     HTTP_RETRY,
     MINIMAL_CONFIG,

@@ -1,0 +1,300 @@
+"""Ticket presets: the request each ticketing API expects, filled in from [ticket].
+
+A preset supplies the method, the path, the headers, the body template and the
+auth it recommends; the configuration supplies the instance: base_url (unless
+the vendor has one address for everyone) and the preset's own fields, such as
+Jira's project. Every preset value stays a default: ticket.body, .headers,
+.query and .method replace them. Without a preset the ticket is written out by
+hand, as before; its defaults are Outseta's support case.
+
+No duplicate tickets: the ticket task retries a POST after a timeout or a 5xx,
+and the first attempt may have opened a ticket already. Where the vendor
+deduplicates, the preset sends a key derived from the execution ({{execution_id}},
+the execution's ARN, at most about 220 characters), so that a retry lands on
+the same ticket: PagerDuty's dedup_key, Opsgenie's alias and Zendesk's
+Idempotency-Key header. docs/tickets.md says what a retry does with the others.
+
+The bodies are checked against each vendor's published API description in
+tests/unit/test_tickets.py (tests/fixtures/vendor-apis/).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from core import validators
+from core.connections import AuthKind, ConnectionSettings
+from core.toml_table import REQUIRED, Table, one_of
+
+JSON = {"Content-Type": "application/json"}
+JSON_BOTH_WAYS = {"Content-Type": "application/json", "Accept": "application/json"}
+_FIELD = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
+
+# The support-case body of the reference design (Outseta), with the error added.
+OUTSETA_SUPPORT_CASE = {
+    "FromPerson": {"Uid": "{{reporter}}"},
+    "Subject": "{{state_machine}} failed: {{error}} in {{step}}",
+    "Body": (
+        "Step {{step}} of {{state_machine}} failed with {{error}}.\n\n"
+        "Cause: {{cause}}\n\nExecution: {{execution_url}}"
+    ),
+    "Source": 2,
+}
+_SUMMARY = "{{state_machine}}: step {{step}} failed with {{error}}"
+_DESCRIPTION = (
+    "Step {{step}} of {{state_machine}} failed with {{error}}.\n\n"
+    "Cause: {{cause}}\n\nExecution: {{execution_url}}\nStarted at: {{started_at}}"
+)
+
+
+class Preset(Enum):
+    OUTSETA = "outseta"
+    JIRA = "jira"
+    SERVICENOW = "servicenow"
+    ZENDESK = "zendesk"
+    GITHUB = "github"
+    PAGERDUTY = "pagerduty"
+    OPSGENIE = "opsgenie"
+
+    @property
+    def api(self) -> TicketApi:
+        return TICKET_APIS[self]
+
+
+@dataclass(frozen=True, kw_only=True)
+class InstanceField:
+    name: str
+    description: str
+    default: str | None = None
+    """None: required."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketApi:
+    """What a preset supplies. {{<field>}} in path, headers and body is an instance field."""
+
+    path: str
+    body: Mapping[str, Any]
+    auth: AuthKind
+    """The auth the vendor documents for this call; a recommendation, not enforced."""
+    base_url: str | None = None
+    """None: each customer has an instance of their own, and base_url is required."""
+    method: str = "POST"
+    headers: Mapping[str, str] = field(default_factory=lambda: dict(JSON))
+    query: Mapping[str, str] = field(default_factory=dict)
+    fields: tuple[InstanceField, ...] = ()
+    deduplication: str | None = None
+    """Where the execution-derived key travels; None: the vendor has no such key."""
+    connection_body_keys: tuple[str, ...] = ()
+    """Body keys the connection must add as secret invocation parameters."""
+
+
+TICKET_APIS: dict[Preset, TicketApi] = {
+    # No public API description; the reference design's request.
+    Preset.OUTSETA: TicketApi(
+        path="/api/v1/support/cases",
+        query={"sentAutoResponder": "false"},
+        body=OUTSETA_SUPPORT_CASE,
+        auth=AuthKind.API_KEY,
+    ),
+    # https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-post
+    # Basic auth with an account e-mail and an API token:
+    # https://developer.atlassian.com/cloud/jira/platform/basic-auth-for-rest-apis/
+    Preset.JIRA: TicketApi(
+        path="/rest/api/3/issue",
+        headers=JSON_BOTH_WAYS,
+        body={
+            "fields": {
+                "project": {"key": "{{project}}"},
+                "issuetype": {"name": "{{issue_type}}"},
+                "summary": _SUMMARY,
+                # v3 takes the description in Atlassian Document Format.
+                "description": {
+                    "type": "doc",
+                    "version": 1,
+                    "content": [
+                        {"type": "paragraph", "content": [{"type": "text", "text": text}]}
+                        for text in (
+                            "Step {{step}} of {{state_machine}} failed with {{error}}.",
+                            "Cause: {{cause}}",
+                            "Execution: {{execution_url}} (started {{started_at}})",
+                        )
+                    ],
+                },
+                "labels": ["{{label}}"],
+            }
+        },
+        auth=AuthKind.BASIC,
+        fields=(
+            InstanceField(name="project", description="the project key, e.g. OPS"),
+            InstanceField(name="issue_type", description="the issue type's name", default="Task"),
+            InstanceField(name="label", description="a label put on the issue", default="nightly-pipeline"),
+        ),
+    ),
+    # The Table API: https://developer.servicenow.com/dev.do#!/reference/api/latest/rest/c_TableAPI
+    Preset.SERVICENOW: TicketApi(
+        path="/api/now/table/incident",
+        headers=JSON_BOTH_WAYS,
+        body={
+            "short_description": _SUMMARY,
+            "description": _DESCRIPTION,
+            "urgency": "{{urgency}}",
+            "impact": "{{impact}}",
+            # Lets an operator find the incident of an execution; not a deduplication key.
+            "correlation_id": "{{execution_id}}",
+            "correlation_display": "nightly-pipeline",
+        },
+        auth=AuthKind.BASIC,
+        fields=(
+            InstanceField(name="urgency", description="1 (high), 2 (medium) or 3 (low)", default="1"),
+            InstanceField(name="impact", description="1 (high), 2 (medium) or 3 (low)", default="2"),
+        ),
+    ),
+    # https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#create-ticket
+    # Idempotency-Key: https://developer.zendesk.com/api-reference/ticketing/introduction/#idempotency
+    # Basic auth as "<email>/token" with an API token:
+    # https://developer.zendesk.com/api-reference/introduction/security-and-auth/#api-token
+    Preset.ZENDESK: TicketApi(
+        path="/api/v2/tickets",
+        headers={**JSON, "Idempotency-Key": "{{execution_id}}"},
+        body={
+            "ticket": {
+                "subject": _SUMMARY,
+                "comment": {"body": _DESCRIPTION},
+                "priority": "{{priority}}",
+                "external_id": "{{execution_id}}",
+                "tags": ["{{tag}}"],
+            }
+        },
+        auth=AuthKind.BASIC,
+        fields=(
+            InstanceField(name="priority", description="urgent, high, normal or low", default="urgent"),
+            InstanceField(name="tag", description="a tag put on the ticket", default="nightly-pipeline"),
+        ),
+        deduplication="the Idempotency-Key header (and external_id, to find the ticket)",
+    ),
+    # https://docs.github.com/en/rest/issues/issues#create-an-issue
+    # The token goes in the connection as "Bearer <token>" in the Authorization header.
+    Preset.GITHUB: TicketApi(
+        path="/repos/{{repository}}/issues",
+        base_url="https://api.github.com",
+        headers={**JSON, "Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"},
+        body={"title": _SUMMARY, "body": _DESCRIPTION, "labels": ["{{label}}"]},
+        auth=AuthKind.API_KEY,
+        fields=(
+            InstanceField(name="repository", description="owner/name, e.g. acme/data-pipeline"),
+            InstanceField(name="label", description="a label put on the issue", default="nightly-pipeline"),
+        ),
+    ),
+    # Events API v2: https://developer.pagerduty.com/api-reference/368ae3d938c9e-send-an-event-to-pager-duty
+    # The routing key travels in the body, so the connection adds it as a secret body parameter.
+    Preset.PAGERDUTY: TicketApi(
+        path="/v2/enqueue",
+        base_url="https://events.pagerduty.com",
+        body={
+            "event_action": "trigger",
+            "dedup_key": "{{execution_id}}",
+            "payload": {
+                "summary": _SUMMARY,
+                "source": "{{state_machine}}",
+                "severity": "{{severity}}",
+                "custom_details": {
+                    "step": "{{step}}",
+                    "error": "{{error}}",
+                    "cause": "{{cause}}",
+                    "started_at": "{{started_at}}",
+                },
+            },
+            "links": [{"href": "{{execution_url}}", "text": "Execution in the AWS console"}],
+        },
+        auth=AuthKind.API_KEY,
+        fields=(
+            InstanceField(
+                name="severity", description="critical, error, warning or info", default="critical"
+            ),
+        ),
+        deduplication="dedup_key",
+        connection_body_keys=("routing_key",),
+    ),
+    # https://docs.opsgenie.com/docs/alert-api#create-alert; the key goes in the connection's
+    # Authorization header as "GenieKey <key>". EU accounts: base_url = "https://api.eu.opsgenie.com".
+    Preset.OPSGENIE: TicketApi(
+        path="/v2/alerts",
+        base_url="https://api.opsgenie.com",
+        body={
+            # At most 130 characters: a step name has at most 80.
+            "message": "Nightly pipeline step {{step}} failed",
+            "alias": "{{execution_id}}",
+            "description": _DESCRIPTION,
+            "source": "{{state_machine}}",
+            "priority": "{{priority}}",
+            "tags": ["{{tag}}"],
+            "details": {"error": "{{error}}", "execution_url": "{{execution_url}}"},
+        },
+        auth=AuthKind.API_KEY,
+        fields=(
+            InstanceField(name="priority", description="P1 (highest) to P5", default="P1"),
+            InstanceField(name="tag", description="a tag put on the alert", default="nightly-pipeline"),
+        ),
+        deduplication="alias",
+    ),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestDefaults:
+    """What [ticket] falls back to: a preset's request, or today's hand-written defaults."""
+
+    endpoint: Any = REQUIRED
+    method: str = "POST"
+    headers: Mapping[str, str] = field(default_factory=lambda: dict(JSON))
+    query: Mapping[str, str] = field(default_factory=dict)
+    body: Any = field(default_factory=lambda: OUTSETA_SUPPORT_CASE)
+
+
+def read_preset(table: Table) -> tuple[Preset | None, RequestDefaults]:
+    """Reads preset, base_url and the preset's instance fields from [ticket]."""
+    names = tuple(preset.value for preset in Preset)
+    name = table.string("preset", None, one_of(names))
+    if not name:
+        return None, RequestDefaults()
+    preset = Preset(name)
+    api = preset.api
+    base_url = table.string("base_url", api.base_url or REQUIRED, validators.https_url)
+    values = {item.name: table.string(item.name, item.default or REQUIRED) for item in api.fields}
+    return preset, RequestDefaults(
+        endpoint=base_url.rstrip("/") + fill(api.path, values),
+        method=api.method,
+        headers=fill(api.headers, values),
+        query=dict(api.query),
+        body=fill(api.body, values),
+    )
+
+
+def connection_problems(preset: Preset | None, connection: ConnectionSettings | None) -> list[str]:
+    """What the preset needs from the ticket's connection and does not get."""
+    if preset is None or connection is None:
+        return []
+    secret_body = {item.key for item in connection.invocation.body if item.secret}
+    return [
+        f"the {preset.value} preset needs [connections.{connection.name}.invocation.body] {key} = "
+        "{ secret_name = ... } (or variable): the vendor reads it from the body, and a connection "
+        "keeps it secret"
+        for key in preset.api.connection_body_keys
+        if key not in secret_body
+    ]
+
+
+def fill(template: Any, values: Mapping[str, str]) -> Any:
+    """The template with each {{<field>}} of values replaced; other placeholders are kept."""
+    if isinstance(template, str):
+        return _FIELD.sub(lambda match: values.get(match.group(1), match.group(0)), template)
+    if isinstance(template, Mapping):
+        return {key: fill(value, values) for key, value in template.items()}
+    if isinstance(template, list):
+        return [fill(item, values) for item in template]
+    return template
