@@ -21,6 +21,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIGS = sorted((PROJECT / "config").glob("*.toml"))
 VARIANT_CONFIG = PROJECT / "tests" / "fixtures" / "variant.toml"
 ALL_CONFIGS = [*DEFAULT_CONFIGS, VARIANT_CONFIG]
+# One per ticket preset, and the Basic + OAuth stack of the end-to-end tests.
+TICKET_EXAMPLES = sorted((PROJECT / "examples" / "tickets").glob("*.toml"))
+AUTH_KINDS_CONFIG = PROJECT / "tests" / "fixtures" / "auth-kinds.toml"
 
 
 def run_main(
@@ -53,6 +56,31 @@ def synth_dir(tmp_path_factory, configs) -> Path:
     outdir = tmp_path_factory.mktemp("synth") / "cdktf.out"
     synthesize(list(configs.values()), outdir, PROJECT)
     return outdir
+
+
+@pytest.fixture(scope="session")
+def ticket_configs():
+    from core.loading import load_configs
+
+    return {config.stack.name: config for config in load_configs([*TICKET_EXAMPLES, AUTH_KINDS_CONFIG])}
+
+
+@pytest.fixture(scope="session")
+def ticket_synth_dir(tmp_path_factory, ticket_configs) -> Path:
+    """The ticket examples and the auth-kinds stack, synthesized into one cdktf.out."""
+    from stacks.app import synthesize
+
+    outdir = tmp_path_factory.mktemp("ticket-synth") / "cdktf.out"
+    synthesize(list(ticket_configs.values()), outdir, PROJECT)
+    return outdir
+
+
+@pytest.fixture(scope="session")
+def ticket_stacks(ticket_synth_dir, ticket_configs) -> dict[str, dict]:
+    return {
+        name: json.loads((ticket_synth_dir / "stacks" / name / "cdk.tf.json").read_text())
+        for name in ticket_configs
+    }
 
 
 @pytest.fixture(scope="session")

@@ -251,7 +251,9 @@ class TestConnections:
             for body in stack.get("data", {}).get("aws_secretsmanager_secret_version", {}).values()
         )
         assert secret_ids == sorted(
-            settings.secret.secret_name for settings in config.connections.values() if settings.secret.secret_name
+            settings.secret.secret_name
+            for settings in config.connections.values()
+            if settings.secret.secret_name
         )
 
 

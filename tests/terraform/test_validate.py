@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from terraform_cli import Terraform, automation_env
+from tests.conftest import TICKET_EXAMPLES
 
 pytestmark = pytest.mark.terraform
 
@@ -28,10 +29,22 @@ def test_terraform_validates_the_synthesized_stack(stack_name, synth_dir, stacks
     shutil.copytree(synth_dir / "stacks" / stack_name, workdir)
     # An S3 backend would be contacted by init; validation does not need it.
     backend_flag = "-backend=false" if "s3" in stacks[stack_name]["terraform"]["backend"] else "-backend=true"
-    terraform = Terraform(workdir, terraform_env)
+    assert_valid(Terraform(workdir, terraform_env), backend_flag)
+
+
+@pytest.mark.parametrize(
+    "stack_name", sorted([f"tickets-{path.stem}" for path in TICKET_EXAMPLES] + ["nightly-pipeline-auth"])
+)
+def test_terraform_validates_each_ticket_example(stack_name, ticket_synth_dir, terraform_env, tmp_path):
+    """One per preset, and the Basic + OAuth stack: every auth kind as the provider reads it."""
+    workdir = tmp_path / stack_name
+    shutil.copytree(ticket_synth_dir / "stacks" / stack_name, workdir)
+    assert_valid(Terraform(workdir, terraform_env), "-backend=false")
+
+
+def assert_valid(terraform: Terraform, backend_flag: str) -> None:
     init = terraform.run("init", "-input=false", backend_flag)
     assert init.returncode == 0, init.stderr + init.stdout
-    validate = terraform.run("validate", "-json")
-    result = json.loads(validate.stdout)
+    result = json.loads(terraform.run("validate", "-json").stdout)
     assert result["valid"], json.dumps(result["diagnostics"], indent=2)
     assert result["warning_count"] == 0, json.dumps(result["diagnostics"], indent=2)
