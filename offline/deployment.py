@@ -19,8 +19,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from core.config import PipelineConfig
-from core.connections import SecretSource
+from core.connections import AuthKind, SecretSource
 from offline import asl_compat, task_factory
+from offline.connection_auth import basic_authorization
 from offline.emulator import Emulator, running_emulator
 from offline.executions import ExecutionResult, run_execution
 from offline.http_invoke import STEP_FUNCTIONS_TIMEOUT_SECONDS, HttpInvokeSettings
@@ -76,6 +77,16 @@ class Deployment:
 
     def server_for(self, endpoint: str) -> RecordingServer:
         return self.servers[origin_of(endpoint)]
+
+    def secret_values(self) -> list[str]:
+        """Everything secret a request may carry: the secrets, the access token, and each Basic
+        connection's encoded credentials (they decode to the password)."""
+        basic = [
+            basic_authorization(connection.username, self.secrets.own[name]).removeprefix("Basic ")
+            for name, connection in self.config.connections.items()
+            if connection.auth is AuthKind.BASIC
+        ]
+        return [*self.secrets.all, self.access_token, *basic]
 
     def token_server_for(self, connection: str) -> RecordingServer:
         return self.token_servers[origin_of(self.config.connections[connection].oauth.authorization_endpoint)]

@@ -66,7 +66,7 @@ def _report(night: Deployment, expected_error: str) -> int:
     tickets = night.ticket_server.requests
     for number, ticket in enumerate(tickets, start=1):
         title = "Ticket request" + (f" {number} of {len(tickets)}" if len(tickets) > 1 else "")
-        print(section(title, format_ticket(ticket, ticket_config.endpoint, night.secrets.all)))
+        print(section(title, format_ticket(ticket, ticket_config.endpoint, night.secret_values())))
     if not tickets:
         print(section("Ticket request", "(none was sent)"))
     messages = night.inbox.take()

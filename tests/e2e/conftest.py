@@ -23,14 +23,24 @@ E2E_SETTINGS = OfflineSettings(retry_scale=0.001, http_timeout_seconds=0.5)
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "e2e: deploys to the local AWS emulator (tests/e2e)")
-    config.addinivalue_line("markers", "destroys_stack: runs after every other end-to-end test")
+    config.addinivalue_line("markers", "destroys_stack: runs after every other test of the dev stack")
+    config.addinivalue_line(
+        "markers",
+        "own_stack: deploys a stack of its own, after the dev stack is destroyed: the emulators of one "
+        "process share their resources, and each one resets them all when it stops",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in item.nodeid:
             item.add_marker(pytest.mark.e2e)
-    items.sort(key=lambda item: item.get_closest_marker("destroys_stack") is not None)
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("own_stack") is not None,
+            item.get_closest_marker("destroys_stack") is not None,
+        )
+    )
 
 
 @pytest.fixture(scope="session")
