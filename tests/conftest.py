@@ -41,49 +41,52 @@ def run_main(
     )
 
 
-@pytest.fixture(scope="session")
-def configs():
+def _load(paths: Sequence[Path]) -> dict:
     from core.loading import load_configs
 
-    return {config.stack.name: config for config in load_configs(ALL_CONFIGS)}
+    return {config.stack.name: config for config in load_configs(paths)}
+
+
+def _synthesized(tmp_path_factory, name: str, configs: dict) -> Path:
+    from stacks.app import synthesize
+
+    outdir = tmp_path_factory.mktemp(name) / "cdktf.out"
+    synthesize(list(configs.values()), outdir, PROJECT)
+    return outdir
+
+
+def _stacks(outdir: Path, names) -> dict[str, dict]:
+    return {name: json.loads((outdir / "stacks" / name / "cdk.tf.json").read_text()) for name in names}
+
+
+@pytest.fixture(scope="session")
+def configs():
+    return _load(ALL_CONFIGS)
 
 
 @pytest.fixture(scope="session")
 def synth_dir(tmp_path_factory, configs) -> Path:
     """Every configuration synthesized into one cdktf.out, as `make synth` does."""
-    from stacks.app import synthesize
-
-    outdir = tmp_path_factory.mktemp("synth") / "cdktf.out"
-    synthesize(list(configs.values()), outdir, PROJECT)
-    return outdir
+    return _synthesized(tmp_path_factory, "synth", configs)
 
 
 @pytest.fixture(scope="session")
 def ticket_configs():
-    from core.loading import load_configs
-
-    return {config.stack.name: config for config in load_configs([*TICKET_EXAMPLES, AUTH_KINDS_CONFIG])}
+    return _load([*TICKET_EXAMPLES, AUTH_KINDS_CONFIG])
 
 
 @pytest.fixture(scope="session")
 def ticket_synth_dir(tmp_path_factory, ticket_configs) -> Path:
     """The ticket examples and the auth-kinds stack, synthesized into one cdktf.out."""
-    from stacks.app import synthesize
-
-    outdir = tmp_path_factory.mktemp("ticket-synth") / "cdktf.out"
-    synthesize(list(ticket_configs.values()), outdir, PROJECT)
-    return outdir
+    return _synthesized(tmp_path_factory, "ticket-synth", ticket_configs)
 
 
 @pytest.fixture(scope="session")
 def ticket_stacks(ticket_synth_dir, ticket_configs) -> dict[str, dict]:
-    return {
-        name: json.loads((ticket_synth_dir / "stacks" / name / "cdk.tf.json").read_text())
-        for name in ticket_configs
-    }
+    return _stacks(ticket_synth_dir, ticket_configs)
 
 
 @pytest.fixture(scope="session")
 def stacks(synth_dir, configs) -> dict[str, dict]:
     """The parsed cdk.tf.json of each stack, by stack name."""
-    return {name: json.loads((synth_dir / "stacks" / name / "cdk.tf.json").read_text()) for name in configs}
+    return _stacks(synth_dir, configs)

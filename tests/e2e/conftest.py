@@ -8,6 +8,8 @@ destroys the stack runs last, whatever order the files were collected in.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -48,17 +50,28 @@ def dev_config(configs) -> PipelineConfig:
     return configs[STACK]
 
 
-@pytest.fixture(scope="session")
-def deployment(synth_dir, dev_config, tmp_path_factory) -> Iterator[Deployment]:
+@contextmanager
+def e2e_deployment(config: PipelineConfig, synth_dir: Path, tmp_path_factory) -> Iterator[Deployment]:
     require("terraform")
     workdir = tmp_path_factory.mktemp("offline-terraform")
-    with deployed(dev_config, synth_dir / "stacks" / STACK, E2E_SETTINGS, workdir=workdir) as deployment:
+    stack_dir = synth_dir / "stacks" / config.stack.name
+    with deployed(config, stack_dir, E2E_SETTINGS, workdir=workdir) as deployment:
+        yield deployment
+
+
+def quiet_night(deployment: Deployment) -> Iterator[Deployment]:
+    """The deployment with every step succeeding, every API answering, nothing recorded yet."""
+    deployment.reset()
+    yield deployment
+    deployment.reset()
+
+
+@pytest.fixture(scope="session")
+def deployment(synth_dir, dev_config, tmp_path_factory) -> Iterator[Deployment]:
+    with e2e_deployment(dev_config, synth_dir, tmp_path_factory) as deployment:
         yield deployment
 
 
 @pytest.fixture
 def night(deployment) -> Iterator[Deployment]:
-    """The deployment with every step succeeding, every API answering, nothing recorded yet."""
-    deployment.reset()
-    yield deployment
-    deployment.reset()
+    yield from quiet_night(deployment)

@@ -12,29 +12,23 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from offline.deployment import Deployment, deployed
+from offline.deployment import Deployment
 from offline.failures import make_step_fail
-from tests.e2e.conftest import E2E_SETTINGS
-from tests.e2e.prerequisites import require
+from tests.e2e.conftest import e2e_deployment, quiet_night
 
 pytestmark = pytest.mark.own_stack
 STACK = "nightly-pipeline-auth"
 
 
 @pytest.fixture(scope="module")
-def auth_night(ticket_synth_dir, ticket_configs, tmp_path_factory) -> Iterator[Deployment]:
-    require("terraform")
-    config = ticket_configs[STACK]
-    workdir = tmp_path_factory.mktemp("auth-terraform")
-    with deployed(config, ticket_synth_dir / "stacks" / STACK, E2E_SETTINGS, workdir=workdir) as night:
-        yield night
+def auth_deployment(ticket_synth_dir, ticket_configs, tmp_path_factory) -> Iterator[Deployment]:
+    with e2e_deployment(ticket_configs[STACK], ticket_synth_dir, tmp_path_factory) as deployment:
+        yield deployment
 
 
 @pytest.fixture
-def night(auth_night) -> Iterator[Deployment]:
-    auth_night.reset()
-    yield auth_night
-    auth_night.reset()
+def night(auth_deployment) -> Iterator[Deployment]:
+    yield from quiet_night(auth_deployment)
 
 
 def basic_credentials(header: str | None) -> str:
@@ -96,4 +90,3 @@ def test_a_basic_call_carries_the_password_and_the_connections_parameters(night)
     )["routing_key"]
     assert body["routing_key"] == routing_key
     assert routing_key in night.secrets.all
-
