@@ -28,11 +28,12 @@ from typing import Any
 
 from core import validators
 from core.connections import AuthKind, ConnectionSettings
-from core.toml_table import REQUIRED, Table, one_of
+from core.toml_table import REQUIRED, Check, Table, one_of
 
 JSON = {"Content-Type": "application/json"}
 JSON_BOTH_WAYS = {"Content-Type": "application/json", "Accept": "application/json"}
 _FIELD = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
+_LEVEL = one_of(("1", "2", "3"))
 
 # The support-case body of the reference design (Outseta), with the error added.
 OUTSETA_SUPPORT_CASE = {
@@ -71,6 +72,8 @@ class InstanceField:
     description: str
     default: str | None = None
     """None: required."""
+    check: Check | None = None
+    """Default: any text. The vendor's allowed values, where its API description lists them."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -150,8 +153,12 @@ TICKET_APIS: dict[Preset, TicketApi] = {
         },
         auth=AuthKind.BASIC,
         fields=(
-            InstanceField(name="urgency", description="1 (high), 2 (medium) or 3 (low)", default="1"),
-            InstanceField(name="impact", description="1 (high), 2 (medium) or 3 (low)", default="2"),
+            InstanceField(
+                name="urgency", description="1 (high), 2 (medium) or 3 (low)", default="1", check=_LEVEL
+            ),
+            InstanceField(
+                name="impact", description="1 (high), 2 (medium) or 3 (low)", default="2", check=_LEVEL
+            ),
         ),
     ),
     # https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#create-ticket
@@ -172,7 +179,12 @@ TICKET_APIS: dict[Preset, TicketApi] = {
         },
         auth=AuthKind.BASIC,
         fields=(
-            InstanceField(name="priority", description="urgent, high, normal or low", default="urgent"),
+            InstanceField(
+                name="priority",
+                description="urgent, high, normal or low",
+                default="urgent",
+                check=one_of(("urgent", "high", "normal", "low")),
+            ),
             InstanceField(name="tag", description="a tag put on the ticket", default="nightly-pipeline"),
         ),
         deduplication="the Idempotency-Key header (and external_id, to find the ticket)",
@@ -186,7 +198,13 @@ TICKET_APIS: dict[Preset, TicketApi] = {
         body={"title": _SUMMARY, "body": _DESCRIPTION, "labels": ["{{label}}"]},
         auth=AuthKind.API_KEY,
         fields=(
-            InstanceField(name="repository", description="owner/name, e.g. acme/data-pipeline"),
+            InstanceField(
+                name="repository",
+                description="owner/name, e.g. acme/data-pipeline",
+                check=validators.pattern(
+                    r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", "must be owner/name, e.g. acme/data-pipeline"
+                ),
+            ),
             InstanceField(name="label", description="a label put on the issue", default="nightly-pipeline"),
         ),
     ),
@@ -214,7 +232,10 @@ TICKET_APIS: dict[Preset, TicketApi] = {
         auth=AuthKind.API_KEY,
         fields=(
             InstanceField(
-                name="severity", description="critical, error, warning or info", default="critical"
+                name="severity",
+                description="critical, error, warning or info",
+                default="critical",
+                check=one_of(("critical", "error", "warning", "info")),
             ),
         ),
         deduplication="dedup_key",
@@ -237,7 +258,12 @@ TICKET_APIS: dict[Preset, TicketApi] = {
         },
         auth=AuthKind.API_KEY,
         fields=(
-            InstanceField(name="priority", description="P1 (highest) to P5", default="P1"),
+            InstanceField(
+                name="priority",
+                description="P1 (highest) to P5",
+                default="P1",
+                check=one_of(("P1", "P2", "P3", "P4", "P5")),
+            ),
             InstanceField(name="tag", description="a tag put on the alert", default="nightly-pipeline"),
         ),
         deduplication="alias",
@@ -265,7 +291,7 @@ def read_preset(table: Table) -> tuple[Preset | None, RequestDefaults]:
     preset = Preset(name)
     api = preset.api
     base_url = table.string("base_url", api.base_url or REQUIRED, validators.https_url)
-    values = {item.name: table.string(item.name, item.default or REQUIRED) for item in api.fields}
+    values = {item.name: table.string(item.name, item.default or REQUIRED, item.check) for item in api.fields}
     return preset, RequestDefaults(
         endpoint=base_url.rstrip("/") + fill(api.path, values),
         method=api.method,

@@ -269,6 +269,16 @@ def test_preset_values_are_defaults_the_ticket_table_may_replace(tmp_path):
             id="typo-lists-the-presets-fields",
         ),
         pytest.param(
+            ('preset = "github"', 'repository = "data-pipeline"'),
+            'ticket.repository = "data-pipeline": must be owner/name, e.g. acme/data-pipeline',
+            id="github-repository",
+        ),
+        pytest.param(
+            ('preset = "opsgenie"', 'priority = "high"'),
+            'ticket.priority = "high": must be one of P1, P2, P3, P4, P5',
+            id="opsgenie-priority",
+        ),
+        pytest.param(
             ('preset = "pagerduty"',),
             'ticket.connection = "ticketing": the pagerduty preset needs [connections.ticketing.invocation.body] '
             "routing_key = { secret_name = ... } (or variable): the vendor reads it from the body, and a "
