@@ -1,10 +1,11 @@
 """One synthesized stack, deployed to the emulator with everything its failure path talks to.
 
 In order: a recording server for each origin the definition calls (the
-ticketing API, the partner API of an HTTP step), the emulator with the offline
-integrations plugged in, the secrets the stack reads (each with a fresh random
-key, created before apply as a real deploy requires), `terraform init` +
-`apply` of the synthesized file, and an SQS inbox on the failure topic.
+ticketing API, the partner API of an HTTP step) and an authorization server
+for each OAuth connection, the emulator with the offline integrations plugged
+in, the secrets the stack reads (each value fresh and random, created before
+apply as a real deploy requires), `terraform init` + `apply` of the
+synthesized file, and an SQS inbox on the failure topic.
 """
 
 from __future__ import annotations
