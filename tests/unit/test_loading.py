@@ -796,7 +796,8 @@ def test_load_configs_refuses_two_files_for_one_stack(tmp_path):
         load_configs([first, second])
 
     assert [str(problem) for problem in caught.value.problems] == [
-        f'{second}: stack.name = "pipeline-test": is already the stack of {first}'
+        f'{second}: stack.name = "pipeline-test": is already the stack of {first}',
+        f'{second}: backend.path = "terraform.pipeline-test.tfstate": is already the state file of {first}',
     ]
 
 

@@ -172,7 +172,7 @@ def test_state_name_refuses_more_than_80_characters():
     assert validators.state_name("A" * 81) == "must be at most 80 characters (it has 81)"
 
 
-@pytest.mark.parametrize("header", ["Content-Type", "Accept", "X-Api-Key", "X-Request-Id", "Idempotency-Key"])
+@pytest.mark.parametrize("header", ["Content-Type", "Accept", "X-Request-Id", "Idempotency-Key", "X-Author"])
 def test_request_header_accepts(header):
     assert validators.request_header(header) is None
 
