@@ -10,34 +10,19 @@ from pathlib import Path
 import pytest
 
 from core.errors import ConfigError
-from core.loading import load_config, load_configs
-from tests.unit.support import MINIMAL_CONFIG, edited, load_text, write
+from core.loading import load_configs
+from tests.unit.support import (
+    MINIMAL_CONFIG,
+    edited,
+    expect_problem,
+    in_table,
+    load_text,
+    problems_of,
+    with_section,
+    write,
+)
 
 STACK = 'name = "pipeline-test"'
-
-
-def problems_of(path: Path) -> list[str]:
-    with pytest.raises(ConfigError) as caught:
-        load_config(path)
-    return [str(problem) for problem in caught.value.problems]
-
-
-def expect_problem(tmp_path: Path, text: str, message: str) -> None:
-    path = write(tmp_path, text)
-    problems = problems_of(path)
-    assert f"{path}: {message}" in problems, "\n".join(problems)
-
-
-def with_state_machine(*lines: str, text: str = MINIMAL_CONFIG) -> str:
-    return edited(
-        "[ticket]\n",
-        "[state_machine]\n" + "\n".join(lines) + "\n\n[ticket]\n",
-        text,
-    )
-
-
-def in_table(header: str, *lines: str, text: str = MINIMAL_CONFIG) -> str:
-    return edited(f"{header}\n", f"{header}\n" + "".join(f"{line}\n" for line in lines), text)
 
 
 # Names derived from the state machine's name
@@ -45,64 +30,78 @@ def in_table(header: str, *lines: str, text: str = MINIMAL_CONFIG) -> str:
 
 def test_longest_state_machine_name_whose_roles_fit_is_accepted(tmp_path):
     name = "s" * 54  # + "-execution" and "-scheduler": 64 characters each
-    config = load_text(tmp_path, with_state_machine(f'name = "{name}"'))
+    config = load_text(tmp_path, with_section("state_machine", f'name = "{name}"'))
     assert config.state_machine.name == name
 
 
-def test_one_character_more_is_refused_naming_the_role(tmp_path):
-    name = "s" * 55
+S55, S54, S65, P60 = "s" * 55, "s" * 54, "s" * 65, "p" * 60
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "name", "derived", "length"),
+    [
+        pytest.param(
+            with_section("state_machine", f'name = "{S55}"'),
+            "state_machine.name",
+            S55,
+            f"IAM role name '{S55}-execution'",
+            65,
+            id="one-more-than-the-execution-role-takes",
+        ),
+        pytest.param(
+            with_section("state_machine", f'name = "{S54}"', "test_state_role = true"),
+            "state_machine.name",
+            S54,
+            f"IAM role name '{S54}-test-state'",
+            65,
+            id="the-test-state-role-takes-one-character-more",
+        ),
+        pytest.param(
+            edited(STACK, f'name = "{P60}"'),
+            "stack.name",
+            P60,
+            f"IAM role name '{P60}-scheduler'",
+            70,
+            id="a-name-taken-from-the-stack-names-the-stack-field",
+        ),
+        pytest.param(
+            with_section("state_machine", f'name = "{S65}"'),
+            "state_machine.name",
+            S65,
+            f"schedule name '{S65}'",
+            65,
+            id="the-schedule-takes-the-state-machine-name",
+        ),
+    ],
+)
+def test_a_derived_name_too_long_is_refused_naming_the_field_and_the_name(
+    tmp_path, text, field, name, derived, length
+):
     expect_problem(
         tmp_path,
-        with_state_machine(f'name = "{name}"'),
-        f"state_machine.name = \"{name}\": gives the IAM role name '{name}-execution', "
-        "which must be at most 64 characters (it has 65)",
+        text,
+        f'{field} = "{name}": gives the {derived}, which must be at most 64 characters (it has {length})',
     )
-
-
-def test_test_state_role_takes_one_character_more(tmp_path):
-    name = "s" * 54
-    expect_problem(
-        tmp_path,
-        with_state_machine(f'name = "{name}"', "test_state_role = true"),
-        f"state_machine.name = \"{name}\": gives the IAM role name '{name}-test-state', "
-        "which must be at most 64 characters (it has 65)",
-    )
-
-
-def test_a_name_taken_from_the_stack_names_the_stack_field(tmp_path):
-    name = "p" * 60
-    expect_problem(
-        tmp_path,
-        edited(STACK, f'name = "{name}"'),
-        f"stack.name = \"{name}\": gives the IAM role name '{name}-scheduler', "
-        "which must be at most 64 characters (it has 70)",
-    )
-
-
-def test_the_schedule_takes_the_state_machine_name_of_at_most_64_characters(tmp_path):
-    path = write(tmp_path, with_state_machine(f'name = "{"s" * 65}"'))
-    assert (
-        f"{path}: state_machine.name = \"{'s' * 65}\": gives the schedule name '{'s' * 65}', "
-        "which must be at most 64 characters (it has 65)"
-    ) in problems_of(path)
 
 
 def test_state_machine_name_refuses_what_cloudwatch_logging_refuses(tmp_path):
     expect_problem(
         tmp_path,
-        with_state_machine('name = "nightly.pipeline"'),
+        with_section("state_machine", 'name = "nightly.pipeline"'),
         "state_machine.name = \"nightly.pipeline\": must be 1-80 letters, digits, '-' or '_'",
     )
 
 
 def test_connection_name_at_64_characters_is_accepted_and_at_65_refused(tmp_path):
     key = "k" * 32  # "<state machine>-<key>"
-    text = with_state_machine(f'name = "{"s" * 31}"', text=MINIMAL_CONFIG.replace("ticketing", key))
+    text = with_section(
+        "state_machine", f'name = "{"s" * 31}"', text=MINIMAL_CONFIG.replace("ticketing", key)
+    )
     assert load_text(tmp_path, text).connections[key].name == key
     name = "s" * 32
     expect_problem(
         tmp_path,
-        with_state_machine(f'name = "{name}"', text=MINIMAL_CONFIG.replace("ticketing", key)),
+        with_section("state_machine", f'name = "{name}"', text=MINIMAL_CONFIG.replace("ticketing", key)),
         f'connections.{key} = "{key}": gives the EventBridge connection name '
         f"'{name}-{key}', which must be at most 64 characters (it has 65)",
     )
