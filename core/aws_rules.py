@@ -150,6 +150,23 @@ def is_refused_header(name: str) -> bool:
     return lowered in REFUSED_HEADERS or lowered.startswith(REFUSED_HEADER_PREFIXES)
 
 
+# Tags: keys 1-128 and values 0-256 letters, digits, spaces and +-=._:/@ (other scripts' letters
+# too), no aws: prefix, at most 50 per resource.
+# https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
+MAX_TAGS = 50
+_TAG_TEXT = re.compile(r"[\w\s+=.:/@-]*")
+
+
+def tag_problem(key: str, value: str) -> str | None:
+    if not 1 <= len(key) <= 128 or len(value) > 256:
+        return "must have a key of 1-128 characters and a value of at most 256"
+    if not (_TAG_TEXT.fullmatch(key) and _TAG_TEXT.fullmatch(value)):
+        return "must hold only letters, digits, spaces and +-=._:/@"
+    if key.lower().startswith("aws:") or value.lower().startswith("aws:"):
+        return "must not start with aws:, which AWS reserves"
+    return None
+
+
 # Names Terraform refuses for a variable ("The variable name ... is reserved"); measured with
 # Terraform 1.11.4 (the docs list all but "provider"):
 # https://developer.hashicorp.com/terraform/language/values/variables#declaring-an-input-variable

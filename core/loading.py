@@ -154,6 +154,11 @@ def _read_stack(table: Table) -> StackSettings:
         account_id=table.string("account_id", None, validators.account_id),
         tags=table.string_table("tags"),
     )
+    for key, value in stack.tags.items():
+        if problem := aws_rules.tag_problem(key, value):
+            table.problems.add(f"stack.tags.{key}", problem, value)
+    if len(stack.tags) > aws_rules.MAX_TAGS:
+        table.problem("tags", f"must hold at most {aws_rules.MAX_TAGS} tags (it has {len(stack.tags)})")
     table.finish()
     return stack
 

@@ -156,3 +156,25 @@ def test_refused_headers_ignore_case(header):
 @pytest.mark.parametrize("header", ["Content-Type", "X-Request-Id", "Accept"])
 def test_other_headers_are_not_refused(header):
     assert not aws_rules.is_refused_header(header)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("k" * 128, "v" * 256), ("Kostenstelle", "Größe 1"), ("a:b/c", "")]
+)
+def test_tags_take_their_longest_keys_and_values(key, value):
+    assert aws_rules.tag_problem(key, value) is None
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("k" * 129, "v", "must have a key of 1-128 characters and a value of at most 256"),
+        ("k", "v" * 257, "must have a key of 1-128 characters and a value of at most 256"),
+        ("", "v", "must have a key of 1-128 characters and a value of at most 256"),
+        ("cost*center", "v", "must hold only letters, digits, spaces and +-=._:/@"),
+        ("AWS:owner", "v", "must not start with aws:, which AWS reserves"),
+        ("owner", "aws:team", "must not start with aws:, which AWS reserves"),
+    ],
+)
+def test_tags_refuse(key, value, message):
+    assert aws_rules.tag_problem(key, value) == message

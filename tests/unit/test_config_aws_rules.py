@@ -430,3 +430,20 @@ def test_the_same_file_given_twice_by_any_path_is_refused(tmp_path, monkeypatch)
     assert [str(problem) for problem in caught.value.problems] == [
         f"{path}: (file): is the same file as {config}, given twice" for path in given[1:]
     ]
+
+
+def test_stack_tags_are_checked_against_aws_tag_rules(tmp_path):
+    expect_problem(
+        tmp_path,
+        in_table("[stack]", 'tags = { "aws:owner" = "data" }'),
+        'stack.tags.aws:owner = "data": must not start with aws:, which AWS reserves',
+    )
+
+
+def test_at_most_50_tags(tmp_path):
+    tags = ", ".join(f't{index} = "v"' for index in range(50))
+    assert len(load_text(tmp_path, in_table("[stack]", f"tags = {{ {tags} }}")).stack.tags) == 50
+    path = write(tmp_path, in_table("[stack]", f'tags = {{ {tags}, t50 = "v" }}'))
+    assert [problem.rsplit(": ", 1)[1] for problem in problems_of(path)] == [
+        "must hold at most 50 tags (it has 51)"
+    ]
