@@ -31,6 +31,7 @@ from core.failure_path import (
     FailurePath,
     Ticket,
 )
+from core.nested import walk
 from core.steps import ContainerOverride, EcsStep, HttpRequest, HttpStep, LambdaStep, Retry, Step
 from core.steps.http_invoke import HTTP_TRANSIENT_ERRORS
 from core.steps.lambda_invoke import LAMBDA_TRANSIENT_ERRORS
@@ -104,11 +105,14 @@ def load_config(path: Path) -> PipelineConfig:
         data = read_document(path)
     except ValueError as error:
         raise ConfigError([Problem(source, "(file)", str(error))]) from None
-    for field, text in _strings(data, "", with_keys=True):
-        if "${" in text or "%{" in text:
-            problems.add(
-                field, "must not contain '${' or '%{': Terraform would read them as template syntax", text
-            )
+    for node in walk(data):
+        for text in (node.key, node.value):
+            if isinstance(text, str) and ("${" in text or "%{" in text):
+                problems.add(
+                    node.path,
+                    "must not contain '${' or '%{': Terraform would read them as template syntax",
+                    text,
+                )
     config = _read_config(Table(data, "", problems), source)
     if problems.found:
         raise ConfigError(problems.found)
@@ -468,7 +472,7 @@ def _check_ticket_template(root: Table, ticket: Ticket) -> None:
     for field, text, allowed in template_problems(body, set(STATIC_PLACEHOLDERS), "ticket.body"):
         root.problems.add(field, allowed, text)
     if ticket.reporter is None and any(
-        "reporter" in placeholder_names(text) for _, text in _strings(body, "")
+        "reporter" in placeholder_names(node.value) for node in walk(body) if isinstance(node.value, str)
     ):
         root.problems.add(
             "ticket.reporter",
@@ -478,18 +482,3 @@ def _check_ticket_template(root: Table, ticket: Ticket) -> None:
 
 def _one_of(choices: tuple[str, ...]):
     return lambda value: None if value in choices else f"must be one of {', '.join(choices)}"
-
-
-def _strings(value: Any, where: str, with_keys: bool = False) -> Iterator[tuple[str, str]]:
-    """Every string in a TOML value, with where it is; table keys too if asked."""
-    if isinstance(value, str):
-        yield where, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            field = f"{where}.{key}" if where else key
-            if with_keys:
-                yield field, key
-            yield from _strings(item, field, with_keys)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{where}[{index}]", with_keys)
