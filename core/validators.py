@@ -6,11 +6,11 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
-from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from core import aws_rules
+from core import schedule_expression as schedule
 
 Check = Callable[[str], "str | None"]
 
@@ -185,85 +185,8 @@ def log_retention_days(value: int) -> str | None:
 
 
 def schedule_expression(value: str) -> str | None:
-    allowed = (
-        "must be cron(minutes hours day-of-month month day-of-week year) with '?' in "
-        "exactly one day field, rate(N minute|minutes|hour|hours|day|days) or "
-        "at(yyyy-mm-ddThh:mm:ss), e.g. cron(0 22 * * ? *)"
-    )
-    kind, _, rest = value.partition("(")
-    if not rest.endswith(")"):
-        return allowed
-    body = rest[:-1]
-    checker = {"cron": _cron_problem, "rate": _rate_problem, "at": _at_problem}.get(kind)
-    if checker is None:
-        return allowed
-    problem = checker(body)
-    return f"{allowed}; here {problem}" if problem else None
-
-
-def _rate_problem(body: str) -> str | None:
-    match = re.fullmatch(r"([0-9]+) (minute|hour|day)(s?)", body)
-    if not match or int(match[1]) < 1:
-        return "the rate must be a positive whole number and a unit"
-    if (int(match[1]) == 1) == bool(match[3]):
-        return "the unit is singular for 1 and plural otherwise"
-    return None
-
-
-def _at_problem(body: str) -> str | None:
-    allowed = "the date must be yyyy-mm-ddThh:mm:ss"
-    # strptime alone would also read other scripts' digits.
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}", body):
-        return allowed
     try:
-        datetime.strptime(body, "%Y-%m-%dT%H:%M:%S")
-    except ValueError:
-        return allowed
+        schedule.parse(value)
+    except schedule.InvalidExpression as error:
+        return f"{schedule.ALLOWED}; here {error.detail}" if error.detail else schedule.ALLOWED
     return None
-
-
-_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-_WEEKDAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
-# name, lowest, highest, value names, forms allowed besides ranges and steps
-_CRON_FIELDS = (
-    ("minutes", 0, 59, (), r"$^"),
-    ("hours", 0, 23, (), r"$^"),
-    ("day-of-month", 1, 31, (), r"\?|L|LW|[0-9]{1,2}W"),
-    ("month", 1, 12, _MONTHS, r"$^"),
-    ("day-of-week", 1, 7, _WEEKDAYS, r"\?|L|[1-7]L|[1-7]#[1-5]|[A-Z]{3}#[1-5]"),
-    ("year", 1970, 2199, (), r"$^"),
-)
-
-
-def _cron_problem(body: str) -> str | None:
-    fields = body.split()
-    if len(fields) != 6:
-        return f"{len(fields)} fields were given, 6 are needed"
-    for text, (name, low, high, names, special) in zip(fields, _CRON_FIELDS, strict=True):
-        for item in text.split(","):
-            if not (re.fullmatch(special, item, re.ASCII) or _cron_item_ok(item, low, high, names)):
-                return f"the {name} field {text!r} is invalid"
-    if (fields[2] == "?") == (fields[4] == "?"):
-        return "exactly one of day-of-month and day-of-week must be '?'"
-    return None
-
-
-def _cron_item_ok(item: str, low: int, high: int, names: tuple[str, ...]) -> bool:
-    base, slash, step = item.partition("/")
-    if slash and not (_is_number(step) and int(step) > 0):
-        return False
-    if base == "*":
-        return True
-    bounds = base.split("-")
-    return len(bounds) <= 2 and all(_cron_value_ok(bound, low, high, names) for bound in bounds)
-
-
-def _cron_value_ok(value: str, low: int, high: int, names: tuple[str, ...]) -> bool:
-    if _is_number(value):
-        return low <= int(value) <= high
-    return value.upper() in names
-
-
-def _is_number(text: str) -> bool:
-    """ASCII digits only: str.isdigit() and int() also take other scripts' digits."""
-    return re.fullmatch(r"[0-9]+", text) is not None
