@@ -1,8 +1,8 @@
 """Every AWS (and Terraform) quota and naming rule the project relies on, each with its source.
 
 Validators (core.validators) and the loader's checks of derived names read these; nothing
-else writes a limit down. Every pattern is ASCII-only: Python's `\\d`, `\\w` and
-str.isdigit() also match other scripts' digits and letters, which AWS refuses.
+else writes a limit down. Every pattern but the tags' is ASCII-only: Python's `\\d`, `\\w` and
+str.isdigit() also match other scripts' digits and letters, which AWS refuses in names.
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def is_refused_header(name: str) -> bool:
 # too), no aws: prefix, at most 50 per resource.
 # https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
 MAX_TAGS = 50
-_TAG_TEXT = re.compile(r"[\w\s+=.:/@-]*")
+_TAG_TEXT = re.compile(r"[\w +=.:/@-]*")
 
 
 def tag_problem(key: str, value: str) -> str | None:

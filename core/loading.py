@@ -42,7 +42,9 @@ from policies.statement import sid_from_name
 STEP_KINDS = ("lambda", "ecs", "http")
 
 
-def load_configs(paths: Iterable[Path]) -> list[PipelineConfig]:
+def load_configs(paths: Iterable[Path], project: Path | None = None) -> list[PipelineConfig]:
+    """project: the folder local state paths are relative to; with it, their symlinks are
+    followed too, both to keep state inside it and to tell two stacks' state files apart."""
     configs: list[PipelineConfig] = []
     problems: list[Problem] = []
     read: list[Path] = []
@@ -56,7 +58,9 @@ def load_configs(paths: Iterable[Path]) -> list[PipelineConfig]:
             configs.append(load_config(path))
         except ConfigError as error:
             problems += error.problems
-    problems += _shared_between_stacks(configs)
+    problems += _shared_between_stacks(configs, project)
+    if project is not None:
+        problems += [problem for config in configs if (problem := _state_outside(config, project))]
     if problems:
         raise ConfigError(problems)
     return configs
@@ -70,19 +74,31 @@ def _same_file(first: Path, second: Path) -> bool:
         return False
 
 
-def _shared_between_stacks(configs: list[PipelineConfig]) -> list[Problem]:
+def _shared_between_stacks(configs: list[PipelineConfig], project: Path | None) -> list[Problem]:
     """What two stacks cannot share: a name, a state file, a schedule group each would create."""
     problems = []
     owners: dict[tuple[str, ...], str] = {}
     for config in configs:
-        for field, owned, value, what in _owned(config):
+        for field, owned, value, what in _owned(config, project):
             first = owners.setdefault(owned, config.source)
             if first != config.source:
                 problems.append(Problem(config.source, field, f"is already {what} of {first}", value))
     return problems
 
 
-def _owned(config: PipelineConfig) -> Iterator[tuple[str, tuple[str, ...], str, str]]:
+def _state_outside(config: PipelineConfig, project: Path) -> Problem | None:
+    """A local state path inside the project by its name can still lead out through a symlink."""
+    backend = config.backend
+    if isinstance(backend, S3Backend) or backend.path is None:
+        return None
+    if (project / backend.path).resolve().is_relative_to(project.resolve()):
+        return None
+    return Problem(
+        config.source, "backend.path", "leads out of the project folder through a symlink", backend.path
+    )
+
+
+def _owned(config: PipelineConfig, project: Path | None) -> Iterator[tuple[str, tuple[str, ...], str, str]]:
     """(field, what is owned, value shown, the owner's role) for each thing a stack owns alone."""
     yield "stack.name", ("stack", config.stack.name), config.stack.name, "the stack"
     backend = config.backend
@@ -91,7 +107,8 @@ def _owned(config: PipelineConfig) -> Iterator[tuple[str, tuple[str, ...], str, 
         yield "backend.key", ("state", state), state, "the state file"
     else:
         path = aws_names.local_state_path(backend.path, config.stack.name)
-        yield "backend.path", ("state", path), path, "the state file"
+        resolved = str((project / path).resolve()) if project else path
+        yield "backend.path", ("state", resolved), path, "the state file"
     group = config.schedule.group
     if group != aws_rules.DEFAULT_SCHEDULE_GROUP:
         owned = ("group", group, config.stack.region, config.stack.account_id or "")

@@ -172,6 +172,7 @@ def test_tags_take_their_longest_keys_and_values(key, value):
         ("k", "v" * 257, "must have a key of 1-128 characters and a value of at most 256"),
         ("", "v", "must have a key of 1-128 characters and a value of at most 256"),
         ("cost*center", "v", "must hold only letters, digits, spaces and +-=._:/@"),
+        ("owner", "two\nlines", "must hold only letters, digits, spaces and +-=._:/@"),
         ("AWS:owner", "v", "must not start with aws:, which AWS reserves"),
         ("owner", "aws:team", "must not start with aws:, which AWS reserves"),
     ],

@@ -447,3 +447,29 @@ def test_at_most_50_tags(tmp_path):
     assert [problem.rsplit(": ", 1)[1] for problem in problems_of(path)] == [
         "must hold at most 50 tags (it has 51)"
     ]
+
+
+def test_with_the_project_folder_two_paths_to_one_state_file_through_a_symlink_are_refused(tmp_path):
+    project = tmp_path / "project"
+    (project / "state").mkdir(parents=True)
+    (project / "alias").symlink_to(project / "state")
+    first = write(tmp_path, MINIMAL_CONFIG + '\n[backend]\npath = "state/dev.tfstate"\n', "dev.toml")
+    second = write(tmp_path, prod(MINIMAL_CONFIG) + '\n[backend]\npath = "alias/dev.tfstate"\n', "prod.toml")
+    assert len(load_configs([first, second])) == 2  # without the project, paths compare by name
+    with pytest.raises(ConfigError) as caught:
+        load_configs([first, second], project)
+    assert [str(problem) for problem in caught.value.problems] == [
+        f'{second}: backend.path = "alias/dev.tfstate": is already the state file of {first}'
+    ]
+
+
+def test_with_the_project_folder_a_symlink_out_of_it_is_refused(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "elsewhere").symlink_to(tmp_path)
+    config = write(tmp_path, MINIMAL_CONFIG + '\n[backend]\npath = "elsewhere/dev.tfstate"\n', "dev.toml")
+    with pytest.raises(ConfigError) as caught:
+        load_configs([config], project)
+    assert [str(problem) for problem in caught.value.problems] == [
+        f'{config}: backend.path = "elsewhere/dev.tfstate": leads out of the project folder through a symlink'
+    ]
