@@ -24,6 +24,7 @@ class NameRule:
     """A regular-expression character class, e.g. "A-Za-z0-9_-"."""
     alphabet_in_words: str
     source: str
+    min_length: int = 1
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -31,8 +32,8 @@ class NameRule:
 
     def problem(self, name: str) -> str | None:
         """None when AWS accepts the name, else what is allowed."""
-        if not self._pattern.fullmatch(name):
-            return f"must be 1-{self.max_length} {self.alphabet_in_words}"
+        if not self._pattern.fullmatch(name) or len(name) < self.min_length:
+            return f"must be {self.min_length}-{self.max_length} {self.alphabet_in_words}"
         if len(name) > self.max_length:
             return f"must be at most {self.max_length} characters (it has {len(name)})"
         return None
@@ -195,6 +196,17 @@ def s3_bucket_problem(name: str) -> str | None:
         )
         return f"uses a prefix or suffix S3 reserves ({reserved})"
     return None
+
+
+# Terraform's S3 backend locks in this table when it is given (use_lockfile locks without one).
+DYNAMODB_TABLE_NAME = NameRule(
+    "DynamoDB table name",
+    255,
+    "A-Za-z0-9_.-",
+    "letters, digits, '.', '-' or '_'",
+    "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html",
+    min_length=3,
+)
 
 
 # An object key is at most 1024 bytes of UTF-8

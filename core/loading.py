@@ -191,7 +191,7 @@ def _read_backend(table: Table) -> Backend:
             bucket=table.string("bucket", check=aws_rules.s3_bucket_problem),
             key=table.string("key", check=aws_rules.s3_state_key_problem),
             region=table.string("region", check=validators.region),
-            dynamodb_table=table.string("dynamodb_table", None),
+            dynamodb_table=table.string("dynamodb_table", None, aws_rules.DYNAMODB_TABLE_NAME.problem),
             use_lockfile=table.boolean("use_lockfile", True),
             encrypt=table.boolean("encrypt", True),
         )

@@ -16,6 +16,7 @@ NAME_RULES = [
     pytest.param(aws_rules.CONNECTION_NAME, 64, "letters, digits, '.', '-' or '_'", id="connection"),
     pytest.param(aws_rules.LOG_GROUP_NAME, 512, "letters, digits or _./#-", id="log-group"),
     pytest.param(aws_rules.SNS_TOPIC_NAME, 256, "letters, digits, '-' or '_'", id="sns-topic"),
+    pytest.param(aws_rules.DYNAMODB_TABLE_NAME, 255, "letters, digits, '.', '-' or '_'", id="dynamodb-table"),
 ]
 
 
@@ -35,7 +36,12 @@ def test_name_rule_refuses_one_character_more(rule, longest, alphabet):
 @pytest.mark.parametrize(("rule", "longest", "alphabet"), NAME_RULES)
 @pytest.mark.parametrize("name", ["", "has space", "caf\u00e9", "run\u0663", "a*b"])
 def test_name_rule_refuses_characters_outside_its_ascii_alphabet(rule, longest, alphabet, name):
-    assert rule.problem(name) == f"must be 1-{longest} {alphabet}"
+    assert rule.problem(name) == f"must be {rule.min_length}-{longest} {alphabet}"
+
+
+def test_a_dynamodb_table_name_takes_at_least_3_characters():
+    assert aws_rules.DYNAMODB_TABLE_NAME.problem("abc") is None
+    assert aws_rules.DYNAMODB_TABLE_NAME.problem("ab") == "must be 3-255 letters, digits, '.', '-' or '_'"
 
 
 @pytest.mark.parametrize("name", ["pipeline+dev=1,a.b@c_d-e"])
