@@ -177,7 +177,7 @@ def _read_stack(table: Table) -> StackSettings:
     )
     for key, value in stack.tags.items():
         if problem := aws_rules.tag_problem(key, value):
-            table.problems.add(f"stack.tags.{key}", problem, value)
+            table.problems.add(f"{table.field('tags')}.{key}", problem, value)
     if len(stack.tags) > aws_rules.MAX_TAGS:
         table.problem("tags", f"must hold at most {aws_rules.MAX_TAGS} tags (it has {len(stack.tags)})")
     table.finish()
@@ -206,7 +206,12 @@ def _read_state_machine(table: Table, stack_name: str) -> StateMachineSettings:
     settings = StateMachineSettings(
         name=table.string("name", stack_name, validators.state_machine_name),
         log_level=LogLevel(table.string("log_level", "ERROR", _one_of(levels)) or "ERROR"),
-        log_retention_days=table.integer("log_retention_days", 30, low=1, high=3653),
+        log_retention_days=table.integer(
+            "log_retention_days",
+            30,
+            low=min(aws_rules.LOG_RETENTION_DAYS),
+            high=max(aws_rules.LOG_RETENTION_DAYS),
+        ),
         include_execution_data=table.boolean("include_execution_data", False),
         tracing=table.boolean("tracing", False),
         test_state_role=table.boolean("test_state_role", False),
