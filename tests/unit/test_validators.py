@@ -145,6 +145,7 @@ def test_email_accepts(address):
         "team@example",
         "team@@example.com",
         "te am@example.com",
+        "te\u00a0am@example.com",
         "@example.com",
         "team@example.c",
     ],
