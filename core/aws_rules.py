@@ -30,6 +30,11 @@ class NameRule:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_pattern", re.compile(f"[{self.alphabet}]+", re.ASCII))
 
+    @property
+    def regex(self) -> str:
+        """The name as a regular expression, to build an ARN's pattern from."""
+        return f"[{self.alphabet}]{{{self.min_length},{self.max_length}}}"
+
     def problem(self, name: str) -> str | None:
         """None when AWS accepts the name, else what is allowed."""
         if not self._pattern.fullmatch(name) or len(name) < self.min_length:
@@ -124,9 +129,46 @@ SNS_TOPIC_NAME = NameRule(
 # https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
 MAX_SNS_SUBJECT = 99
 
-# https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html
-SECRET_NAME_CHARACTERS = "A-Za-z0-9/_+=.@-"
-MAX_SECRET_NAME = 512
+# The resources steps name by ARN. A function name is at most 64 characters, a qualifier
+# (version or alias) 128: https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+LAMBDA_FUNCTION_NAME = NameRule(
+    "Lambda function name",
+    64,
+    "A-Za-z0-9_-",
+    "letters, digits, '-' or '_'",
+    "https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html",
+)
+LAMBDA_QUALIFIER = NameRule(
+    "Lambda qualifier",
+    128,
+    "A-Za-z0-9$_-",
+    "letters, digits, '$', '-' or '_'",
+    "https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html",
+)
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html
+ECS_CLUSTER_NAME = NameRule(
+    "ECS cluster name",
+    255,
+    "A-Za-z0-9_-",
+    "letters, digits, '-' or '_'",
+    "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html",
+)
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html
+ECS_TASK_FAMILY = NameRule(
+    "ECS task definition family",
+    255,
+    "A-Za-z0-9_-",
+    "letters, digits, '-' or '_'",
+    "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html",
+)
+
+SECRET_NAME = NameRule(
+    "Secrets Manager secret name",
+    512,
+    "A-Za-z0-9/_+=.@-",
+    "letters, digits or /_+=.@-",
+    "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html",
+)
 
 # 12 ASCII digits: https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html
 ACCOUNT_ID = r"[0-9]{12}"

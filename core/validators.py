@@ -34,19 +34,20 @@ def arn(service_and_resource: str, example: str) -> Check:
 region = pattern(_REGION, "must be an AWS region code such as eu-west-1")
 account_id = pattern(_ACCOUNT, "must be a 12-digit AWS account id")
 lambda_function_arn = arn(
-    rf"lambda:{_REGION}:{_ACCOUNT}:function:[A-Za-z0-9_-]{{1,64}}(?::[A-Za-z0-9$_-]{{1,128}})?",
+    rf"lambda:{_REGION}:{_ACCOUNT}:function:{aws_rules.LAMBDA_FUNCTION_NAME.regex}"
+    rf"(?::{aws_rules.LAMBDA_QUALIFIER.regex})?",
     "arn:aws:lambda:eu-west-1:123456789012:function:extract-orders",
 )
 ecs_cluster_arn = arn(
-    rf"ecs:{_REGION}:{_ACCOUNT}:cluster/[A-Za-z0-9_-]{{1,255}}",
+    rf"ecs:{_REGION}:{_ACCOUNT}:cluster/{aws_rules.ECS_CLUSTER_NAME.regex}",
     "arn:aws:ecs:eu-west-1:123456789012:cluster/pipeline",
 )
 ecs_task_definition_arn = arn(
-    rf"ecs:{_REGION}:{_ACCOUNT}:task-definition/[A-Za-z0-9_-]{{1,255}}(?::[0-9]+)?",
+    rf"ecs:{_REGION}:{_ACCOUNT}:task-definition/{aws_rules.ECS_TASK_FAMILY.regex}(?::[0-9]+)?",
     "arn:aws:ecs:eu-west-1:123456789012:task-definition/transform:3 (the revision may be left out)",
 )
 iam_role_arn = arn(
-    rf"iam::{_ACCOUNT}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{{1,{aws_rules.IAM_ROLE_NAME.max_length}}}",
+    rf"iam::{_ACCOUNT}:role/(?:[\w+=,.@-]+/)*{aws_rules.IAM_ROLE_NAME.regex}",
     "arn:aws:iam::123456789012:role/transform-task",
 )
 subnet_id = pattern(r"subnet-[0-9a-f]{8,17}", "must be a subnet id like subnet-0123456789abcdef0")
@@ -62,7 +63,7 @@ identifier = pattern(
     r"[a-z][a-z0-9_]{0,31}",
     "must be 1-32 lower-case letters, digits or '_', starting with a letter",
 )
-_SECRET = f"[{aws_rules.SECRET_NAME_CHARACTERS}]{{1,{aws_rules.MAX_SECRET_NAME}}}"
+_SECRET = aws_rules.SECRET_NAME.regex
 secret_name = pattern(
     rf"{_SECRET}|arn:{_PARTITION}:secretsmanager:{_REGION}:{_ACCOUNT}:secret:{_SECRET}",
     "must be a Secrets Manager secret name (letters, digits and /_+=.@-) or a secret ARN",

@@ -17,6 +17,11 @@ NAME_RULES = [
     pytest.param(aws_rules.LOG_GROUP_NAME, 512, "letters, digits or _./#-", id="log-group"),
     pytest.param(aws_rules.SNS_TOPIC_NAME, 256, "letters, digits, '-' or '_'", id="sns-topic"),
     pytest.param(aws_rules.DYNAMODB_TABLE_NAME, 255, "letters, digits, '.', '-' or '_'", id="dynamodb-table"),
+    pytest.param(aws_rules.LAMBDA_FUNCTION_NAME, 64, "letters, digits, '-' or '_'", id="lambda-function"),
+    pytest.param(aws_rules.LAMBDA_QUALIFIER, 128, "letters, digits, '$', '-' or '_'", id="lambda-qualifier"),
+    pytest.param(aws_rules.ECS_CLUSTER_NAME, 255, "letters, digits, '-' or '_'", id="ecs-cluster"),
+    pytest.param(aws_rules.ECS_TASK_FAMILY, 255, "letters, digits, '-' or '_'", id="ecs-task-family"),
+    pytest.param(aws_rules.SECRET_NAME, 512, "letters, digits or /_+=.@-", id="secret"),
 ]
 
 
@@ -185,3 +190,30 @@ def test_tags_take_their_longest_keys_and_values(key, value):
 )
 def test_tags_refuse(key, value, message):
     assert aws_rules.tag_problem(key, value) == message
+
+
+LAMBDA_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:"
+ECS_ARN = "arn:aws:ecs:eu-west-1:123456789012:"
+
+
+@pytest.mark.parametrize(
+    ("check", "longest", "one_more"),
+    [
+        (validators.lambda_function_arn, LAMBDA_ARN + "f" * 64, LAMBDA_ARN + "f" * 65),
+        (validators.lambda_function_arn, LAMBDA_ARN + "f:" + "q" * 128, LAMBDA_ARN + "f:" + "q" * 129),
+        (validators.ecs_cluster_arn, ECS_ARN + "cluster/" + "c" * 255, ECS_ARN + "cluster/" + "c" * 256),
+        (
+            validators.ecs_task_definition_arn,
+            ECS_ARN + "task-definition/" + "t" * 255 + ":3",
+            ECS_ARN + "task-definition/" + "t" * 256,
+        ),
+        (
+            validators.iam_role_arn,
+            "arn:aws:iam::123456789012:role/" + "r" * 64,
+            "arn:aws:iam::123456789012:role/" + "r" * 65,
+        ),
+    ],
+)
+def test_arns_take_the_longest_name_and_refuse_one_more(check, longest, one_more):
+    assert check(longest) is None
+    assert check(one_more).startswith("must be an ARN like ")
