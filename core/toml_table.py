@@ -18,27 +18,18 @@ from core.errors import Problem
 REQUIRED: Any = object()
 # Deeper documents are refused before any recursive code (tomllib's own, the loader's) walks them.
 MAX_NESTING = 32
+# A configuration is a few kilobytes; a file far larger is not one (and is not read whole).
+MAX_FILE_BYTES = 1024 * 1024
 Check = Callable[[Any], "str | None"]
 
 
 def read_document(path: Path) -> dict[str, Any]:
     """The TOML document in the regular file at path.
 
-    Raises ValueError with a sentence saying why it cannot be read. A FIFO or a device is
-    refused before a byte is read, so the loader never waits for a writer or reads forever.
+    Raises ValueError with a sentence saying why it cannot be read.
     """
     try:
-        # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer.
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError as error:
-        raise ValueError(f"cannot be read: {error.strerror or error}") from None
-    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-        os.close(descriptor)
-        raise ValueError("cannot be read: it is not a regular file (a FIFO, device or folder?)")
-    with os.fdopen(descriptor, "rb") as file:
-        content = file.read()
-    try:
-        document = tomllib.loads(content.decode("utf-8"))
+        document = tomllib.loads(_regular_file_bytes(path).decode("utf-8"))
     except UnicodeDecodeError as error:
         raise ValueError(
             f"cannot be read: it is not UTF-8 text ({error.reason} at byte {error.start})"
@@ -50,6 +41,24 @@ def read_document(path: Path) -> dict[str, Any]:
     if _depth(document) > MAX_NESTING:
         raise ValueError(_TOO_DEEP)
     return document
+
+
+def _regular_file_bytes(path: Path) -> bytes:
+    """A FIFO or a device is refused before a byte is read, so that reading never waits for
+    a writer or goes on forever."""
+    try:
+        # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise ValueError(f"cannot be read: {error.strerror or error}") from None
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise ValueError("cannot be read: it is not a regular file (a FIFO, device or folder?)")
+    with os.fdopen(descriptor, "rb") as file:
+        content = file.read(MAX_FILE_BYTES + 1)
+    if len(content) > MAX_FILE_BYTES:
+        raise ValueError(f"cannot be read: it is larger than {MAX_FILE_BYTES // 1024} KiB")
+    return content
 
 
 _TOO_DEEP = f"cannot be read: it nests tables and arrays more than {MAX_NESTING} levels deep"

@@ -473,3 +473,10 @@ def test_with_the_project_folder_a_symlink_out_of_it_is_refused(tmp_path):
     assert [str(problem) for problem in caught.value.problems] == [
         f'{config}: backend.path = "elsewhere/dev.tfstate": leads out of the project folder through a symlink'
     ]
+
+
+def test_a_file_of_1_mib_is_read_and_a_larger_one_refused(tmp_path):
+    padding = "\n" * (1024 * 1024 - len(MINIMAL_CONFIG.encode()))
+    assert load_text(tmp_path, MINIMAL_CONFIG + padding).stack.name == "pipeline-test"
+    path = write(tmp_path, MINIMAL_CONFIG + padding + "\n")
+    assert problems_of(path) == [f"{path}: (file): cannot be read: it is larger than 1024 KiB"]
