@@ -41,7 +41,7 @@ def main(arguments: list[str]) -> int:
     from core.loading import load_configs
 
     try:
-        configs = load_configs(paths)
+        configs = load_configs(paths, PROJECT)
     except ConfigError as error:
         print(f"Invalid configuration ({len(error.problems)} problems):", file=sys.stderr)
         for problem in error.problems:

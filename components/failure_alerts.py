@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
+from core import aws_names
 from core.config import NotificationSettings
 
 
@@ -16,10 +15,9 @@ class FailureAlerts(Construct):
         super().__init__(scope, id_)
         self.topic = SnsTopic(self, "Topic", name=settings.topic_name)
         for email in settings.emails:
-            # Keyed by address, so adding or removing one leaves the others alone.
             SnsTopicSubscription(
                 self,
-                f"Email_{re.sub(r'[^A-Za-z0-9]+', '_', email)}",
+                aws_names.email_subscription_id(email),
                 topic_arn=self.topic.arn,
                 protocol="email",
                 endpoint=email,

@@ -8,9 +8,11 @@ from cdktf_cdktf_provider_aws.scheduler_schedule import (
     SchedulerScheduleTarget,
     SchedulerScheduleTargetRetryPolicy,
 )
+from cdktf_cdktf_provider_aws.scheduler_schedule_group import SchedulerScheduleGroup
 from constructs import Construct
 
 from components.service_role import ServiceRole
+from core import aws_names, aws_rules
 from core.config import ScheduleSettings
 from core.refs import Refs
 from policies.integrations import start_execution
@@ -34,15 +36,15 @@ class NightlySchedule(Construct):
         self.role = ServiceRole(
             self,
             "Role",
-            name=f"{name}-scheduler",
+            name=aws_names.scheduler_role_name(name),
             trust_policy=scheduler_trust_policy(refs.partition, refs.region, refs.account, settings.group),
             statements=start_execution(refs.state_machine_arn),
         )
         self.schedule = SchedulerSchedule(
             self,
             "Schedule",
-            name=name,
-            group_name=settings.group,
+            name=aws_names.schedule_name(name),
+            group_name=self._group_name(settings.group),
             schedule_expression=settings.expression,
             schedule_expression_timezone=settings.timezone,
             state="ENABLED" if settings.enabled else "DISABLED",
@@ -60,3 +62,10 @@ class NightlySchedule(Construct):
             depends_on=[self.role.policy],
         )
         self.name = self.schedule.name
+
+    def _group_name(self, group: str) -> str:
+        """Every account has the default group; this stack creates any other, so CreateSchedule
+        never meets a missing group. Provider 5.100.0 has no data source to read one instead."""
+        if group == aws_rules.DEFAULT_SCHEDULE_GROUP:
+            return group
+        return SchedulerScheduleGroup(self, "Group", name=group).name

@@ -13,6 +13,7 @@ from cdktf_cdktf_provider_aws.sfn_state_machine import (
 from constructs import Construct
 
 from components.service_role import ServiceRole
+from core import aws_names
 from core.config import StateMachineSettings
 from core.pipeline import Pipeline
 from core.refs import Refs
@@ -38,14 +39,13 @@ class PipelineStateMachine(Construct):
         self.log_group = CloudwatchLogGroup(
             self,
             "Logs",
-            # The /aws/vendedlogs/ prefix keeps CloudWatch's resource policy short.
-            name=f"/aws/vendedlogs/states/{settings.name}",
+            name=aws_names.log_group_name(settings.name),
             retention_in_days=settings.log_retention_days,
         )
         self.execution_role = ServiceRole(
             self,
             "ExecutionRole",
-            name=f"{settings.name}-execution",
+            name=aws_names.execution_role_name(settings.name),
             trust_policy=service_trust_policy(STEP_FUNCTIONS, refs.account),
             statements=pipeline.policy_statements(refs),
         )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from core.aws_rules import DEFAULT_SCHEDULE_GROUP
 from core.connections import ConnectionSettings
 from core.failure_path import FailurePath, Ticket
 from core.pipeline import Pipeline
@@ -78,7 +79,8 @@ class ScheduleSettings:
     enabled: bool = True
     input: Mapping[str, Any] = field(default_factory=dict)
     """The execution input. Default: {}."""
-    group: str = "default"
+    group: str = DEFAULT_SCHEDULE_GROUP
+    """Default: the account's default group. The stack creates any other group."""
     retry_attempts: int = 2
     """How often Scheduler retries a failed StartExecution (0-185)."""
     max_event_age_seconds: int = 3600

@@ -23,11 +23,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
-from core import validators
+from core import aws_names, aws_rules, validators
 from core.toml_table import Table, one_of
 from policies.statement import sid_from_name
 
-MAX_CONNECTION_NAME = 64
 """EventBridge's limit on a connection's name (the Terraform page above)."""
 
 
@@ -133,7 +132,7 @@ def read_connections(table: Table, state_machine_name: str) -> dict[str, Connect
     sids: dict[str, str] = {}
     for name in table.data:
         connections[name] = read_connection(table.table(name, required=True), name)
-        aws_name = f"{state_machine_name}-{name}"
+        aws_name = aws_names.connection_name(state_machine_name, name)
         first = sids.setdefault(sid_from_name(name), name)
         if validators.identifier(name):
             table.problem(name, f"connection name {validators.identifier(name)}", value=name)
@@ -142,13 +141,8 @@ def read_connections(table: Table, state_machine_name: str) -> dict[str, Connect
             table.problem(
                 name, f"connection name reads the same as {first!r} once '_' is dropped", value=name
             )
-        elif len(aws_name) > MAX_CONNECTION_NAME:
-            table.problem(
-                name,
-                f"connection name: {aws_name!r} is the connection's AWS name "
-                f"and must be at most {MAX_CONNECTION_NAME} characters",
-                value=name,
-            )
+        elif state_machine_name and (problem := aws_rules.CONNECTION_NAME.derived_problem(aws_name)):
+            table.problem(name, problem, value=name)
     if not connections:
         table.problems.add(table.path, "at least one connection is required (the ticket needs one)")
     _check_variables(table, connections)
@@ -177,7 +171,7 @@ def read_connection(table: Table, name: str) -> ConnectionSettings:
         auth=auth,
         secret=secret,
         invocation=_read_parameters(table.table("invocation")),
-        description=table.string("description", ""),
+        description=table.string("description", "", validators.connection_description),
         **settings,
     )
     table.finish()
@@ -189,7 +183,7 @@ def _read_secret_source(table: Table, what: str) -> SecretSource:
     source = SecretSource(
         secret_name=table.string("secret_name", None, validators.secret_name),
         secret_json_key=table.string("secret_json_key", None),
-        variable=table.string("variable", None, validators.identifier),
+        variable=table.string("variable", None, validators.terraform_variable),
     )
     if (source.secret_name is None) == (source.variable is None):
         table.problems.add(

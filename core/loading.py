@@ -6,12 +6,11 @@ nothing is built from a file that has any.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from core import validators
+from core import aws_names, aws_rules, validators
 from core.config import (
     Backend,
     LocalBackend,
@@ -31,49 +30,106 @@ from core.failure_path import (
     FailurePath,
     Ticket,
 )
+from core.nested import walk
 from core.steps import ContainerOverride, EcsStep, HttpRequest, HttpStep, LambdaStep, Retry, Step
 from core.steps.http_invoke import HTTP_TRANSIENT_ERRORS
 from core.steps.lambda_invoke import LAMBDA_TRANSIENT_ERRORS
 from core.templates import placeholder_names, template_problems
 from core.tickets import connection_problems, read_preset
-from core.toml_table import REQUIRED, Problems, Table, one_of
+from core.toml_table import REQUIRED, Problems, Table, one_of, read_document
 from policies.statement import sid_from_name
 
 STEP_KINDS = ("lambda", "ecs", "http")
 
 
-def load_configs(paths: Iterable[Path]) -> list[PipelineConfig]:
+def load_configs(paths: Iterable[Path], project: Path | None = None) -> list[PipelineConfig]:
+    """project: the folder local state paths are relative to; with it, their symlinks are
+    followed too, both to keep state inside it and to tell two stacks' state files apart."""
     configs: list[PipelineConfig] = []
     problems: list[Problem] = []
+    read: list[Path] = []
     for path in paths:
+        twin = next((earlier for earlier in read if _same_file(earlier, path)), None)
+        if twin is not None:
+            problems.append(Problem(str(path), "(file)", f"is the same file as {twin}, given twice"))
+            continue
+        read.append(path)
         try:
             configs.append(load_config(path))
         except ConfigError as error:
             problems += error.problems
-    stacks: dict[str, str] = {}
-    for config in configs:
-        first = stacks.setdefault(config.stack.name, config.source)
-        if first != config.source:
-            problems.append(
-                Problem(config.source, "stack.name", f"is already the stack of {first}", config.stack.name)
-            )
+    problems += _shared_between_stacks(configs, project)
+    if project is not None:
+        problems += [problem for config in configs if (problem := _state_outside(config, project))]
     if problems:
         raise ConfigError(problems)
     return configs
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    """By any path: a symlink, ./, an absolute path or a hard link to the same file."""
+    try:
+        return first.samefile(second)
+    except OSError:
+        return False
+
+
+def _shared_between_stacks(configs: list[PipelineConfig], project: Path | None) -> list[Problem]:
+    """What two stacks cannot share: a name, a state file, a schedule group each would create."""
+    problems = []
+    owners: dict[tuple[str, ...], str] = {}
+    for config in configs:
+        for field, owned, value, what in _owned(config, project):
+            first = owners.setdefault(owned, config.source)
+            if first != config.source:
+                problems.append(Problem(config.source, field, f"is already {what} of {first}", value))
+    return problems
+
+
+def _state_outside(config: PipelineConfig, project: Path) -> Problem | None:
+    """A local state path inside the project by its name can still lead out through a symlink."""
+    backend = config.backend
+    if isinstance(backend, S3Backend) or backend.path is None:
+        return None
+    if (project / backend.path).resolve().is_relative_to(project.resolve()):
+        return None
+    return Problem(
+        config.source, "backend.path", "leads out of the project folder through a symlink", backend.path
+    )
+
+
+def _owned(config: PipelineConfig, project: Path | None) -> Iterator[tuple[str, tuple[str, ...], str, str]]:
+    """(field, what is owned, value shown, the owner's role) for each thing a stack owns alone."""
+    yield "stack.name", ("stack", config.stack.name), config.stack.name, "the stack"
+    backend = config.backend
+    if isinstance(backend, S3Backend):
+        state = f"s3://{backend.bucket}/{backend.key}"
+        yield "backend.key", ("state", state), state, "the state file"
+    else:
+        path = aws_names.local_state_path(backend.path, config.stack.name)
+        resolved = str((project / path).resolve()) if project else path
+        yield "backend.path", ("state", resolved), path, "the state file"
+    group = config.schedule.group
+    if group != aws_rules.DEFAULT_SCHEDULE_GROUP:
+        owned = ("group", group, config.stack.region, config.stack.account_id or "")
+        yield "schedule.group", owned, group, "the schedule group, created in the same account and region,"
 
 
 def load_config(path: Path) -> PipelineConfig:
     source = str(path)
     problems = Problems(source)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError([Problem(source, "(file)", f"cannot be read: {error}")]) from None
-    for field, text in _strings(data, "", with_keys=True):
-        if "${" in text or "%{" in text:
-            problems.add(
-                field, "must not contain '${' or '%{': Terraform would read them as template syntax", text
-            )
+        data = read_document(path)
+    except ValueError as error:
+        raise ConfigError([Problem(source, "(file)", str(error))]) from None
+    for node in walk(data):
+        for text in (node.key, node.value):
+            if isinstance(text, str) and ("${" in text or "%{" in text):
+                problems.add(
+                    node.path,
+                    "must not contain '${' or '%{': Terraform would read them as template syntax",
+                    text,
+                )
     config = _read_config(Table(data, "", problems), source)
     if problems.found:
         raise ConfigError(problems.found)
@@ -87,6 +143,7 @@ def _read_config(root: Table, source: str) -> PipelineConfig:
     schedule = _read_schedule(root.table("schedule"))
     notifications = _read_notifications(root.table("notifications"), state_machine.name)
     connections = read_connections(root.table("connections", required=True), state_machine.name)
+    _check_derived_names(root, state_machine, notifications)
     ticket = _read_ticket(root.table("ticket", required=True), connections)
     step_tables = root.tables("steps")
     if not step_tables:
@@ -118,6 +175,11 @@ def _read_stack(table: Table) -> StackSettings:
         account_id=table.string("account_id", None, validators.account_id),
         tags=table.string_table("tags"),
     )
+    for key, value in stack.tags.items():
+        if problem := aws_rules.tag_problem(key, value):
+            table.problems.add(f"{table.field('tags')}.{key}", problem, value)
+    if len(stack.tags) > aws_rules.MAX_TAGS:
+        table.problem("tags", f"must hold at most {aws_rules.MAX_TAGS} tags (it has {len(stack.tags)})")
     table.finish()
     return stack
 
@@ -126,15 +188,15 @@ def _read_backend(table: Table) -> Backend:
     kind = table.string("type", "local", one_of(("local", "s3")))
     if kind == "s3":
         backend: Backend = S3Backend(
-            bucket=table.string("bucket"),
-            key=table.string("key"),
+            bucket=table.string("bucket", check=aws_rules.s3_bucket_problem),
+            key=table.string("key", check=aws_rules.s3_state_key_problem),
             region=table.string("region", check=validators.region),
-            dynamodb_table=table.string("dynamodb_table", None),
+            dynamodb_table=table.string("dynamodb_table", None, aws_rules.DYNAMODB_TABLE_NAME.problem),
             use_lockfile=table.boolean("use_lockfile", True),
             encrypt=table.boolean("encrypt", True),
         )
     else:
-        backend = LocalBackend(path=table.string("path", None))
+        backend = LocalBackend(path=table.string("path", None, validators.project_path))
     table.finish()
     return backend
 
@@ -142,9 +204,14 @@ def _read_backend(table: Table) -> Backend:
 def _read_state_machine(table: Table, stack_name: str) -> StateMachineSettings:
     levels = tuple(level.value for level in LogLevel)
     settings = StateMachineSettings(
-        name=table.string("name", stack_name, validators.aws_name),
+        name=table.string("name", stack_name, validators.state_machine_name),
         log_level=LogLevel(table.string("log_level", "ERROR", one_of(levels)) or "ERROR"),
-        log_retention_days=table.integer("log_retention_days", 30, low=1, high=3653),
+        log_retention_days=table.integer(
+            "log_retention_days",
+            30,
+            low=min(aws_rules.LOG_RETENTION_DAYS),
+            high=max(aws_rules.LOG_RETENTION_DAYS),
+        ),
         include_execution_data=table.boolean("include_execution_data", False),
         tracing=table.boolean("tracing", False),
         test_state_role=table.boolean("test_state_role", False),
@@ -158,15 +225,18 @@ def _read_state_machine(table: Table, stack_name: str) -> StateMachineSettings:
 
 def _read_schedule(table: Table) -> ScheduleSettings:
     defaults = ScheduleSettings()
+    retries, event_age = aws_rules.SCHEDULE_RETRY_ATTEMPTS, aws_rules.SCHEDULE_MAX_EVENT_AGE_SECONDS
     schedule = ScheduleSettings(
         expression=table.string("expression", defaults.expression, validators.schedule_expression),
         timezone=table.string("timezone", defaults.timezone, validators.timezone),
         enabled=table.boolean("enabled", defaults.enabled),
         input=table.json_table("input", {}),
-        group=table.string("group", defaults.group, validators.aws_name),
-        retry_attempts=table.integer("retry_attempts", defaults.retry_attempts, low=0, high=185),
+        group=table.string("group", defaults.group, validators.schedule_group),
+        retry_attempts=table.integer(
+            "retry_attempts", defaults.retry_attempts, low=retries.low, high=retries.high
+        ),
         max_event_age_seconds=table.integer(
-            "max_event_age_seconds", defaults.max_event_age_seconds, low=60, high=86400
+            "max_event_age_seconds", defaults.max_event_age_seconds, low=event_age.low, high=event_age.high
         ),
     )
     table.finish()
@@ -175,15 +245,67 @@ def _read_schedule(table: Table) -> ScheduleSettings:
 
 def _read_notifications(table: Table, state_machine_name: str) -> NotificationSettings:
     notifications = NotificationSettings(
-        topic_name=table.string("topic_name", f"{state_machine_name}-failures", validators.topic_name),
+        topic_name=table.string(
+            "topic_name", aws_names.default_topic_name(state_machine_name), validators.topic_name
+        ),
         emails=table.strings("emails", check=validators.email),
-        subject=table.string("subject", f"{state_machine_name} failed"[:99], validators.sns_subject),
+        subject=table.string(
+            "subject", f"{state_machine_name} failed"[: aws_rules.MAX_SNS_SUBJECT], validators.sns_subject
+        ),
     )
-    duplicates = sorted({email for email in notifications.emails if notifications.emails.count(email) > 1})
-    if duplicates:
-        table.problem("emails", f"lists {', '.join(duplicates)} more than once")
+    _check_same_addresses(table, notifications.emails)
     table.finish()
     return notifications
+
+
+def _check_same_addresses(table: Table, emails: tuple[str, ...]) -> None:
+    """Addresses are the same when they differ only in case (mail domains ignore case, RFC 5321
+    section 2.4, and so do the mailboxes of every common provider, so each e-mail would arrive
+    twice) or only in punctuation (their subscriptions would share one Terraform id)."""
+    repeated = sorted({email for email in emails if emails.count(email) > 1})
+    if repeated:
+        table.problem("emails", f"lists {', '.join(repeated)} more than once")
+    first_by_id: dict[str, str] = {}
+    for email in emails:
+        first = first_by_id.setdefault(aws_names.email_subscription_id(email).lower(), email)
+        if first != email:
+            table.problem("emails", f"lists {first} and {email}, which differ only in case or punctuation")
+
+
+def _check_derived_names(
+    root: Table, state_machine: StateMachineSettings, notifications: NotificationSettings
+) -> None:
+    """The AWS names built from the state machine's name; a problem names the field it came
+    from (stack.name when the state machine takes the stack's name)."""
+    name = state_machine.name
+    if not name:
+        return  # already reported
+    derived = [
+        (aws_rules.IAM_ROLE_NAME, aws_names.execution_role_name(name)),
+        (aws_rules.IAM_ROLE_NAME, aws_names.scheduler_role_name(name)),
+        (aws_rules.SCHEDULE_NAME, aws_names.schedule_name(name)),
+        (aws_rules.LOG_GROUP_NAME, aws_names.log_group_name(name)),
+    ]
+    if state_machine.test_state_role:
+        derived.append((aws_rules.IAM_ROLE_NAME, aws_names.test_state_role_name(name)))
+    if not _is_set(root, "notifications", "topic_name"):
+        derived.append((aws_rules.SNS_TOPIC_NAME, notifications.topic_name))
+    field = "state_machine.name" if _is_set(root, "state_machine", "name") else "stack.name"
+    for rule, value in derived:
+        _check_derived_name(root.problems, field, name, rule, value)
+
+
+def _is_set(root: Table, section: str, key: str) -> bool:
+    table = root.data.get(section)
+    return isinstance(table, Mapping) and key in table
+
+
+def _check_derived_name(
+    problems: Problems, field: str, value: str, rule: aws_rules.NameRule, name: str
+) -> None:
+    problem = rule.derived_problem(name)
+    if problem:
+        problems.add(field, problem, value)
 
 
 def _read_ticket(table: Table, connections: Mapping[str, ConnectionSettings]) -> Ticket:
@@ -227,7 +349,7 @@ def _read_request(
         method=table.string("method", default_method, validators.http_method),
         connection=connection,
         headers=table.string_table("headers", default_headers, validators.request_header),
-        query=table.string_table("query", default_query),
+        query=table.string_table("query", default_query, validators.query_parameter),
         body=table.json_table("body", default_body),
     )
 
@@ -321,10 +443,10 @@ def _state_name_problem(name: str, taken: Mapping[str, str], sids: Mapping[str, 
     for state in (name, record):
         if state in taken:
             return f"{state!r} is already a state name, used by {taken[state]}"
-    if len(record) > validators.MAX_STATE_NAME:
+    if len(record) > aws_rules.MAX_STATE_NAME:
         return (
-            f"its failure state {record!r} would be longer than {validators.MAX_STATE_NAME} "
-            f"characters; use at most {validators.MAX_STATE_NAME - len(record) + len(name)}"
+            f"its failure state {record!r} would be longer than {aws_rules.MAX_STATE_NAME} "
+            f"characters; use at most {aws_rules.MAX_STATE_NAME - len(record) + len(name)}"
         )
     sid = sid_from_name(name)
     if sid in sids:
@@ -338,24 +460,9 @@ def _check_ticket_template(root: Table, ticket: Ticket) -> None:
         for field, text, allowed in template_problems(template, set(STATIC_PLACEHOLDERS), f"ticket.{part}"):
             root.problems.add(field, allowed, text)
     if ticket.reporter is None and any(
-        "reporter" in placeholder_names(text) for _, text in _strings(body, "")
+        "reporter" in placeholder_names(node.value) for node in walk(body) if isinstance(node.value, str)
     ):
         root.problems.add(
             "ticket.reporter",
             "is required because ticket.body uses {{reporter}}: the user or bot the ticket is filed as",
         )
-
-
-def _strings(value: Any, where: str, with_keys: bool = False) -> Iterator[tuple[str, str]]:
-    """Every string in a TOML value, with where it is; table keys too if asked."""
-    if isinstance(value, str):
-        yield where, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            field = f"{where}.{key}" if where else key
-            if with_keys:
-                yield field, key
-            yield from _strings(item, field, with_keys)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{where}[{index}]", with_keys)

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from core.nested import walk
+
 FAILURE_FIELDS = {
     "step": "the name of the step that failed",
     "error": "the error name, e.g. States.TaskFailed",
@@ -102,29 +104,20 @@ def template_problems(template: Any, static_names: set[str], where: str) -> Iter
     """Yields (field, value, what is allowed) for each placeholder that cannot render."""
     known = static_names | set(FAILURE_FIELDS)
     allowed = ", ".join("{{" + name + "}}" for name in sorted(known))
-    for location, text, in_array in _strings(template, where, in_array=False):
-        for name in placeholder_names(text):
+    # A `.$` key's value is a path or an intrinsic, not a template. An object's values take
+    # run-time placeholders even inside an array; an array's own items do not.
+    for node in walk(template, where, lambda key: key.endswith(".$")):
+        if not isinstance(node.value, str):
+            continue
+        for name in placeholder_names(node.value):
             if name not in known:
-                yield location, text, f"unknown placeholder {{{{{name}}}}}; allowed: {allowed}"
-            elif in_array and name in FAILURE_FIELDS:
+                yield node.path, node.value, f"unknown placeholder {{{{{name}}}}}; allowed: {allowed}"
+            elif node.in_array and name in FAILURE_FIELDS:
                 yield (
-                    location,
-                    text,
+                    node.path,
+                    node.value,
                     (
                         f"{{{{{name}}}}} is filled at run time, which ASL allows only in object "
                         "values, not in arrays"
                     ),
                 )
-
-
-def _strings(value: Any, where: str, in_array: bool) -> Iterator[tuple[str, str, bool]]:
-    if isinstance(value, str):
-        yield where, value, in_array
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            if not key.endswith(".$"):
-                # An object's values take run-time placeholders even inside an array.
-                yield from _strings(item, f"{where}.{key}", in_array=False)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{where}[{index}]", in_array=True)

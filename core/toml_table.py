@@ -6,13 +6,76 @@ reading goes on and the user sees all problems of a file at once.
 
 from __future__ import annotations
 
+import os
+import stat
+import tomllib
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from core.errors import Problem
 
 REQUIRED: Any = object()
+# Deeper documents are refused before any recursive code (tomllib's own, the loader's) walks them.
+MAX_NESTING = 32
+# A configuration is a few kilobytes; a file far larger is not one (and is not read whole).
+MAX_FILE_BYTES = 1024 * 1024
 Check = Callable[[Any], "str | None"]
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """The TOML document in the regular file at path.
+
+    Raises ValueError with a sentence saying why it cannot be read.
+    """
+    try:
+        document = tomllib.loads(_regular_file_bytes(path).decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"cannot be read: it is not UTF-8 text ({error.reason} at byte {error.start})"
+        ) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"cannot be read: {error}") from None
+    except RecursionError:
+        raise ValueError(_TOO_DEEP) from None
+    if _depth(document) > MAX_NESTING:
+        raise ValueError(_TOO_DEEP)
+    return document
+
+
+def _regular_file_bytes(path: Path) -> bytes:
+    """A FIFO or a device is refused before a byte is read, so that reading never waits for
+    a writer or goes on forever."""
+    try:
+        # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise ValueError(f"cannot be read: {error.strerror or error}") from None
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise ValueError("cannot be read: it is not a regular file (a FIFO, device or folder?)")
+    with os.fdopen(descriptor, "rb") as file:
+        content = file.read(MAX_FILE_BYTES + 1)
+    if len(content) > MAX_FILE_BYTES:
+        raise ValueError(f"cannot be read: it is larger than {MAX_FILE_BYTES // 1024} KiB")
+    return content
+
+
+_TOO_DEEP = f"cannot be read: it nests tables and arrays more than {MAX_NESTING} levels deep"
+
+
+def _depth(document: Any) -> int:
+    """How deeply tables and arrays nest; without recursion, however deep the document."""
+    deepest = 0
+    pending = [(document, 1)]
+    while pending:
+        value, depth = pending.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_NESTING:
+            break
+        children = value.values() if isinstance(value, dict) else value
+        pending += [(child, depth + 1) for child in children if isinstance(child, (dict, list))]
+    return deepest
 
 
 def one_of(choices: tuple[str, ...]) -> Check:

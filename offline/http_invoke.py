@@ -45,6 +45,8 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
 )
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
+from core.aws_rules import is_refused_header
+from offline.asl_compat import ReportedErrorName
 from offline.connection_auth import (
     ConnectionAuth,
     TokenRequest,
@@ -63,45 +65,6 @@ PARAMETERS: Final = {
     "RequestBody",
     "Transform",
 }
-# Headers Step Functions refuses in the task's Headers (aws-facts.md 1.3).
-REFUSED_HEADERS: Final = frozenset(
-    name.lower()
-    for name in (
-        "A-IM",
-        "Accept-Charset",
-        "Accept-Datetime",
-        "Accept-Encoding",
-        "Authorization",
-        "Cache-Control",
-        "Connection",
-        "Content-Encoding",
-        "Content-MD5",
-        "Date",
-        "Expect",
-        "Forwarded",
-        "From",
-        "Host",
-        "HTTP2-Settings",
-        "If-Match",
-        "If-Modified-Since",
-        "If-None-Match",
-        "If-Range",
-        "If-Unmodified-Since",
-        "Max-Forwards",
-        "Origin",
-        "Pragma",
-        "Proxy-Authorization",
-        "Referer",
-        "Server",
-        "TE",
-        "Trailer",
-        "Transfer-Encoding",
-        "Upgrade",
-        "Via",
-        "Warning",
-    )
-)
-REFUSED_HEADER_PREFIXES: Final = ("x-forwarded-", "x-amz-", "x-amzn-")
 LOOPBACK_HOST: Final = "127.0.0.1"
 DEFAULT_CONTENT_TYPE: Final = "application/json; charset=UTF-8"
 
@@ -146,10 +109,6 @@ class HttpTaskError(Exception):
         super().__init__(f"{name}: {cause}")
         self.name = name
         self.cause = cause
-
-
-class ReportedHttpErrorName(ErrorName):
-    """A `States.Http.*` name raised at run time (moto would refuse the prefix)."""
 
 
 class HttpInvokeTask(StateTaskService):
@@ -252,7 +211,7 @@ def error_name(name: str) -> ErrorName:
     try:
         return StatesErrorName.from_name(name)
     except ValueError:
-        return ReportedHttpErrorName(error_name=name)
+        return ReportedErrorName(error_name=name)
 
 
 def reject_unsupported(parameters: dict) -> None:
@@ -271,11 +230,6 @@ def added_headers(endpoint: str, region: str) -> dict[str, str]:
         "User-Agent": f"Amazon|StepFunctions|HttpInvoke|{region}",
         "Range": f"bytes=0-{MAX_RESPONSE_BYTES}",
     }
-
-
-def is_refused_header(name: str) -> bool:
-    lowered = name.lower()
-    return lowered in REFUSED_HEADERS or lowered.startswith(REFUSED_HEADER_PREFIXES)
 
 
 def encode_body(body: Any, connection_body: dict[str, str]) -> bytes | None:

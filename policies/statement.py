@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from core.aws_rules import IAM_SID
+
 POLICY_VERSION = "2012-10-17"
-_SID = re.compile(r"^[A-Za-z0-9]+$")
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Statement:
     conditions: tuple[Condition, ...] = ()
 
     def __post_init__(self) -> None:
-        if not _SID.fullmatch(self.sid):
+        if not IAM_SID.fullmatch(self.sid):
             raise ValueError(f"IAM Sid {self.sid!r} must be alphanumeric")
 
     def to_json(self) -> dict:

@@ -24,17 +24,20 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
+from policies.statement import Condition
 from review.resources import resources
 
 TRUST = "trust"
 PERMISSIONS = "permissions"
 _ROLE_REFERENCE = re.compile(r"^\$\{(aws_iam_role\.[^.}]+)\.(?:id|name)\}$")
 
-Condition = tuple[str, str, str]  # operator, key, one value
-
 
 @dataclass(frozen=True)
 class Statement:
+    """A statement as read from any policy document. policies.statement.Statement is what this
+    project writes (Allow only, with an alphanumeric Sid); a reviewed policy may also hold Deny,
+    principals and statements without a Sid, named here by their position."""
+
     kind: str
     sid: str
     effect: str
@@ -53,7 +56,11 @@ class Statement:
             ({("effect", self.effect)} if self.effect != "Allow" else set())
             | {("action", action) for action in self.actions}
             | {(self.target_name, target) for target in self.targets}
-            | {("condition", f"{operator} {key} = {value}") for operator, key, value in self.conditions}
+            | {
+                ("condition", f"{condition.operator} {condition.key} = {value}")
+                for condition in self.conditions
+                for value in condition.values
+            }
         )
 
 
@@ -129,14 +136,19 @@ def parse_policy(policy: str, kind: str, label: str) -> list[Statement]:
 def _statement(item: Mapping, kind: str, sid: str) -> Statement:
     targets = _principals(item.get("Principal", {})) if kind == TRUST else _strings(item.get("Resource", []))
     conditions = frozenset(
-        (operator, key, value if isinstance(value, str) else json.dumps(value))
+        Condition(
+            operator, key, tuple(_text(value) for value in (values if isinstance(values, list) else [values]))
+        )
         for operator, block in item.get("Condition", {}).items()
         for key, values in block.items()
-        for value in (values if isinstance(values, list) else [values])
     )
     return Statement(
         kind, sid, item.get("Effect", "Allow"), _strings(item.get("Action", [])), targets, conditions
     )
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def _strings(value: str | list) -> frozenset[str]:
@@ -258,8 +270,8 @@ def _weaker_conditions(statement: Statement, base: Statement) -> list[str]:
 
 def _by_key(conditions: Iterable[Condition]) -> dict[tuple[str, str], set[str]]:
     grouped: dict[tuple[str, str], set[str]] = {}
-    for operator, key, value in conditions:
-        grouped.setdefault((operator, key), set()).add(value)
+    for condition in conditions:
+        grouped.setdefault((condition.operator, condition.key), set()).update(condition.values)
     return grouped
 
 

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from core.nested import walk
+
 # Attributes whose change makes Terraform destroy the resource and create a new one (`ForceNew`
 # in the schema of hashicorp/aws 5.100.0), for the attributes this project sets. A type that is
 # not listed is never reported as replaced; `terraform plan` remains the authority.
@@ -83,17 +85,12 @@ def forcing_attributes(address: str) -> frozenset[str]:
 
 def leaves(value: object, path: str = "") -> dict[str, object]:
     """Flattens nested blocks to attribute paths such as `target.retry_policy.maximum_retry_attempts`."""
-    if isinstance(value, dict) and value:
-        flat: dict[str, object] = {}
-        for key, item in value.items():
-            flat.update(leaves(item, f"{path}.{key}" if path else key))
-        return flat
-    if isinstance(value, list) and value:
-        flat = {}
-        for index, item in enumerate(value):
-            flat.update(leaves(item, f"{path}[{index}]"))
-        return flat
-    return {path: value}
+    return {node.path: node.value for node in walk(value, path) if not _is_nested(node.value)}
+
+
+def _is_nested(value: object) -> bool:
+    """A non-empty block or list; an empty one is a value of its own."""
+    return isinstance(value, (dict, list)) and bool(value)
 
 
 def _shown(value: object) -> str | None:

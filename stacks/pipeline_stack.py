@@ -15,6 +15,7 @@ from components.failure_alerts import FailureAlerts
 from components.nightly_schedule import NightlySchedule
 from components.pipeline_state_machine import PipelineStateMachine
 from components.service_role import ServiceRole
+from core import aws_names
 from core.config import LocalBackend as LocalBackendSettings
 from core.config import PipelineConfig
 from core.pipeline import Pipeline
@@ -36,7 +37,9 @@ class PipelineStack(TerraformStack):
         name = config.state_machine.name
 
         connections = {
-            key: Connection(self, f"{key}_connection", settings=settings, aws_name=f"{name}-{key}")
+            key: Connection(
+                self, f"{key}_connection", settings=settings, aws_name=aws_names.connection_name(name, key)
+            )
             for key, settings in config.connections.items()
         }
         alerts = FailureAlerts(self, "FailureAlerts", settings=config.notifications)
@@ -73,7 +76,7 @@ class PipelineStack(TerraformStack):
         role = ServiceRole(
             self,
             "TestStateRole",
-            name=f"{name}-test-state",
+            name=aws_names.test_state_role_name(name),
             trust_policy=service_trust_policy(STEP_FUNCTIONS, refs.account),
             statements=model.test_state_statements(refs),
         )
@@ -90,7 +93,7 @@ class PipelineStack(TerraformStack):
         )
         backend = config.backend
         if isinstance(backend, LocalBackendSettings):
-            path = backend.path or f"terraform.{stack.name}.tfstate"
+            path = aws_names.local_state_path(backend.path, stack.name)
             LocalBackend(self, path=posixpath.join(local_state_dir, path))
             return
         s3 = S3Backend(

@@ -10,50 +10,54 @@ from review.schedule import ScheduleChange, describe, schedule_changes
 @pytest.mark.parametrize(
     ("expression", "words"),
     [
-        ("cron(0 22 * * ? *)", "every day at 22:00 Europe/Berlin"),
-        ("cron(30 23 * * ? *)", "every day at 23:30 Europe/Berlin"),
-        ("cron(0 6,18 * * ? *)", "every day at 06:00 and 18:00 Europe/Berlin"),
-        ("cron(0 8 ? * MON-FRI *)", "every Monday to Friday at 08:00 Europe/Berlin"),
-        ("cron(15 7 ? * 2-6 *)", "every Monday to Friday at 07:15 Europe/Berlin"),
-        ("cron(0 9 ? * mon,WED,7 *)", "every Monday, Wednesday and Saturday at 09:00 Europe/Berlin"),
-        ("cron(0 0 1 * ? *)", "on day 1 of every month at 00:00 Europe/Berlin"),
-        ("cron(0 3 1,15 * ? *)", "on days 1 and 15 of every month at 03:00 Europe/Berlin"),
-        ("cron(0 0 L * ? *)", "on the last day of every month at 00:00 Europe/Berlin"),
-        ("cron(* * * * ? *)", "every minute"),
-        ("cron(0/15 * * * ? *)", "every 15 minutes"),
-        ("cron(*/5 * * * ? *)", "every 5 minutes"),
-        ("cron(5 * * * ? *)", "every hour at :05"),
-        ("cron(0 */2 * * ? *)", "every 2 hours at :00"),
-        ("cron(0/10 * ? * MON-FRI *)", "every 10 minutes on Monday to Friday Europe/Berlin"),
-        ("rate(1 hour)", "every hour"),
-        ("rate(12 hours)", "every 12 hours"),
-        ("rate(1 day)", "every day"),
-        ("rate(5 minutes)", "every 5 minutes"),
-        ("at(2026-12-24T18:00:00)", "once on 2026-12-24 at 18:00 Europe/Berlin"),
-        ("at(2026-12-24T18:00:30)", "once on 2026-12-24 at 18:00:30 Europe/Berlin"),
+        ("cron(0 22 * * ? *)", "At 22:00 (Europe/Berlin)"),
+        ("cron(30 23 * * ? *)", "At 23:30 (Europe/Berlin)"),
+        ("cron(0 6,18 * * ? *)", "At 06:00 and 18:00 (Europe/Berlin)"),
+        ("cron(0 8 ? * MON-FRI *)", "At 08:00, Monday through Friday (Europe/Berlin)"),
+        # AWS numbers the days of the week from 1 = Sunday.
+        ("cron(15 7 ? * 2-6 *)", "At 07:15, Monday through Friday (Europe/Berlin)"),
+        ("cron(0 8 ? * 1 *)", "At 08:00, only on Sunday (Europe/Berlin)"),
+        ("cron(0 9 ? * mon,WED,7 *)", "At 09:00, only on Monday, Wednesday, and Saturday (Europe/Berlin)"),
+        ("cron(0 0 1 * ? *)", "At 00:00, on day 1 of the month (Europe/Berlin)"),
+        ("cron(0 3 1,15 * ? *)", "At 03:00, on day 1 and 15 of the month (Europe/Berlin)"),
+        ("cron(0 0 L * ? *)", "At 00:00, on the last day of the month (Europe/Berlin)"),
+        ("cron(* * * * ? *)", "Every minute (Europe/Berlin)"),
+        ("cron(0/15 * * * ? *)", "Every 15 minutes (Europe/Berlin)"),
+        ("cron(*/5 * * * ? *)", "Every 5 minutes (Europe/Berlin)"),
+        ("cron(5 * * * ? *)", "At 5 minutes past the hour (Europe/Berlin)"),
+        ("cron(0 */2 * * ? *)", "Every 2 hours (Europe/Berlin)"),
+        ("cron(0/10 * ? * MON-FRI *)", "Every 10 minutes, Monday through Friday (Europe/Berlin)"),
+        ("cron(0 8 1 JAN ? *)", "At 08:00, on day 1 of the month, only in January (Europe/Berlin)"),
+        ("cron(0 8 * * ? 2027)", "At 08:00, only in 2027 (Europe/Berlin)"),
+        ("cron(0 8 ? * 6#3 *)", "At 08:00, on the third Friday of the month (Europe/Berlin)"),
+        ("cron(0 8 15W * ? *)", "At 08:00, on the weekday nearest day 15 of the month (Europe/Berlin)"),
+        ("cron(5/15 * * * ? *)", "Every 15 minutes, starting at 5 minutes past the hour (Europe/Berlin)"),
+        ("rate(1 hour)", "Every hour"),
+        ("rate(12 hours)", "Every 12 hours"),
+        ("rate(1 day)", "Every day"),
+        ("rate(5 minutes)", "Every 5 minutes"),
+        ("at(2026-12-24T18:00:00)", "Once on 2026-12-24 at 18:00 (Europe/Berlin)"),
+        ("at(2026-12-24T18:00:30)", "Once on 2026-12-24 at 18:00:30 (Europe/Berlin)"),
     ],
 )
-def test_common_expressions_read_as_plain_words(expression, words):
+def test_expressions_read_as_plain_words(expression, words):
     assert describe(expression, "Europe/Berlin") == words
 
 
 @pytest.mark.parametrize(
     "expression",
     [
-        "cron(0 8 1 JAN ? *)",  # a month
-        "cron(0 8 * * ? 2027)",  # a year
-        "cron(0 8 ? * 6#3 *)",  # the third Friday
-        "cron(0 8 15W * ? *)",  # the nearest weekday
-        "cron(0 9-17 * * ? *)",  # a range of hours
-        "cron(5/15 * * * ? *)",  # a step from another start
         "cron(0 25 * * ? *)",  # out of range
         "cron(0 22 * * *)",  # five fields
+        "cron(0 22 ? * ? *)",  # no day field is '?'
+        "cron(\u0660 22 * * ? *)",  # not an ASCII digit
+        "cron(0 9 ? * L *)",  # valid, but cron-descriptor has no words for it
         "rate(2 weeks)",
         "at(tomorrow)",
     ],
 )
 def test_other_expressions_are_shown_as_written(expression):
-    assert describe(expression, "UTC") == f"`{expression}` UTC"
+    assert describe(expression, "UTC") == f"`{expression}` (UTC)"
 
 
 def schedule(expression: str, timezone: str = "Europe/Berlin", state: str = "ENABLED") -> dict:
@@ -71,8 +75,8 @@ def test_a_moved_schedule_reads_before_and_after():
         ScheduleChange(
             "aws_scheduler_schedule.Nightly",
             "nightly",
-            "every day at 22:00 Europe/Berlin",
-            "every day at 23:30 Europe/Berlin",
+            "At 22:00 (Europe/Berlin)",
+            "At 23:30 (Europe/Berlin)",
         ),
     )
 
@@ -81,14 +85,14 @@ def test_a_time_zone_change_and_a_disabled_schedule_are_changes():
     [change] = schedule_changes(
         schedule("cron(0 22 * * ? *)"), schedule("cron(0 22 * * ? *)", "UTC", "DISABLED")
     )
-    assert change.after == "every day at 22:00 UTC, disabled"
+    assert change.after == "At 22:00 (UTC), disabled"
 
 
 def test_new_and_removed_schedules_have_one_side():
     [added] = schedule_changes({}, schedule("rate(1 hour)"))
     [removed] = schedule_changes(schedule("rate(1 hour)"), {})
-    assert (added.before, added.after) == (None, "every hour")
-    assert (removed.before, removed.after) == ("every hour", None)
+    assert (added.before, added.after) == (None, "Every hour")
+    assert (removed.before, removed.after) == ("Every hour", None)
 
 
 def test_an_unchanged_schedule_is_not_listed():

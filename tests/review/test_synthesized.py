@@ -202,7 +202,7 @@ def test_the_graph_highlights_the_failure_path_and_marks_new_and_changed_states(
 
 def test_the_schedule_change_is_in_plain_words(report):
     assert section(report, "### Schedule") == [
-        f"- `{STACK}`: every day at 22:00 Europe/Berlin → every day at 23:30 Europe/Berlin"
+        f"- `{STACK}`: At 22:00 (Europe/Berlin) → At 23:30 (Europe/Berlin)"
     ]
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from core.config import PipelineConfig
+from core.errors import ConfigError
 from core.loading import load_config
 from core.refs import ConnectionRef, Refs
 
@@ -80,6 +83,31 @@ def edited(old: str, new: str, text: str = MINIMAL_CONFIG) -> str:
     edit that silently does nothing cannot make a negative test pass for nothing."""
     assert text.count(old) == 1, f"{old!r} must occur exactly once in the config"
     return text.replace(old, new)
+
+
+def with_section(section: str, *lines: str, text: str = MINIMAL_CONFIG) -> str:
+    """text with a new [section] holding lines, placed before [ticket]."""
+    return edited(
+        "[ticket]\n", f"[{section}]\n" + "".join(f"{line}\n" for line in lines) + "\n[ticket]\n", text
+    )
+
+
+def in_table(header: str, *lines: str, text: str = MINIMAL_CONFIG) -> str:
+    """text with lines added at the top of the table that starts with header."""
+    return edited(f"{header}\n", f"{header}\n" + "".join(f"{line}\n" for line in lines), text)
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def expect_problem(tmp_path: Path, text: str, message: str) -> None:
+    """message: the problem as printed, without the leading file name."""
+    path = write(tmp_path, text)
+    problems = problems_of(path)
+    assert f"{path}: {message}" in problems, "\n".join(problems)
 
 
 def write(directory: Path, text: str, name: str = "env.toml") -> Path:

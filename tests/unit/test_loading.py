@@ -15,7 +15,17 @@ from core.errors import ConfigError, Problem
 from core.loading import load_config, load_configs
 from core.steps import EcsStep, HttpStep, LambdaStep
 from core.tickets import OUTSETA_SUPPORT_CASE
-from tests.unit.support import MINIMAL_CONFIG, TRANSIENT_HTTP_ERRORS, edited, load_text, write
+from tests.unit.support import (
+    MINIMAL_CONFIG,
+    TRANSIENT_HTTP_ERRORS,
+    edited,
+    expect_problem,
+    in_table,
+    load_text,
+    problems_of,
+    with_section,
+    write,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,29 +61,6 @@ PLACEHOLDERS = (
     "{{cause}}, {{error}}, {{execution_id}}, {{execution_url}}, {{reporter}}, "
     "{{started_at}}, {{state_machine}}, {{step}}"
 )
-
-
-def with_section(section: str, *lines: str) -> str:
-    """MINIMAL_CONFIG with a new [section] holding lines, placed before [ticket]."""
-    return edited("[ticket]\n", f"[{section}]\n" + "".join(f"{line}\n" for line in lines) + "\n[ticket]\n")
-
-
-def in_table(header: str, *lines: str, text: str = MINIMAL_CONFIG) -> str:
-    """text with lines added at the top of the table that starts with header."""
-    return edited(f"{header}\n", f"{header}\n" + "".join(f"{line}\n" for line in lines), text)
-
-
-def problems_of(path: Path) -> list[str]:
-    with pytest.raises(ConfigError) as caught:
-        load_config(path)
-    return [str(problem) for problem in caught.value.problems]
-
-
-def expect_problem(tmp_path: Path, text: str, message: str) -> None:
-    """message: the problem as printed, without the leading file name."""
-    path = write(tmp_path, text)
-    problems = problems_of(path)
-    assert f"{path}: {message}" in problems, "\n".join(problems)
 
 
 # Valid files
@@ -796,7 +783,8 @@ def test_load_configs_refuses_two_files_for_one_stack(tmp_path):
         load_configs([first, second])
 
     assert [str(problem) for problem in caught.value.problems] == [
-        f'{second}: stack.name = "pipeline-test": is already the stack of {first}'
+        f'{second}: stack.name = "pipeline-test": is already the stack of {first}',
+        f'{second}: backend.path = "terraform.pipeline-test.tfstate": is already the state file of {first}',
     ]
 
 

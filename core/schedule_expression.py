@@ -1,0 +1,149 @@
+"""EventBridge Scheduler's schedule expressions, parsed once: cron(...), rate(...) and at(...).
+
+core.validators refuses what parse() refuses; review.schedule describes what it returns.
+Fields, ranges and wildcards: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html
+and https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html. Only ASCII
+digits count: int() and str.isdigit() also take other scripts' digits, which AWS refuses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+ALLOWED = (
+    "must be cron(minutes hours day-of-month month day-of-week year) with '?' in "
+    "exactly one day field, rate(N minute|minutes|hour|hours|day|days) or "
+    "at(yyyy-mm-ddThh:mm:ss), e.g. cron(0 22 * * ? *)"
+)
+
+
+class InvalidExpression(ValueError):
+    """Raised by parse(); detail says what is wrong, when more can be said than ALLOWED."""
+
+    def __init__(self, detail: str | None = None):
+        super().__init__(detail or ALLOWED)
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Cron:
+    minutes: str
+    hours: str
+    day_of_month: str
+    month: str
+    day_of_week: str
+    """1-7 with 1 = Sunday, or SUN-SAT."""
+    year: str
+
+
+@dataclass(frozen=True)
+class Rate:
+    value: int
+    unit: str
+    """minute, hour or day."""
+
+
+@dataclass(frozen=True)
+class At:
+    moment: datetime
+    """In the schedule's time zone."""
+
+
+Expression = Cron | Rate | At
+
+
+def parse(text: str) -> Expression:
+    kind, _, rest = text.partition("(")
+    if not rest.endswith(")"):
+        raise InvalidExpression()
+    body = rest[:-1]
+    if kind == "cron":
+        return _cron(body)
+    if kind == "rate":
+        return _rate(body)
+    if kind == "at":
+        return _at(body)
+    raise InvalidExpression()
+
+
+def _rate(body: str) -> Rate:
+    match = re.fullmatch(r"([0-9]+) (minute|hour|day)(s?)", body)
+    if not match or int(match[1]) < 1:
+        raise InvalidExpression("the rate must be a positive whole number and a unit")
+    if (int(match[1]) == 1) == bool(match[3]):
+        raise InvalidExpression("the unit is singular for 1 and plural otherwise")
+    return Rate(int(match[1]), match[2])
+
+
+def _at(body: str) -> At:
+    problem = InvalidExpression("the date must be yyyy-mm-ddThh:mm:ss")
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}", body):
+        raise problem
+    try:
+        return At(datetime.strptime(body, "%Y-%m-%dT%H:%M:%S"))
+    except ValueError:
+        raise problem from None
+
+
+MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+WEEKDAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")  # 1 to 7
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    low: int
+    high: int
+    names: tuple[str, ...] = ()
+    steps: bool = True
+    """Whether `/` is allowed: everywhere but in day-of-week."""
+    special: str = r"$^"
+    """Forms allowed besides values, ranges and steps."""
+
+
+_FIELDS = (
+    _Field("minutes", 0, 59),
+    _Field("hours", 0, 23),
+    _Field("day-of-month", 1, 31, special=r"\?|L|LW|[0-9]{1,2}W"),
+    _Field("month", 1, 12, MONTHS),
+    _Field("day-of-week", 1, 7, WEEKDAYS, False, rf"\?|L|[1-7]L|(?:[1-7]|{'|'.join(WEEKDAYS)})#[1-5]"),
+    _Field("year", 1970, 2199),
+)
+
+
+def _cron(body: str) -> Cron:
+    fields = body.split()
+    if len(fields) != len(_FIELDS):
+        raise InvalidExpression(f"{len(fields)} fields were given, {len(_FIELDS)} are needed")
+    for text, field in zip(fields, _FIELDS, strict=True):
+        items = text.split(",")
+        if not all(_item_ok(item, field) for item in items) or ("#" in text and len(items) > 1):
+            raise InvalidExpression(f"the {field.name} field {text!r} is invalid")
+    cron = Cron(*fields)
+    if (cron.day_of_month == "?") == (cron.day_of_week == "?"):
+        raise InvalidExpression("exactly one of day-of-month and day-of-week must be '?'")
+    return cron
+
+
+def _item_ok(item: str, field: _Field) -> bool:
+    if re.fullmatch(field.special, item, re.ASCII):
+        return True
+    base, slash, step = item.partition("/")
+    if slash and not (field.steps and _is_number(step) and int(step) > 0):
+        return False
+    if base == "*":
+        return True
+    bounds = base.split("-")
+    return len(bounds) <= 2 and all(_value_ok(bound, field) for bound in bounds)
+
+
+def _value_ok(value: str, field: _Field) -> bool:
+    if _is_number(value):
+        return field.low <= int(value) <= field.high
+    return value.upper() in field.names
+
+
+def _is_number(text: str) -> bool:
+    return re.fullmatch(r"[0-9]+", text) is not None

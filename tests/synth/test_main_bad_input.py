@@ -1,0 +1,44 @@
+"""Input that used to end in a traceback or a hang ends in the usual message: exit 1,
+every problem listed, the previous output untouched."""
+
+from __future__ import annotations
+
+import os
+
+from tests.conftest import run_main
+from tests.synth.test_main import contents, previous_output
+from tests.unit.support import MINIMAL_CONFIG
+
+
+def test_odd_files_end_in_one_message_each(tmp_path):
+    config = tmp_path / "dev.toml"
+    config.write_text(MINIMAL_CONFIG)
+    (tmp_path / "link.toml").symlink_to(config)
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    deep = tmp_path / "deep.toml"
+    deep.write_text(MINIMAL_CONFIG + "\n[schedule]\ninput = { x = " + "[" * 5000 + "]" * 5000 + " }\n")
+    digits = tmp_path / "digits.toml"
+    digits.write_text(
+        MINIMAL_CONFIG.replace("pipeline-test", "pipeline-digits")
+        + '\n[schedule]\nexpression = "cron(\u0660 22 * * ? *)"\n'
+    )
+    outdir = tmp_path / "cdktf.out"
+    before = previous_output(outdir)
+
+    given = [config, tmp_path / "link.toml", tmp_path / "." / "dev.toml", fifo, deep, digits]
+    result = run_main(given, outdir, timeout=120)
+
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[1:] == [
+        f"  {tmp_path / 'link.toml'}: (file): is the same file as {config}, given twice",
+        f"  {tmp_path / 'dev.toml'}: (file): is the same file as {config}, given twice",
+        f"  {fifo}: (file): cannot be read: it is not a regular file (a FIFO, device or folder?)",
+        f"  {deep}: (file): cannot be read: it nests tables and arrays more than 32 levels deep",
+        f'  {digits}: schedule.expression = "cron(\u0660 22 * * ? *)": must be cron(minutes hours '
+        + "day-of-month month day-of-week year) with '?' in exactly one day field, "
+        "rate(N minute|minutes|hour|hours|day|days) or at(yyyy-mm-ddThh:mm:ss), e.g. cron(0 22 * * ? *); "
+        "here the minutes field '\u0660' is invalid",
+    ]
+    assert contents(outdir) == before
