@@ -8,8 +8,12 @@ from typing import ClassVar
 
 from core.refs import Refs
 from core.steps.task import Retry, task_state
-from policies import integrations
-from policies.statement import Statement
+from policies.arns import ecs_tasks_of_cluster, event_rule_arn, task_definition_revisions
+from policies.statement import Condition, Statement, sid_from_name
+
+ECS_TASKS_SERVICE = "ecs-tasks.amazonaws.com"
+# Step Functions creates and manages this rule itself to learn when a task stops.
+ECS_SYNC_RULE = "StepFunctionsGetEventsForECSTaskRule"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,12 +81,34 @@ class EcsStep:
         )
 
     def policy_statements(self, refs: Refs) -> list[Statement]:
-        return integrations.ecs_run_task_sync(
-            self.name,
-            partition=refs.partition,
-            region=refs.region,
-            account=refs.account,
-            cluster_arn=self.cluster_arn,
-            task_definition_arn=self.task_definition_arn,
-            pass_role_arns=self.pass_role_arns,
-        )
+        """https://docs.aws.amazon.com/step-functions/latest/dg/ecs-iam.html"""
+        on_cluster = Condition("ArnEquals", "ecs:cluster", (self.cluster_arn,))
+        statements = [
+            Statement(
+                sid=sid_from_name("Run", self.name, "Task"),
+                actions=("ecs:RunTask",),
+                resources=(task_definition_revisions(self.task_definition_arn),),
+                conditions=(on_cluster,),
+            ),
+            Statement(
+                sid=sid_from_name("Track", self.name, "Task"),
+                actions=("ecs:DescribeTasks", "ecs:StopTask"),
+                resources=(ecs_tasks_of_cluster(self.cluster_arn),),
+                conditions=(on_cluster,),
+            ),
+            Statement(
+                sid="ManageEcsTaskCompletionRule",
+                actions=("events:PutTargets", "events:PutRule", "events:DescribeRule"),
+                resources=(event_rule_arn(refs.partition, refs.region, refs.account, ECS_SYNC_RULE),),
+            ),
+        ]
+        if self.pass_role_arns:
+            statements.append(
+                Statement(
+                    sid=sid_from_name("Pass", self.name, "Roles To Ecs Tasks"),
+                    actions=("iam:PassRole",),
+                    resources=self.pass_role_arns,
+                    conditions=(Condition("StringEquals", "iam:PassedToService", (ECS_TASKS_SERVICE,)),),
+                )
+            )
+        return statements

@@ -12,8 +12,7 @@ from typing import Any, ClassVar
 
 from core.refs import Refs
 from core.steps.task import Retry, task_state
-from policies import integrations
-from policies.statement import Statement
+from policies.statement import Condition, Statement, sid_from_name
 
 # Errors after which a call may succeed if tried again. Step Functions gives an
 # HTTP call at most 60 s and then raises States.Http.Socket.
@@ -54,16 +53,43 @@ class HttpRequest:
         return parameters
 
     def policy_statements(self, state_name: str, refs: Refs) -> list[Statement]:
+        """https://docs.aws.amazon.com/step-functions/latest/dg/call-https-apis.html#connect-http-task-permissions
+
+        The grant is on this state machine's own ARN: that is the resource an
+        execution calls the endpoint as. The method and endpoint conditions keep
+        the state from being edited to call anything else. AWS does not document
+        whether the compared endpoint includes the query string, so the endpoint
+        is matched as a prefix, as in AWS's own example.
+        """
         connection = refs.connections[self.connection]
-        return integrations.http_invoke(
-            state_name,
-            state_machine_arn=refs.state_machine_arn,
-            method=self.method,
-            endpoint=self.endpoint,
-            connection_name=self.connection,
-            connection_arn=connection.arn,
-            connection_secret_arn=connection.secret_arn,
-        )
+        return [
+            Statement(
+                sid=sid_from_name("Call", state_name, "Endpoint"),
+                actions=("states:InvokeHTTPEndpoint",),
+                resources=(refs.state_machine_arn,),
+                conditions=(
+                    Condition("StringEquals", "states:HTTPMethod", (self.method,)),
+                    Condition("StringLike", "states:HTTPEndpoint", (f"{self.endpoint}*",)),
+                ),
+            ),
+            *connection_access(self.connection, connection.arn, connection.secret_arn),
+        ]
+
+
+def connection_access(name: str, arn: str, secret_arn: str) -> list[Statement]:
+    """The connection's credentials, and the secret EventBridge keeps them in."""
+    return [
+        Statement(
+            sid=sid_from_name("Use", name, "Connection"),
+            actions=("events:RetrieveConnectionCredentials",),
+            resources=(arn,),
+        ),
+        Statement(
+            sid=sid_from_name("Read", name, "Connection Secret"),
+            actions=("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
+            resources=(secret_arn,),
+        ),
+    ]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,8 +8,7 @@ from typing import Any, ClassVar
 
 from core.refs import Refs
 from core.steps.task import Retry, task_state
-from policies import integrations
-from policies.statement import Statement
+from policies.statement import Statement, sid_from_name
 
 # The errors AWS recommends retrying for every Lambda task, and throttling:
 # https://docs.aws.amazon.com/step-functions/latest/dg/sfn-best-practices.html#bp-lambda-serviceexception
@@ -52,4 +51,18 @@ class LambdaStep:
         )
 
     def policy_statements(self, refs: Refs) -> list[Statement]:
-        return integrations.lambda_invoke(self.name, self.function_arn)
+        """https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html
+
+        A function ARN with a version or alias is granted as it is. An unqualified
+        one also gets ":*", as in AWS's policy template, which covers its versions
+        and aliases."""
+        qualified = self.function_arn.count(":") == 7
+        return [
+            Statement(
+                sid=sid_from_name("Invoke", self.name, "Lambda"),
+                actions=("lambda:InvokeFunction",),
+                resources=(self.function_arn,)
+                if qualified
+                else (self.function_arn, f"{self.function_arn}:*"),
+            )
+        ]
