@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
 from core import aws_names, aws_rules, validators
 from core.config import (
@@ -23,6 +22,7 @@ from core.config import (
     StateMachineSettings,
 )
 from core.connections import ConnectionSettings, read_connections
+from core.defaults import field_default
 from core.errors import ConfigError, Problem
 from core.failure_path import (
     FIXED_STATES,
@@ -31,15 +31,13 @@ from core.failure_path import (
     Ticket,
 )
 from core.nested import walk
-from core.steps import ContainerOverride, EcsStep, HttpRequest, HttpStep, LambdaStep, Retry, Step
-from core.steps.http_invoke import HTTP_TRANSIENT_ERRORS
-from core.steps.lambda_invoke import LAMBDA_TRANSIENT_ERRORS
+from core.steps import STEP_KINDS, Retry, Step
+from core.steps.http_invoke import HTTP_TRANSIENT_ERRORS, HttpRequest
+from core.steps.step import ReadContext, read_common
 from core.templates import placeholder_names, template_problems
 from core.tickets import connection_problems, read_preset
-from core.toml_table import REQUIRED, Problems, Table, one_of, read_document
+from core.toml_table import Problems, Table, one_of, read_document
 from policies.statement import sid_from_name
-
-STEP_KINDS = ("lambda", "ecs", "http")
 
 
 def load_configs(paths: Iterable[Path], project: Path | None = None) -> list[PipelineConfig]:
@@ -150,7 +148,8 @@ def _read_config(root: Table, source: str) -> PipelineConfig:
         root.problem(
             "steps", "the pipeline needs at least one [[steps]] table", value=root.data.get("steps", [])
         )
-    read_steps = (_read_step(table, connections) for table in step_tables)
+    context = ReadContext(connections=frozenset(connections))
+    read_steps = (_read_step(table, context) for table in step_tables)
     steps = tuple(step for step in read_steps if step is not None)
     _check_state_names(root, steps)
     _check_ticket_template(root, ticket)
@@ -172,8 +171,8 @@ def _read_stack(table: Table) -> StackSettings:
     stack = StackSettings(
         name=table.string("name", check=validators.stack_name),
         region=table.string("region", check=validators.region),
-        account_id=table.string("account_id", None, validators.account_id),
-        tags=table.string_table("tags"),
+        account_id=table.string("account_id", StackSettings.account_id, validators.account_id),
+        tags=table.string_table("tags", field_default(StackSettings, "tags", dict)),
     )
     for key, value in stack.tags.items():
         if problem := aws_rules.tag_problem(key, value):
@@ -191,30 +190,34 @@ def _read_backend(table: Table) -> Backend:
             bucket=table.string("bucket", check=aws_rules.s3_bucket_problem),
             key=table.string("key", check=aws_rules.s3_state_key_problem),
             region=table.string("region", check=validators.region),
-            dynamodb_table=table.string("dynamodb_table", None, aws_rules.DYNAMODB_TABLE_NAME.problem),
-            use_lockfile=table.boolean("use_lockfile", True),
-            encrypt=table.boolean("encrypt", True),
+            dynamodb_table=table.string(
+                "dynamodb_table", S3Backend.dynamodb_table, aws_rules.DYNAMODB_TABLE_NAME.problem
+            ),
+            use_lockfile=table.boolean("use_lockfile", S3Backend.use_lockfile),
+            encrypt=table.boolean("encrypt", S3Backend.encrypt),
         )
     else:
-        backend = LocalBackend(path=table.string("path", None, validators.project_path))
+        backend = LocalBackend(path=table.string("path", LocalBackend.path, validators.project_path))
     table.finish()
     return backend
 
 
 def _read_state_machine(table: Table, stack_name: str) -> StateMachineSettings:
     levels = tuple(level.value for level in LogLevel)
+    defaults = StateMachineSettings  # a dataclass's class attributes are its fields' defaults
+    level = table.string("log_level", defaults.log_level.value, one_of(levels)) or defaults.log_level.value
     settings = StateMachineSettings(
         name=table.string("name", stack_name, validators.state_machine_name),
-        log_level=LogLevel(table.string("log_level", "ERROR", one_of(levels)) or "ERROR"),
+        log_level=LogLevel(level),
         log_retention_days=table.integer(
             "log_retention_days",
-            30,
+            defaults.log_retention_days,
             low=min(aws_rules.LOG_RETENTION_DAYS),
             high=max(aws_rules.LOG_RETENTION_DAYS),
         ),
-        include_execution_data=table.boolean("include_execution_data", False),
-        tracing=table.boolean("tracing", False),
-        test_state_role=table.boolean("test_state_role", False),
+        include_execution_data=table.boolean("include_execution_data", defaults.include_execution_data),
+        tracing=table.boolean("tracing", defaults.tracing),
+        test_state_role=table.boolean("test_state_role", defaults.test_state_role),
     )
     retention_problem = validators.log_retention_days(settings.log_retention_days)
     if retention_problem:
@@ -230,7 +233,7 @@ def _read_schedule(table: Table) -> ScheduleSettings:
         expression=table.string("expression", defaults.expression, validators.schedule_expression),
         timezone=table.string("timezone", defaults.timezone, validators.timezone),
         enabled=table.boolean("enabled", defaults.enabled),
-        input=table.json_table("input", {}),
+        input=table.json_table("input", dict(defaults.input)),
         group=table.string("group", defaults.group, validators.schedule_group),
         retry_attempts=table.integer(
             "retry_attempts", defaults.retry_attempts, low=retries.low, high=retries.high
@@ -248,7 +251,7 @@ def _read_notifications(table: Table, state_machine_name: str) -> NotificationSe
         topic_name=table.string(
             "topic_name", aws_names.default_topic_name(state_machine_name), validators.topic_name
         ),
-        emails=table.strings("emails", check=validators.email),
+        emails=table.strings("emails", NotificationSettings.emails, validators.email),
         subject=table.string(
             "subject", f"{state_machine_name} failed"[: aws_rules.MAX_SNS_SUBJECT], validators.sns_subject
         ),
@@ -311,7 +314,7 @@ def _check_derived_name(
 def _read_ticket(table: Table, connections: Mapping[str, ConnectionSettings]) -> Ticket:
     preset, defaults = read_preset(table)
     ticket = Ticket(
-        request=_read_request(
+        request=HttpRequest.read(
             table,
             connections,
             default_endpoint=defaults.endpoint,
@@ -321,8 +324,8 @@ def _read_ticket(table: Table, connections: Mapping[str, ConnectionSettings]) ->
             default_body=defaults.body,
         ),
         preset=preset,
-        reporter=table.string("reporter", None),
-        retry=_read_retry(table.table("retry"), HTTP_TRANSIENT_ERRORS),
+        reporter=table.string("reporter", Ticket.reporter),
+        retry=Retry.read(table.table("retry"), Retry(errors=HTTP_TRANSIENT_ERRORS)),
     )
     for problem in connection_problems(preset, connections.get(ticket.request.connection)):
         table.problem("connection", problem)
@@ -330,95 +333,14 @@ def _read_ticket(table: Table, connections: Mapping[str, ConnectionSettings]) ->
     return ticket
 
 
-def _read_request(
-    table: Table,
-    connections: Mapping[str, Any],
-    *,
-    default_endpoint: Any = REQUIRED,
-    default_method: str,
-    default_headers: Mapping[str, str],
-    default_query: Mapping[str, str] | None = None,
-    default_body: Any,
-) -> HttpRequest:
-    connection = table.string("connection")
-    if connection and connection not in connections:
-        known = ", ".join(sorted(connections)) or "none are configured"
-        table.problem("connection", f"must name a configured connection ([connections.<name>]): {known}")
-    return HttpRequest(
-        endpoint=table.string("endpoint", default_endpoint, validators.https_url),
-        method=table.string("method", default_method, validators.http_method),
-        connection=connection,
-        headers=table.string_table("headers", default_headers, validators.request_header),
-        query=table.string_table("query", default_query, validators.query_parameter),
-        body=table.json_table("body", default_body),
-    )
-
-
-def _read_retry(table: Table, default_errors: tuple[str, ...]) -> Retry:
-    defaults = Retry(errors=default_errors)
-    retry = Retry(
-        errors=table.strings("errors", default_errors),
-        max_attempts=table.integer("max_attempts", defaults.max_attempts, low=0, high=10),
-        interval_seconds=table.integer("interval_seconds", defaults.interval_seconds, low=1, high=300),
-        backoff_rate=table.number("backoff_rate", defaults.backoff_rate, low=1.0, high=10.0),
-    )
-    table.finish()
-    return retry
-
-
-def _read_step(table: Table, connections: Mapping[str, ConnectionSettings]) -> Step | None:
+def _read_step(table: Table, context: ReadContext) -> Step | None:
     """None when the type is unknown: its other keys cannot be judged then."""
-    kind = table.string("type", check=one_of(STEP_KINDS))
-    if kind not in STEP_KINDS:
+    kind = STEP_KINDS.get(table.string("type", check=one_of(tuple(STEP_KINDS))))
+    if kind is None:
         return None
-    common = {
-        "name": table.string("name", check=validators.state_name),
-        "result_path": table.string("result_path", None, validators.result_path),
-        "timeout_seconds": table.integer("timeout_seconds", None, low=1, high=31_536_000),
-    }
-    step: Step
-    if kind == "ecs":
-        step = EcsStep(
-            **common,
-            cluster_arn=table.string("cluster", check=validators.ecs_cluster_arn),
-            task_definition_arn=table.string("task_definition", check=validators.ecs_task_definition_arn),
-            subnets=table.strings("subnets", check=validators.subnet_id),
-            security_groups=table.strings("security_groups", check=validators.security_group_id),
-            assign_public_ip=table.boolean("assign_public_ip", False),
-            pass_role_arns=table.strings("pass_roles", check=validators.iam_role_arn),
-            container_overrides=tuple(_read_override(item) for item in table.tables("container_overrides")),
-            retry=_read_retry(table.table("retry"), ()),
-        )
-        if not step.subnets and not table.data.get("subnets"):
-            table.problem("subnets", "at least one subnet id is required", value=[])
-    elif kind == "http":
-        step = HttpStep(
-            **common,
-            request=_read_request(
-                table, connections, default_method="GET", default_headers={}, default_body=None
-            ),
-            retry=_read_retry(table.table("retry"), HTTP_TRANSIENT_ERRORS),
-        )
-    else:
-        step = LambdaStep(
-            **common,
-            function_arn=table.string("function", check=validators.lambda_function_arn),
-            payload=table.json_table("payload", None),
-            retry=_read_retry(table.table("retry"), LAMBDA_TRANSIENT_ERRORS),
-        )
+    step = kind.read(table, read_common(table), context)
     table.finish()
     return step
-
-
-def _read_override(table: Table) -> ContainerOverride:
-    command = table.strings("command", None)
-    override = ContainerOverride(
-        name=table.string("name"),
-        command=command,
-        environment=table.string_table("environment"),
-    )
-    table.finish()
-    return override
 
 
 def _check_state_names(root: Table, steps: tuple[Step, ...]) -> None:

@@ -2,6 +2,10 @@
 
 A bad field is recorded and stands in with an empty value of its type, so that
 reading goes on and the user sees all problems of a file at once.
+
+Each reader takes the value used when the key is left out: REQUIRED (the
+default) makes leaving it out a problem. The readers are typed: a string read
+with the default None is a `str | None`.
 """
 
 from __future__ import annotations
@@ -10,17 +14,29 @@ import os
 import stat
 import tomllib
 from collections.abc import Callable, Mapping
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Literal, TypeVar, overload
 
 from core.errors import Problem
 
-REQUIRED: Any = object()
+D = TypeVar("D")
+V = TypeVar("V")
+
 # Deeper documents are refused before any recursive code (tomllib's own, the loader's) walks them.
 MAX_NESTING = 32
 # A configuration is a few kilobytes; a file far larger is not one (and is not read whole).
 MAX_FILE_BYTES = 1024 * 1024
-Check = Callable[[Any], "str | None"]
+Check = Callable[[str], "str | None"]
+"""A check of one string: None when it is fine, else what is allowed (core.validators)."""
+
+
+class _Required(Enum):
+    REQUIRED = "required"
+
+
+REQUIRED: Final = _Required.REQUIRED
+Required = Literal[_Required.REQUIRED]
 
 
 def read_document(path: Path) -> dict[str, Any]:
@@ -105,28 +121,39 @@ class Table:
     def problem(self, key: str, allowed: str, value: Any = None) -> None:
         self.problems.add(self.field(key), allowed, self.data.get(key) if value is None else value)
 
-    def string(self, key: str, default: Any = REQUIRED, check: Check | None = None) -> Any:
+    @overload
+    def string(self, key: str, default: Required = REQUIRED, check: Check | None = None) -> str: ...
+    @overload
+    def string(self, key: str, default: D, check: Check | None = None) -> str | D: ...
+    def string(self, key: str, default: object = REQUIRED, check: Check | None = None) -> object:
         return self._read(key, default, str, "a string", "", check)
 
-    def integer(self, key: str, default: Any = REQUIRED, *, low: int, high: int) -> Any:
+    @overload
+    def integer(self, key: str, default: Required = REQUIRED, *, low: int, high: int) -> int: ...
+    @overload
+    def integer(self, key: str, default: D, *, low: int, high: int) -> int | D: ...
+    def integer(self, key: str, default: object = REQUIRED, *, low: int, high: int) -> object:
         def in_range(value: int) -> str | None:
             return None if low <= value <= high else f"must be between {low} and {high}"
 
         return self._read(key, default, int, "a whole number", low, in_range)
 
-    def number(self, key: str, default: Any = REQUIRED, *, low: float, high: float) -> Any:
+    def number(self, key: str, default: float, *, low: float, high: float) -> float:
         def in_range(value: float) -> str | None:
             return None if low <= value <= high else f"must be between {low} and {high}"
 
+        # TOML writes 2 for 2.0; both are numbers here.
         return self._read(key, default, (int, float), "a number", low, in_range)
 
-    def boolean(self, key: str, default: Any = REQUIRED) -> Any:
+    def boolean(self, key: str, default: bool) -> bool:
         return self._read(key, default, bool, "true or false", False, None)
 
-    def strings(self, key: str, default: Any = (), check: Check | None = None) -> Any:
-        values = self._read(
-            key, REQUIRED if default is REQUIRED else None, list, "an array of strings", [], None
-        )
+    @overload
+    def strings(self, key: str, default: tuple[()] = (), check: Check | None = None) -> tuple[str, ...]: ...
+    @overload
+    def strings(self, key: str, default: D, check: Check | None = None) -> tuple[str, ...] | D: ...
+    def strings(self, key: str, default: object = (), check: Check | None = None) -> object:
+        values: list[Any] | None = self._read(key, None, list, "an array of strings", [], None)
         if values is None:
             return default
         good = []
@@ -144,7 +171,7 @@ class Table:
     def string_table(
         self, key: str, default: Mapping[str, str] | None = None, check_key: Check | None = None
     ) -> dict[str, str]:
-        values = self._read(key, dict(default or {}), dict, "a table of strings", {}, None)
+        values: dict[str, Any] = self._read(key, dict(default or {}), dict, "a table of strings", {}, None)
         good = {}
         for name, value in values.items():
             where = f"{self.field(key)}.{name}"
@@ -156,17 +183,21 @@ class Table:
                 good[name] = value
         return good
 
-    def json_table(self, key: str, default: Any = REQUIRED) -> Any:
+    @overload
+    def json_table(self, key: str, default: Required = REQUIRED) -> dict[str, Any]: ...
+    @overload
+    def json_table(self, key: str, default: D) -> dict[str, Any] | D: ...
+    def json_table(self, key: str, default: object = REQUIRED) -> object:
         """A free-form table passed on as JSON (an execution input, a request body)."""
         return self._read(key, default, dict, "a table", {}, None)
 
     def table(self, key: str, required: bool = False) -> Table:
-        data = self._read(key, REQUIRED if required else {}, dict, "a table", {}, None)
+        data: dict[str, Any] = self._read(key, REQUIRED if required else {}, dict, "a table", {}, None)
         return Table(data, self.field(key), self.problems)
 
     def tables(self, key: str) -> list[Table]:
         """An array of tables ([[key]] in TOML)."""
-        items = self._read(key, [], list, "an array of tables", [], None)
+        items: list[Any] = self._read(key, [], list, "an array of tables", [], None)
         tables = []
         for index, item in enumerate(items):
             where = f"{self.field(key)}[{index}]"
@@ -183,7 +214,16 @@ class Table:
                 allowed = ", ".join(self._known) or "none"
                 self.problems.add(self.field(key), f"unknown key; allowed here: {allowed}")
 
-    def _read(self, key, default, kind, kind_name, empty, check) -> Any:
+    def _read(
+        self,
+        key: str,
+        default: D | _Required,
+        kind: type[V] | tuple[type[V], ...],
+        kind_name: str,
+        empty: V,
+        check: Callable[[V], str | None] | None,
+    ) -> V | D:
+        """The value (a V), the default when the key is left out, or empty when it is bad."""
         if key not in self._known:
             self._known.append(key)
         if key not in self.data:

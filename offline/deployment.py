@@ -29,7 +29,7 @@ from offline.http_invoke import STEP_FUNCTIONS_TIMEOUT_SECONDS, HttpInvokeSettin
 from offline.recording_server import RecordingServer, Reply
 from offline.retry_clock import RetryClock
 from offline.sns_inbox import SnsInbox
-from offline.step_doubles import StepDoubles
+from offline.step_doubles import StepDoubles, double_for
 from offline.terraform import prepare
 from terraform_cli import Terraform
 
@@ -113,9 +113,9 @@ def origin_of(endpoint: str) -> str:
 
 
 def called_origins(config: PipelineConfig) -> list[str]:
-    """The ticket's origin first, then those of the HTTP steps."""
+    """The ticket's origin first, then those the steps call."""
     endpoints = [config.ticket.request.endpoint]
-    endpoints += [step.request.endpoint for step in config.steps if step.kind == "http"]
+    endpoints += [endpoint for step in config.steps for endpoint in double_for(type(step)).endpoints(step)]
     return list(dict.fromkeys(origin_of(endpoint) for endpoint in endpoints))
 
 

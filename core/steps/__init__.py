@@ -1,10 +1,22 @@
-"""Pipeline steps: each renders its Task state and the IAM statements that state needs."""
+"""Pipeline steps: one module per kind, each owning its schema, Task state and IAM.
 
-from core.steps.ecs_run_task import ContainerOverride, EcsStep
-from core.steps.http_invoke import HttpRequest, HttpStep
-from core.steps.lambda_invoke import LambdaStep
+Every module of this package is imported here, so a kind defined in a new
+module is registered (see core.steps.step) without being listed anywhere.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from core.steps.step import Step, registered_kinds
 from core.steps.task import Retry
 
-Step = LambdaStep | EcsStep | HttpStep
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
 
-__all__ = ["ContainerOverride", "EcsStep", "HttpRequest", "HttpStep", "LambdaStep", "Retry", "Step"]
+STEP_KINDS = registered_kinds()
+"""Each kind's step class by its `type`, in alphabetical order."""
+
+
+__all__ = ["STEP_KINDS", "Retry", "Step"]

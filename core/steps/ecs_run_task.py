@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar, Self
 
+from core import validators
 from core.refs import Refs
+from core.steps.step import CommonFields, ReadContext, Step
 from core.steps.task import Retry, task_state
+from core.toml_table import Table
 from policies.arns import ecs_tasks_of_cluster, event_rule_arn, task_definition_revisions
 from policies.statement import Condition, Statement, sid_from_name
 
@@ -23,8 +26,18 @@ class ContainerOverride:
     """Default: the image's own command."""
     environment: Mapping[str, str] = field(default_factory=dict)
 
-    def to_json(self) -> dict:
-        rendered: dict = {"Name": self.name}
+    @classmethod
+    def read(cls, table: Table) -> ContainerOverride:
+        override = cls(
+            name=table.string("name"),
+            command=table.strings("command", cls.command),
+            environment=table.string_table("environment"),
+        )
+        table.finish()
+        return override
+
+    def to_json(self) -> dict[str, Any]:
+        rendered: dict[str, Any] = {"Name": self.name}
         if self.command is not None:
             rendered["Command"] = list(self.command)
         if self.environment:
@@ -35,10 +48,9 @@ class ContainerOverride:
 
 
 @dataclass(frozen=True, kw_only=True)
-class EcsStep:
-    kind: ClassVar[str] = "ecs"
+class EcsStep(Step):
+    type: ClassVar[str] = "ecs"
 
-    name: str
     cluster_arn: str
     task_definition_arn: str
     """With a revision (":12") that revision runs; without, the latest active one."""
@@ -49,19 +61,38 @@ class EcsStep:
     pass_role_arns: tuple[str, ...] = ()
     """The task definition's task and execution roles, which RunTask passes to ECS."""
     container_overrides: tuple[ContainerOverride, ...] = ()
-    result_path: str | None = None
-    timeout_seconds: int | None = None
     retry: Retry = field(default_factory=lambda: Retry(errors=()))
     """Default: a failed task is not run again."""
 
-    def to_state(self, refs: Refs) -> dict:
-        network = {
+    @classmethod
+    def read(cls, table: Table, common: CommonFields, context: ReadContext) -> Self:
+        step = cls(
+            **common,
+            cluster_arn=table.string("cluster", check=validators.ecs_cluster_arn),
+            task_definition_arn=table.string("task_definition", check=validators.ecs_task_definition_arn),
+            subnets=table.strings("subnets", check=validators.subnet_id),
+            security_groups=table.strings(
+                "security_groups", cls.security_groups, validators.security_group_id
+            ),
+            assign_public_ip=table.boolean("assign_public_ip", cls.assign_public_ip),
+            pass_role_arns=table.strings("pass_roles", cls.pass_role_arns, validators.iam_role_arn),
+            container_overrides=tuple(
+                ContainerOverride.read(item) for item in table.tables("container_overrides")
+            ),
+            retry=cls.read_retry(table),
+        )
+        if not step.subnets and not table.data.get("subnets"):
+            table.problem("subnets", "at least one subnet id is required", value=[])
+        return step
+
+    def to_state(self, refs: Refs) -> dict[str, Any]:
+        network: dict[str, Any] = {
             "Subnets": list(self.subnets),
             "AssignPublicIp": "ENABLED" if self.assign_public_ip else "DISABLED",
         }
         if self.security_groups:
             network["SecurityGroups"] = list(self.security_groups)
-        parameters: dict = {
+        parameters: dict[str, Any] = {
             "Cluster": self.cluster_arn,
             "TaskDefinition": self.task_definition_arn,
             "LaunchType": "FARGATE",

@@ -6,12 +6,16 @@ by the request adds it to every call.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
+from core import validators
+from core.defaults import field_default
 from core.refs import Refs
+from core.steps.step import CommonFields, ReadContext, Step
 from core.steps.task import Retry, task_state
+from core.toml_table import REQUIRED, Required, Table
 from policies.statement import Condition, Statement, sid_from_name
 
 # Errors after which a call may succeed if tried again. Step Functions gives an
@@ -24,6 +28,7 @@ HTTP_TRANSIENT_ERRORS = (
     "States.Http.StatusCode.503",
     "States.Http.StatusCode.504",
 )
+DEFAULT_METHOD = "GET"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,8 +43,38 @@ class HttpRequest:
     body: Any = None
     """Default: no body is sent. Keys ending in ".$" take a JSONPath or an intrinsic."""
 
-    def parameters(self, refs: Refs) -> dict:
-        parameters: dict = {
+    @classmethod
+    def read(
+        cls,
+        table: Table,
+        connections: Collection[str],
+        *,
+        default_endpoint: str | Required = REQUIRED,
+        default_method: str,
+        default_headers: Mapping[str, str],
+        default_query: Mapping[str, str] | None = None,
+        default_body: Any,
+    ) -> HttpRequest:
+        """The request keys of a table that has others too (a step, the ticket)."""
+        connection = table.string("connection")
+        if connection and connection not in connections:
+            known = ", ".join(sorted(connections)) or "none are configured"
+            table.problem("connection", f"must name a configured connection ([connections.<name>]): {known}")
+        return cls(
+            endpoint=table.string("endpoint", default_endpoint, validators.https_url),
+            method=table.string("method", default_method, validators.http_method),
+            connection=connection,
+            headers=table.string_table("headers", default_headers, validators.request_header),
+            query=table.string_table(
+                "query",
+                field_default(cls, "query", dict) if default_query is None else default_query,
+                validators.query_parameter,
+            ),
+            body=table.json_table("body", default_body),
+        )
+
+    def parameters(self, refs: Refs) -> dict[str, Any]:
+        parameters: dict[str, Any] = {
             "ApiEndpoint": self.endpoint,
             "Method": self.method,
             "Authentication": {"ConnectionArn": refs.connections[self.connection].arn},
@@ -93,17 +128,26 @@ def connection_access(name: str, arn: str, secret_arn: str) -> list[Statement]:
 
 
 @dataclass(frozen=True, kw_only=True)
-class HttpStep:
-    kind: ClassVar[str] = "http"
+class HttpStep(Step):
+    """The step's result, if kept (result_path), is the status code and the response body."""
 
-    name: str
+    type: ClassVar[str] = "http"
+
     request: HttpRequest
-    result_path: str | None = None
-    """Where the status code and response body go. Default: dropped."""
-    timeout_seconds: int | None = None
     retry: Retry = field(default_factory=lambda: Retry(errors=HTTP_TRANSIENT_ERRORS))
 
-    def to_state(self, refs: Refs) -> dict:
+    @classmethod
+    def read(cls, table: Table, common: CommonFields, context: ReadContext) -> Self:
+        request = HttpRequest.read(
+            table,
+            context.connections,
+            default_method=DEFAULT_METHOD,
+            default_headers=field_default(HttpRequest, "headers", dict),
+            default_body=HttpRequest.body,
+        )
+        return cls(**common, request=request, retry=cls.read_retry(table))
+
+    def to_state(self, refs: Refs) -> dict[str, Any]:
         return task_state(
             resource=refs.integration("http:invoke"),
             parameters=self.request.parameters(refs),

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
+from core import validators
 from core.refs import Refs
+from core.steps.step import CommonFields, ReadContext, Step
 from core.steps.task import Retry, task_state
+from core.toml_table import Table
 from policies.statement import Statement, sid_from_name
 
 # The errors AWS recommends retrying for every Lambda task, and throttling:
@@ -22,20 +25,24 @@ LAMBDA_TRANSIENT_ERRORS = (
 
 
 @dataclass(frozen=True, kw_only=True)
-class LambdaStep:
-    kind: ClassVar[str] = "lambda"
+class LambdaStep(Step):
+    type: ClassVar[str] = "lambda"
 
-    name: str
     function_arn: str
     payload: Mapping[str, Any] | None = None
     """Default: the step's input is the payload."""
-    result_path: str | None = None
-    """Where the function's return value goes, e.g. "$.extract". Default: dropped."""
-    timeout_seconds: int | None = None
-    """Default: no limit but Lambda's own."""
     retry: Retry = field(default_factory=lambda: Retry(errors=LAMBDA_TRANSIENT_ERRORS))
 
-    def to_state(self, refs: Refs) -> dict:
+    @classmethod
+    def read(cls, table: Table, common: CommonFields, context: ReadContext) -> Self:
+        return cls(
+            **common,
+            function_arn=table.string("function", check=validators.lambda_function_arn),
+            payload=table.json_table("payload", cls.payload),
+            retry=cls.read_retry(table),
+        )
+
+    def to_state(self, refs: Refs) -> dict[str, Any]:
         parameters: dict[str, Any] = {"FunctionName": self.function_arn}
         if self.payload is None:
             parameters["Payload.$"] = "$"

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from core.toml_table import Table
+
 
 @dataclass(frozen=True, kw_only=True)
 class Retry:
@@ -16,7 +18,19 @@ class Retry:
     interval_seconds: int = 2
     backoff_rate: float = 2.0
 
-    def to_json(self) -> list[dict]:
+    @classmethod
+    def read(cls, table: Table, default: Retry) -> Retry:
+        """A [retry] table; each key left out keeps default's value."""
+        retry = cls(
+            errors=table.strings("errors", default.errors),
+            max_attempts=table.integer("max_attempts", default.max_attempts, low=0, high=10),
+            interval_seconds=table.integer("interval_seconds", default.interval_seconds, low=1, high=300),
+            backoff_rate=table.number("backoff_rate", default.backoff_rate, low=1.0, high=10.0),
+        )
+        table.finish()
+        return retry
+
+    def to_json(self) -> list[dict[str, Any]]:
         if not self.errors or self.max_attempts == 0:
             return []
         return [
@@ -39,10 +53,10 @@ def task_state(
     timeout_seconds: int | None,
     result_selector: Mapping[str, str],
     result_path: str | None,
-) -> dict:
+) -> dict[str, Any]:
     """A Task state. Without a result_path the step's result is dropped and its
     input passes through unchanged, so every step sees the execution input."""
-    state: dict = {"Type": "Task", "Resource": resource, "Parameters": dict(parameters)}
+    state: dict[str, Any] = {"Type": "Task", "Resource": resource, "Parameters": dict(parameters)}
     if timeout_seconds is not None:
         state["TimeoutSeconds"] = timeout_seconds
     if result_path is None:

@@ -5,9 +5,14 @@ from __future__ import annotations
 import datetime
 import json
 import time
+from dataclasses import dataclass
+from typing import ClassVar
 
 import pytest
 
+import core.steps.step
+from core.steps import STEP_KINDS
+from core.steps.lambda_invoke import LambdaStep
 from offline.asl_compat import iso_timestamp
 from offline.connection_auth import UnusableConnection, connection_name
 from offline.http_invoke import (
@@ -21,6 +26,7 @@ from offline.http_invoke import (
 )
 from offline.recording_server import RecordingServer, Reply
 from offline.report import mask, mask_secrets
+from offline.step_doubles import NoDouble, all_doubles, double_for
 
 
 @pytest.fixture
@@ -124,3 +130,18 @@ def test_start_time_is_the_iso_format_of_step_functions():
         2026, 11, 25, 23, 0, 0, 123456, tzinfo=datetime.timezone(datetime.timedelta(hours=1))
     )
     assert iso_timestamp(moment) == "2026-11-25T22:00:00.123Z"
+
+
+def test_every_step_kind_has_an_offline_double():
+    assert [double.step for double in all_doubles()] == list(STEP_KINDS.values())
+
+
+def test_a_step_kind_without_a_double_is_an_error_not_a_fallback(monkeypatch):
+    monkeypatch.setattr(core.steps.step, "_KINDS", dict(core.steps.step._KINDS))
+
+    @dataclass(frozen=True, kw_only=True)
+    class AthenaStep(LambdaStep):
+        type: ClassVar[str] = "athena"
+
+    with pytest.raises(NoDouble, match=r"athena steps have no offline double \(offline/doubles/\)"):
+        double_for(AthenaStep)

@@ -21,6 +21,7 @@ from core.failure_path import (
     NOTIFY_TICKET_NOT_OPENED_STATE,
     TICKET_STATE,
 )
+from core.steps.http_invoke import HttpStep
 from policies.statement import policy_document
 from tests.conftest import ALL_CONFIGS, PROJECT
 from tests.synth.terraform_json import (
@@ -191,7 +192,7 @@ class TestExecutionRole:
         statements = policy_of(stack, "Pipeline/ExecutionRole/Policy")["Statement"]
         http = [s for s in statements if s["Action"] == ["states:InvokeHTTPEndpoint"]]
         expected_endpoints = {config.ticket.request.endpoint} | {
-            step.request.endpoint for step in config.steps if step.kind == "http"
+            step.request.endpoint for step in config.steps if isinstance(step, HttpStep)
         }
         assert {s["Condition"]["StringLike"]["states:HTTPEndpoint"] for s in http} == {
             f"{endpoint}*" for endpoint in expected_endpoints
@@ -205,7 +206,7 @@ class TestExecutionRole:
         statements = policy_of(stack, "Pipeline/ExecutionRole/Policy")["Statement"]
         secret_grants = [s for s in statements if "secretsmanager:GetSecretValue" in s["Action"]]
         used = {config.ticket.request.connection} | {
-            step.request.connection for step in config.steps if step.kind == "http"
+            step.request.connection for step in config.steps if isinstance(step, HttpStep)
         }
         assert sorted(r for s in secret_grants for r in s["Resource"]) == sorted(
             reference(

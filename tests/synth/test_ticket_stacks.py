@@ -12,6 +12,7 @@ from cdktf_cdktf_provider_aws.sfn_state_machine import SfnStateMachine
 
 from core.connections import AuthKind
 from core.failure_path import TICKET_STATE
+from core.steps.http_invoke import HttpStep
 from policies.statement import policy_document
 from tests.conftest import AUTH_KINDS_CONFIG, TICKET_EXAMPLES
 from tests.synth.terraform_json import named, only, policy_of, reference, terraform_refs
@@ -129,7 +130,7 @@ def test_the_execution_role_reads_each_connections_own_secret_only(case):
         r for s in statements if "secretsmanager:GetSecretValue" in s["Action"] for r in s["Resource"]
     )
     used = {config.ticket.request.connection} | {
-        step.request.connection for step in config.steps if step.kind == "http"
+        step.request.connection for step in config.steps if isinstance(step, HttpStep)
     }
     assert reads == sorted(
         reference(

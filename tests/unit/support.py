@@ -11,6 +11,7 @@ from core.config import PipelineConfig
 from core.errors import ConfigError
 from core.loading import load_config
 from core.refs import ConnectionRef, Refs
+from core.steps import Step
 
 # Written out rather than imported, so that a change to the defaults shows up here.
 TRANSIENT_HTTP_ERRORS = (
@@ -122,3 +123,18 @@ def load_text(directory: Path, text: str, name: str = "env.toml") -> PipelineCon
 
 def statements_json(statements: Any) -> list[dict]:
     return [statement.to_json() for statement in statements]
+
+
+def expect_task(step: Step, integration: str, parameters: dict, **rest: Any) -> None:
+    """rest: the state's other fields in ASL spelling, e.g. ResultPath=None."""
+    expected = {
+        "Type": "Task",
+        "Resource": f"arn:aws:states:::{integration}",
+        "Parameters": parameters,
+        **rest,
+    }
+    assert step.to_state(REFS) == expected
+
+
+def expect_statements(step: Step, expected: list[dict]) -> None:
+    assert statements_json(step.policy_statements(REFS)) == expected

@@ -13,7 +13,10 @@ import pytest
 from core.config import LocalBackend, LogLevel, S3Backend
 from core.errors import ConfigError, Problem
 from core.loading import load_config, load_configs
-from core.steps import EcsStep, HttpStep, LambdaStep
+from core.steps import STEP_KINDS
+from core.steps.ecs_run_task import EcsStep
+from core.steps.http_invoke import HttpStep
+from core.steps.lambda_invoke import LambdaStep
 from core.tickets import OUTSETA_SUPPORT_CASE
 from tests.unit.support import (
     MINIMAL_CONFIG,
@@ -263,8 +266,9 @@ def test_unknown_key_is_reported_with_the_keys_allowed_there(tmp_path, text, mes
 
 
 def test_unknown_step_type_is_the_only_problem_reported_for_that_step(tmp_path):
-    path = write(tmp_path, edited('type = "lambda"', 'type = "glue"'))
-    assert problems_of(path) == [f'{path}: steps[0].type = "glue": must be one of lambda, ecs, http']
+    path = write(tmp_path, edited('type = "lambda"', 'type = "athena"'))
+    kinds = ", ".join(STEP_KINDS)
+    assert problems_of(path) == [f'{path}: steps[0].type = "athena": must be one of {kinds}']
 
 
 # HTTP requests and connections

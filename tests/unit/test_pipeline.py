@@ -11,8 +11,10 @@ import pytest
 from core.failure_path import FailurePath, Ticket
 from core.loading import load_config
 from core.pipeline import Pipeline
-from core.steps import EcsStep, HttpRequest, HttpStep, LambdaStep, Retry
-from core.steps.http_invoke import HTTP_TRANSIENT_ERRORS
+from core.steps import Retry
+from core.steps.ecs_run_task import EcsStep
+from core.steps.http_invoke import HTTP_TRANSIENT_ERRORS, HttpRequest, HttpStep
+from core.steps.lambda_invoke import LambdaStep
 from core.templates import FAILURE_PATHS
 from core.tickets import OUTSETA_SUPPORT_CASE
 from tests.unit.support import (

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from core.steps import ContainerOverride, EcsStep, HttpRequest, HttpStep, LambdaStep, Retry, Step
+from core.steps import Retry
+from core.steps.ecs_run_task import ContainerOverride, EcsStep
+from core.steps.http_invoke import HttpRequest, HttpStep
+from core.steps.lambda_invoke import LambdaStep
 from tests.unit.support import (
     HTTP_RETRY,
     PARTNER_ARN,
     PARTNER_SECRET_ARN,
     REFS,
     STATE_MACHINE_ARN,
-    statements_json,
+    expect_statements,
+    expect_task,
 )
 
 FUNCTION = "arn:aws:lambda:eu-west-1:123456789012:function:extract-orders"
@@ -34,21 +36,6 @@ LAMBDA_RETRY = {
     "BackoffRate": 2.0,
     "JitterStrategy": "FULL",
 }
-
-
-def expect_task(step: Step, integration: str, parameters: dict, **rest: Any) -> None:
-    """rest: the state's other fields in ASL spelling, e.g. ResultPath=None."""
-    expected = {
-        "Type": "Task",
-        "Resource": f"arn:aws:states:::{integration}",
-        "Parameters": parameters,
-        **rest,
-    }
-    assert step.to_state(REFS) == expected
-
-
-def expect_statements(step: Step, expected: list[dict]) -> None:
-    assert statements_json(step.policy_statements(REFS)) == expected
 
 
 # Lambda

@@ -1,0 +1,95 @@
+"""What every step kind is: a config `type`, a reader, a Task state and its IAM.
+
+A step kind is a subclass of Step in its own module of this package; defining
+the subclass registers its `type`, so the loader, the offline doubles and the
+review find it in STEP_KINDS (core.steps) without being told.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Self, TypedDict
+
+from core import validators
+from core.defaults import field_default
+from core.refs import Refs
+from core.steps.task import Retry
+from core.toml_table import Table
+from policies.statement import Statement
+
+# The longest an execution of a standard workflow may run, hence any of its states.
+# https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html#service-limits-state-machine-executions
+MAX_TIMEOUT_SECONDS = 31_536_000
+
+_KINDS: dict[str, type[Step]] = {}
+
+
+class CommonFields(TypedDict):
+    """The keys every [[steps]] table has besides its type, as read."""
+
+    name: str
+    result_path: str | None
+    timeout_seconds: int | None
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What a step's keys are checked against beyond the step itself."""
+
+    connections: Collection[str]
+    """The names of the configured connections."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step(ABC):
+    type: ClassVar[str]
+    """The step's `type` in configuration files."""
+
+    name: str
+    result_path: str | None = None
+    """Where the step's result goes, e.g. "$.extract". Default: dropped; the
+    step's input passes on unchanged, so every step sees the execution input."""
+    timeout_seconds: int | None = None
+    """Default: no limit but the service's own."""
+    retry: Retry
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.type in _KINDS:
+            raise TypeError(f"step type {cls.type!r} is defined twice: {_KINDS[cls.type]} and {cls}")
+        _KINDS[cls.type] = cls
+
+    @classmethod
+    @abstractmethod
+    def read(cls, table: Table, common: CommonFields, context: ReadContext) -> Self:
+        """The step from its [[steps]] table; problems go to the table, which the
+        caller finishes. Keys are read in the order the docs list them."""
+
+    @classmethod
+    def read_retry(cls, table: Table) -> Retry:
+        """The step's [steps.retry] table; keys left out keep this kind's default."""
+        return Retry.read(table.table("retry"), field_default(cls, "retry", Retry))
+
+    @abstractmethod
+    def to_state(self, refs: Refs) -> dict[str, Any]:
+        """The Task state, without Catch and Next (the pipeline adds them)."""
+
+    @abstractmethod
+    def policy_statements(self, refs: Refs) -> list[Statement]:
+        """Exactly what the execution role needs to run this state."""
+
+
+def read_common(table: Table) -> CommonFields:
+    return CommonFields(
+        name=table.string("name", check=validators.state_name),
+        result_path=table.string("result_path", Step.result_path, validators.result_path),
+        timeout_seconds=table.integer(
+            "timeout_seconds", Step.timeout_seconds, low=1, high=MAX_TIMEOUT_SECONDS
+        ),
+    )
+
+
+def registered_kinds() -> Mapping[str, type[Step]]:
+    return dict(sorted(_KINDS.items()))

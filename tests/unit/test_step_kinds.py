@@ -1,0 +1,52 @@
+"""The registry of step kinds: every kind module registers itself, once, under its type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import pytest
+
+import core.steps.step
+from core.steps import STEP_KINDS, Step
+from core.steps.ecs_run_task import EcsStep
+from core.steps.http_invoke import HttpStep
+from core.steps.lambda_invoke import LambdaStep
+
+
+@pytest.fixture
+def scratch_registry(monkeypatch):
+    """Kinds defined in a test register in a copy of the registry, dropped afterwards."""
+    monkeypatch.setattr(core.steps.step, "_KINDS", dict(core.steps.step._KINDS))
+
+
+def test_each_kind_module_is_registered_under_its_type():
+    assert STEP_KINDS["lambda"] is LambdaStep
+    assert STEP_KINDS["ecs"] is EcsStep
+    assert STEP_KINDS["http"] is HttpStep
+    assert all(kind.type == name for name, kind in STEP_KINDS.items())
+    assert list(STEP_KINDS) == sorted(STEP_KINDS), "error messages list the types in a stable order"
+
+
+def test_defining_a_step_class_registers_its_type(scratch_registry):
+    @dataclass(frozen=True, kw_only=True)
+    class AthenaStep(LambdaStep):
+        type: ClassVar[str] = "athena"
+
+    assert core.steps.step.registered_kinds()["athena"] is AthenaStep
+
+
+def test_a_type_defined_twice_is_refused(scratch_registry):
+    with pytest.raises(TypeError, match="step type 'lambda' is defined twice"):
+
+        class AnotherLambdaStep(LambdaStep):
+            type: ClassVar[str] = "lambda"
+
+
+def test_a_kind_without_its_state_or_policy_cannot_be_built(scratch_registry):
+    @dataclass(frozen=True, kw_only=True)
+    class HalfStep(Step):
+        type: ClassVar[str] = "half"
+
+    with pytest.raises(TypeError, match="abstract"):
+        HalfStep(name="Half", retry=None)
