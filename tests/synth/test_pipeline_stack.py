@@ -36,7 +36,12 @@ from tests.synth.terraform_json import (
     trust_of,
 )
 
-STACK_NAMES = ["nightly-pipeline-dev", "nightly-pipeline-prod", "nightly-pipeline-variant"]
+STACK_NAMES = [
+    "nightly-pipeline-dev",
+    "nightly-pipeline-prod",
+    "nightly-pipeline-steps",
+    "nightly-pipeline-variant",
+]
 
 
 def test_every_configuration_is_a_stack(synth_dir):

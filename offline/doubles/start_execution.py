@@ -1,0 +1,108 @@
+"""State machine steps: a child execution that has ended by the time Step Functions looks.
+
+moto's integration would start an execution of a state machine that does not
+exist in the emulator. Here the child execution ends at once: SUCCEEDED with
+its input as output, or FAILED with an error and cause, which fails the step
+with `States.TaskFailed` and the child's description as cause, as
+`startExecution.sync:2` reports a failed child.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
+from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
+    FailureEvent,
+    FailureEventException,
+)
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
+    StatesErrorNameType,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sfn import (
+    StateTaskServiceSfn,
+)
+from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
+
+from core.steps.start_execution import StateMachineStep
+from offline.step_doubles import ServiceFactory, StepDouble, StepDoubles
+
+if TYPE_CHECKING:
+    from offline.deployment import Deployment
+    from offline.http_invoke import HttpInvokeSettings
+
+TASK_FAILED = "States.TaskFailed"
+CHILD_ERROR = "WarehouseLoadError"
+CHILD_CAUSE = "The warehouse refused 12 rows"
+
+
+class StateMachineDouble(StepDouble[StateMachineStep]):
+    step = StateMachineStep
+
+    def services(self, doubles: StepDoubles, http: HttpInvokeSettings) -> Mapping[str, ServiceFactory]:
+        return {"states": lambda: ChildExecutionDouble(doubles)}
+
+    def make_fail(self, night: Deployment, step: StateMachineStep) -> str:
+        night.doubles.fail(step.state_machine_arn, CHILD_ERROR, CHILD_CAUSE)
+        return TASK_FAILED
+
+
+class ChildExecutionDouble(StateTaskServiceSfn):
+    """`states:startExecution.sync:2` whose child execution has already ended."""
+
+    def __init__(self, doubles: StepDoubles):
+        super().__init__()
+        self.doubles = doubles
+
+    def _eval_service_task(self, env, resource_runtime_part, normalised_parameters, state_credentials):
+        env.stack.append(ended_execution(self.doubles, normalised_parameters))
+
+    def _build_sync2_resolver(self, env, resource_runtime_part, normalised_parameters, state_credentials):
+        execution = env.stack.pop()
+
+        def resolve() -> dict[str, Any]:
+            if execution["Status"] != "SUCCEEDED":
+                raise FailureEventException(failure_event=self._task_failed(env, execution))
+            return execution
+
+        return resolve
+
+    def _task_failed(self, env, execution: dict[str, Any]) -> FailureEvent:
+        name = StatesErrorName(typ=StatesErrorNameType.StatesTaskFailed)
+        return FailureEvent(
+            env=env,
+            error_name=name,
+            event_type=HistoryEventType.TaskFailed,
+            event_details=EventDetails(
+                taskFailedEventDetails=TaskFailedEventDetails(
+                    error=name.error_name,
+                    cause=json.dumps(execution),
+                    resource=self._get_sfn_resource(),
+                    resourceType=self._get_sfn_resource_type(),
+                )
+            ),
+        )
+
+
+def ended_execution(doubles: StepDoubles, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The child's DescribeExecution (PascalCase, output as JSON, as .sync:2 returns it)."""
+    state_machine = parameters["StateMachineArn"]
+    child_input = json.loads(parameters.get("Input") or "{}")
+    failure = doubles.answer(StateMachineStep, state_machine, child_input)
+    name = uuid.uuid4().hex
+    execution = {
+        "ExecutionArn": f"{state_machine.replace(':stateMachine:', ':execution:')}:{name}",
+        "StateMachineArn": state_machine,
+        "Name": name,
+        "Input": child_input,
+        "Status": "SUCCEEDED" if failure is None else "FAILED",
+    }
+    if failure is None:
+        execution["Output"] = child_input
+    else:
+        execution |= {"Error": failure.error, "Cause": failure.message}
+    return execution
