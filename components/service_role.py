@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any
 
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
@@ -19,7 +20,7 @@ class ServiceRole(Construct):
         id_: str,
         *,
         name: str,
-        trust_policy: dict,
+        trust_policy: dict[str, Any],
         statements: Iterable[Statement],
     ):
         super().__init__(scope, id_)

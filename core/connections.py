@@ -22,9 +22,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from core import aws_names, aws_rules, validators
-from core.toml_table import Table, one_of
+from core.toml_table import Check, Table, one_of
 from policies.statement import sid_from_name
 
 """EventBridge's limit on a connection's name (the Terraform page above)."""
@@ -154,7 +155,7 @@ def read_connection(table: Table, name: str) -> ConnectionSettings:
     kinds = tuple(kind.value for kind in AuthKind)
     auth = AuthKind(table.string("auth", AuthKind.API_KEY.value, one_of(kinds)) or AuthKind.API_KEY.value)
     secret = _read_secret_source(table, f"the {auth.secret_label}")
-    settings: dict = {}
+    settings: dict[str, Any] = {}
     if auth is AuthKind.API_KEY:
         settings["header"] = table.string("header", "Authorization", validators.header_name)
     elif auth is AuthKind.BASIC:
@@ -209,7 +210,7 @@ def _read_parameters(table: Table) -> HttpParameters:
     return HttpParameters(**sections)
 
 
-def _read_section(table: Table, check_key) -> tuple[Parameter, ...]:
+def _read_section(table: Table, check_key: Check | None) -> tuple[Parameter, ...]:
     parameters = []
     for key, value in table.data.items():
         problem = check_key(key) if check_key else None

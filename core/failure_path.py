@@ -16,6 +16,7 @@ the execution ends in PipelineFailed with the step's original error and cause.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from core.refs import Refs
 from core.steps.http_invoke import HttpRequest
@@ -80,18 +81,18 @@ class FailurePath:
             return f"{step_name} {RECORD_STATE_SUFFIX.lower()}"
         return f"{step_name}{RECORD_STATE_SUFFIX}"
 
-    def catch_for(self, step_name: str) -> list[dict]:
+    def catch_for(self, step_name: str) -> list[dict[str, Any]]:
         # ResultPath "$" hands the caught error alone to the record state.
         return [catch_all(self.record_state_name(step_name), result_path="$")]
 
-    def record_state(self, step_name: str) -> dict:
+    def record_state(self, step_name: str) -> dict[str, Any]:
         return {
             "Type": "Pass",
             "Parameters": {"step": step_name, "caught.$": "$", "defaults": {"Cause": NO_CAUSE}},
             "Next": DESCRIBE_FAILURE_STATE,
         }
 
-    def states(self, refs: Refs) -> dict[str, dict]:
+    def states(self, refs: Refs) -> dict[str, dict[str, Any]]:
         return {
             DESCRIBE_FAILURE_STATE: self._describe_failure_state(refs),
             TICKET_STATE: self._ticket_state(refs),
@@ -112,7 +113,7 @@ class FailurePath:
             },
         }
 
-    def _describe_failure_state(self, refs: Refs) -> dict:
+    def _describe_failure_state(self, refs: Refs) -> dict[str, Any]:
         console = escape_intrinsic_literal(
             f"https://{refs.region}.console.aws.amazon.com/states/home"
             f"?region={refs.region}#/v2/executions/details/"
@@ -144,7 +145,7 @@ class FailurePath:
             static["reporter"] = self.ticket.reporter
         return static
 
-    def _ticket_state(self, refs: Refs) -> dict:
+    def _ticket_state(self, refs: Refs) -> dict[str, Any]:
         request = self.ticket.request
         parameters = replace(request, body=None).parameters(refs)
         if "Headers" in parameters:
@@ -164,7 +165,7 @@ class FailurePath:
         state["Next"] = NOTIFY_STATE
         return state
 
-    def _notify_state(self, refs: Refs, ticket_outcome: str) -> dict:
+    def _notify_state(self, refs: Refs, ticket_outcome: str) -> dict[str, Any]:
         _, message = render_text(
             _NOTIFICATION + ticket_outcome,
             self.static_placeholders(),
@@ -185,5 +186,5 @@ class FailurePath:
         }
 
 
-def catch_all(next_state: str, *, result_path: str) -> dict:
+def catch_all(next_state: str, *, result_path: str) -> dict[str, Any]:
     return {"ErrorEquals": ["States.ALL"], "ResultPath": result_path, "Next": next_state}

@@ -7,6 +7,7 @@ step cannot be added without the permissions it needs, or keep ones it lost.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from core.failure_path import FailurePath
 from core.refs import Refs
@@ -25,8 +26,8 @@ class Pipeline:
     """Whether executions log to CloudWatch Logs (any level but OFF)."""
     tracing: bool = False
 
-    def definition(self, refs: Refs) -> dict:
-        states: dict[str, dict] = {}
+    def definition(self, refs: Refs) -> dict[str, Any]:
+        states: dict[str, dict[str, Any]] = {}
         for position, step in enumerate(self.steps):
             state = step.to_state(refs)
             state["Catch"] = self.failure_path.catch_for(step.name)
@@ -39,7 +40,7 @@ class Pipeline:
             record = self.failure_path.record_state_name(step.name)
             states[record] = self.failure_path.record_state(step.name)
         states.update(self.failure_path.states(refs))
-        definition: dict = {"StartAt": self.steps[0].name, "States": states}
+        definition: dict[str, Any] = {"StartAt": self.steps[0].name, "States": states}
         if self.comment:
             definition = {"Comment": self.comment, **definition}
         return definition

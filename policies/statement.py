@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from core.aws_rules import IAM_SID
 
@@ -33,8 +34,8 @@ class Statement:
         if not IAM_SID.fullmatch(self.sid):
             raise ValueError(f"IAM Sid {self.sid!r} must be alphanumeric")
 
-    def to_json(self) -> dict:
-        rendered: dict = {
+    def to_json(self) -> dict[str, Any]:
+        rendered: dict[str, Any] = {
             "Sid": self.sid,
             "Effect": "Allow",
             "Action": list(self.actions),
@@ -45,8 +46,8 @@ class Statement:
         return rendered
 
 
-def _conditions_json(conditions: Iterable[Condition]) -> dict:
-    blocks: dict[str, dict] = {}
+def _conditions_json(conditions: Iterable[Condition]) -> dict[str, Any]:
+    blocks: dict[str, dict[str, Any]] = {}
     for condition in conditions:
         values = list(condition.values)
         blocks.setdefault(condition.operator, {})[condition.key] = values[0] if len(values) == 1 else values
@@ -67,7 +68,7 @@ def merge_statements(statements: Iterable[Statement]) -> tuple[Statement, ...]:
     return tuple(by_sid.values())
 
 
-def policy_document(statements: Iterable[Statement]) -> dict:
+def policy_document(statements: Iterable[Statement]) -> dict[str, Any]:
     return {
         "Version": POLICY_VERSION,
         "Statement": [statement.to_json() for statement in merge_statements(statements)],

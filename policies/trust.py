@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from policies.arns import schedule_group_arn
 from policies.statement import POLICY_VERSION
 
@@ -9,12 +11,12 @@ STEP_FUNCTIONS = "states.amazonaws.com"
 SCHEDULER = "scheduler.amazonaws.com"
 
 
-def service_trust_policy(service: str, account: str, source_arn: str | None = None) -> dict:
+def service_trust_policy(service: str, account: str, source_arn: str | None = None) -> dict[str, Any]:
     """aws:SourceAccount (and, where the service sets it, aws:SourceArn) stop
     another account's resources from using this role through the service,
     the confused-deputy problem:
     https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html"""
-    conditions: dict = {"StringEquals": {"aws:SourceAccount": account}}
+    conditions: dict[str, Any] = {"StringEquals": {"aws:SourceAccount": account}}
     if source_arn is not None:
         conditions["ArnEquals"] = {"aws:SourceArn": source_arn}
     return {
@@ -31,7 +33,7 @@ def service_trust_policy(service: str, account: str, source_arn: str | None = No
     }
 
 
-def scheduler_trust_policy(partition: str, region: str, account: str, group: str) -> dict:
+def scheduler_trust_policy(partition: str, region: str, account: str, group: str) -> dict[str, Any]:
     """AWS asks for the schedule group's ARN here, not a schedule's:
     https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html"""
     return service_trust_policy(

@@ -1,0 +1,10 @@
+# Static types (pyproject.toml [tool.mypy]).
+#   make typecheck
+#       mypy --strict over core/, policies/, components/ and stacks/; part of make test.
+
+.PHONY: typecheck
+
+typecheck: python-deps
+	cd "$(ROOT)" && "$(VENV_BIN)/mypy"
+
+test: typecheck
