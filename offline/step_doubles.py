@@ -15,15 +15,26 @@ Every call is recorded, so a test can check which steps ran, in order.
 
 from __future__ import annotations
 
+import json
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
+from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
+from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
+    FailureEvent,
+    FailureEventException,
+)
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
+    StatesErrorNameType,
+)
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import (
     StateTaskService,
 )
+from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
 from core.steps import STEP_KINDS, Step
 
@@ -106,6 +117,33 @@ class StepDouble(ABC, Generic[S]):
 
 
 _DOUBLES: dict[type[Step], type[StepDouble[Any]]] = {}
+
+
+def ended(service: StateTaskService, env: Any, result: dict[str, Any], succeeded: bool) -> Callable[[], Any]:
+    """The sync resolver of a job that has already ended: its result, or, when it did not succeed,
+    States.TaskFailed with the result as cause, as Step Functions reports a failed .sync job."""
+
+    def resolve() -> dict[str, Any]:
+        if succeeded:
+            return result
+        name = StatesErrorName(typ=StatesErrorNameType.StatesTaskFailed)
+        raise FailureEventException(
+            failure_event=FailureEvent(
+                env=env,
+                error_name=name,
+                event_type=HistoryEventType.TaskFailed,
+                event_details=EventDetails(
+                    taskFailedEventDetails=TaskFailedEventDetails(
+                        error=name.error_name,
+                        cause=json.dumps(result),
+                        resource=service._get_sfn_resource(),
+                        resourceType=service._get_sfn_resource_type(),
+                    )
+                ),
+            )
+        )
+
+    return resolve
 
 
 class NoDouble(LookupError):

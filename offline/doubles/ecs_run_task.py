@@ -7,27 +7,16 @@ step with `States.TaskFailed` and the stopped task's description as cause.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
-from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
-    FailureEvent,
-    FailureEventException,
-)
-from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
-from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
-    StatesErrorNameType,
-)
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_ecs import (
     StateTaskServiceEcs,
 )
-from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
 from core.steps.ecs_run_task import EcsStep
-from offline.step_doubles import ServiceFactory, StepDouble, StepDoubles
+from offline.step_doubles import ServiceFactory, StepDouble, StepDoubles, ended
 
 if TYPE_CHECKING:
     from offline.deployment import Deployment
@@ -62,29 +51,7 @@ class EcsRunTaskDouble(StateTaskServiceEcs):
 
     def _build_sync_resolver(self, env, resource_runtime_part, normalised_parameters, state_credentials):
         task = env.stack.pop()["Tasks"][0]
-
-        def resolve() -> dict[str, Any]:
-            if any(container["ExitCode"] != 0 for container in task["Containers"]):
-                raise FailureEventException(failure_event=self._task_failed(env, task))
-            return task
-
-        return resolve
-
-    def _task_failed(self, env, task: dict[str, Any]) -> FailureEvent:
-        name = StatesErrorName(typ=StatesErrorNameType.StatesTaskFailed)
-        return FailureEvent(
-            env=env,
-            error_name=name,
-            event_type=HistoryEventType.TaskFailed,
-            event_details=EventDetails(
-                taskFailedEventDetails=TaskFailedEventDetails(
-                    error=name.error_name,
-                    cause=json.dumps(task),
-                    resource=self._get_sfn_resource(),
-                    resourceType=self._get_sfn_resource_type(),
-                )
-            ),
-        )
+        return ended(self, env, task, succeeded=all(c["ExitCode"] == 0 for c in task["Containers"]))
 
 
 def stopped_task(

@@ -8,28 +8,17 @@ Step Functions reports a failed `.sync` job run.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
-from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
-    FailureEvent,
-    FailureEventException,
-)
-from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
-from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
-    StatesErrorNameType,
-)
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.resource import ResourceCondition
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_glue import (
     StateTaskServiceGlue,
 )
-from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
 from core.steps.glue_start_job_run import GlueStep
-from offline.step_doubles import ServiceFactory, StepDouble, StepDoubles
+from offline.step_doubles import ServiceFactory, StepDouble, StepDoubles, ended
 
 if TYPE_CHECKING:
     from offline.deployment import Deployment
@@ -66,29 +55,7 @@ class GlueJobRunDouble(StateTaskServiceGlue):
 
     def _build_sync_resolver(self, env, resource_runtime_part, normalised_parameters, state_credentials):
         job_run = env.stack.pop()
-
-        def resolve() -> dict[str, Any]:
-            if job_run["JobRunState"] != "SUCCEEDED":
-                raise FailureEventException(failure_event=self._task_failed(env, job_run))
-            return job_run
-
-        return resolve
-
-    def _task_failed(self, env, job_run: dict[str, Any]) -> FailureEvent:
-        name = StatesErrorName(typ=StatesErrorNameType.StatesTaskFailed)
-        return FailureEvent(
-            env=env,
-            error_name=name,
-            event_type=HistoryEventType.TaskFailed,
-            event_details=EventDetails(
-                taskFailedEventDetails=TaskFailedEventDetails(
-                    error=name.error_name,
-                    cause=json.dumps(job_run),
-                    resource=self._get_sfn_resource(),
-                    resourceType=self._get_sfn_resource_type(),
-                )
-            ),
-        )
+        return ended(self, env, job_run, succeeded=job_run["JobRunState"] == "SUCCEEDED")
 
 
 def ended_job_run(doubles: StepDoubles, parameters: dict[str, Any]) -> dict[str, Any]:

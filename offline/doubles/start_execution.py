@@ -14,22 +14,12 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
-from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
-    FailureEvent,
-    FailureEventException,
-)
-from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
-from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
-    StatesErrorNameType,
-)
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sfn import (
     StateTaskServiceSfn,
 )
-from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
 from core.steps.start_execution import StateMachineStep
-from offline.step_doubles import ServiceFactory, StepDouble, StepDoubles
+from offline.step_doubles import ServiceFactory, StepDouble, StepDoubles, ended
 
 if TYPE_CHECKING:
     from offline.deployment import Deployment
@@ -63,29 +53,7 @@ class ChildExecutionDouble(StateTaskServiceSfn):
 
     def _build_sync2_resolver(self, env, resource_runtime_part, normalised_parameters, state_credentials):
         execution = env.stack.pop()
-
-        def resolve() -> dict[str, Any]:
-            if execution["Status"] != "SUCCEEDED":
-                raise FailureEventException(failure_event=self._task_failed(env, execution))
-            return execution
-
-        return resolve
-
-    def _task_failed(self, env, execution: dict[str, Any]) -> FailureEvent:
-        name = StatesErrorName(typ=StatesErrorNameType.StatesTaskFailed)
-        return FailureEvent(
-            env=env,
-            error_name=name,
-            event_type=HistoryEventType.TaskFailed,
-            event_details=EventDetails(
-                taskFailedEventDetails=TaskFailedEventDetails(
-                    error=name.error_name,
-                    cause=json.dumps(execution),
-                    resource=self._get_sfn_resource(),
-                    resourceType=self._get_sfn_resource_type(),
-                )
-            ),
-        )
+        return ended(self, env, execution, succeeded=execution["Status"] == "SUCCEEDED")
 
 
 def ended_execution(doubles: StepDoubles, parameters: dict[str, Any]) -> dict[str, Any]:
