@@ -77,19 +77,23 @@ class Connection(Construct):
         )
         self.ref = ConnectionRef(arn=self.connection.arn, secret_arn=self.connection.secret_arn)
 
-    def _authorization(self, secret: str) -> dict:
+    def _authorization(self, secret: str) -> dict[str, Any]:
         settings = self._settings
         if settings.auth is AuthKind.API_KEY:
             return {
                 "api_key": CloudwatchEventConnectionAuthParametersApiKey(key=settings.header, value=secret)
             }
         if settings.auth is AuthKind.BASIC:
+            if settings.username is None:
+                raise ValueError(f"connection {settings.name}: Basic auth without a username")
             return {
                 "basic": CloudwatchEventConnectionAuthParametersBasic(
                     username=settings.username, password=secret
                 )
             }
         oauth = settings.oauth
+        if oauth is None:
+            raise ValueError(f"connection {settings.name}: OAuth without its settings")
         return {
             "oauth": CloudwatchEventConnectionAuthParametersOauth(
                 authorization_endpoint=oauth.authorization_endpoint,
@@ -103,10 +107,10 @@ class Connection(Construct):
             )
         }
 
-    def _parameters(self, parameters: HttpParameters, id_prefix: str, classes: tuple) -> Any:
+    def _parameters(self, parameters: HttpParameters, id_prefix: str, classes: tuple[Any, Any]) -> Any:
         """None when there are no parameters."""
         parameters_class, sections = classes
-        blocks: dict[str, list] = {}
+        blocks: dict[str, list[Any]] = {}
         for section, items in parameters.sections().items():
             block, entry_class = sections[section]
             for item in items:
@@ -133,11 +137,14 @@ class Connection(Construct):
                 variable.override_logical_id(source.variable)
                 self._variables[source.variable] = variable
             return self._variables[source.variable].string_value
-        if source.secret_name not in self._secret_versions:
-            self._secret_versions[source.secret_name] = DataAwsSecretsmanagerSecretVersion(
-                self, f"{id_}Secret", secret_id=source.secret_name
+        name = source.secret_name
+        if name is None:
+            raise ValueError(f"{label}: neither a secret nor a variable")
+        if name not in self._secret_versions:
+            self._secret_versions[name] = DataAwsSecretsmanagerSecretVersion(
+                self, f"{id_}Secret", secret_id=name
             )
-        secret = self._secret_versions[source.secret_name]
+        secret = self._secret_versions[name]
         if source.secret_json_key is None:
             return secret.secret_string
         return Token.as_string(Fn.lookup(Fn.jsondecode(secret.secret_string), source.secret_json_key))
