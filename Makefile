@@ -29,11 +29,11 @@ TF_RC      := $(ROOT)/.terraform.d/terraformrc
 export PIPENV_VENV_IN_PROJECT := 1
 export PIPENV_VERBOSITY := -1
 export PIPENV_IGNORE_VIRTUALENVS := 1
-# jsii only honours this as a comma-separated list of Node *major* versions
-# (a value of "1" does not silence the Node 20 banner), so use the running one.
-NODE_MAJOR := $(shell node -p 'process.versions.node.split(".")[0]' 2>/dev/null)
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := $(if $(NODE_MAJOR),$(NODE_MAJOR),1)
-export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+# The project's own Node (the npm package `node`, pinned in package.json) comes first on PATH for
+# every target and all it starts: npm scripts, the cdktf CLI, jsii's kernel, fast synth, the tests.
+# The system's Node and npm only bootstrap it (npm ci).
+PROJECT_NODE_BIN := $(ROOT)/node_modules/node/bin
+export PATH := $(PROJECT_NODE_BIN):$(PATH)
 export CHECKPOINT_DISABLE := 1
 export TF_CLI_CONFIG_FILE := $(TF_RC)
 

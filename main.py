@@ -19,6 +19,9 @@ import fast_synth
 
 PROJECT = Path(__file__).resolve().parent
 DEFAULT_OUTDIR = "cdktf.out"
+# The Node that `make setup` installs from npm (package.json), which jsii supports. The Makefile puts
+# it first on PATH; this does the same for `python main.py` and `cdktf synth` run by hand.
+PROJECT_NODE_BIN = PROJECT / "node_modules" / "node" / "bin"
 
 
 def config_paths(arguments: list[str]) -> list[Path]:
@@ -35,6 +38,7 @@ def main(arguments: list[str]) -> int:
     if not paths:
         print("No configuration files found (config/*.toml).", file=sys.stderr)
         return 1
+    use_project_node()
     # Before anything imports cdktf; it starts the jsii kernel, which boots while Python reads the configs.
     fast_synth.notice_if_off(fast_synth.enable())
     from core.errors import ConfigError
@@ -56,6 +60,13 @@ def main(arguments: list[str]) -> int:
         print(error, file=sys.stderr)
         return 1
     return 0
+
+
+def use_project_node() -> None:
+    """Puts the project's Node first on PATH for jsii's kernel, when it is installed."""
+    path = os.environ.get("PATH", "")
+    if (PROJECT_NODE_BIN / "node").is_file() and not path.startswith(f"{PROJECT_NODE_BIN}{os.pathsep}"):
+        os.environ["PATH"] = f"{PROJECT_NODE_BIN}{os.pathsep}{path}"
 
 
 def output_dir() -> Path:
