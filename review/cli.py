@@ -44,6 +44,7 @@ def main(arguments: list[str] | None = None) -> int:
 def review(repo: Path, base_ref: str, skip_validation: bool) -> str:
     commit = resolve(repo, base_ref)
     notes = []
+    _progress(f"synthesizing {_base_label(base_ref, commit)} and the working tree side by side")
     with tempfile.TemporaryDirectory(prefix="review-") as scratch:
         folder = Path(scratch)
         with worktree(repo, commit, folder / "base-tree") as base_tree:
@@ -83,15 +84,20 @@ def _validate(
         for side, stacks in (("base", base), ("head", head))
     }
     same = {name for name in base.keys() & head.keys() if portable(base[name]) == portable(head[name])}
-    results = validate_all(
-        [*(paths["base"][name] for name in sorted(base.keys() - same)), *paths["head"].values()]
-    )
+    folders = [*(paths["base"][name] for name in sorted(base.keys() - same)), *paths["head"].values()]
+    _progress(f"terraform validate on {len(folders)} stack folder(s)")
+    results = validate_all(folders)
 
     def result(side: str, name: str) -> Validation | None:
         path = paths["head" if name in same else side].get(name)
         return results[path] if path else None
 
     return {name: (result("base", name), result("head", name)) for name in base.keys() | head.keys()}
+
+
+def _progress(message: str) -> None:
+    """Progress goes to stderr: stdout is the report."""
+    print(f"review: {message} ...", file=sys.stderr, flush=True)
 
 
 def _base_label(ref: str, commit: str) -> str:

@@ -28,11 +28,16 @@ AUTH_KINDS_CONFIG = PROJECT / "tests" / "fixtures" / "auth-kinds.toml"
 
 
 def run_main(
-    configs: Sequence[Path], outdir: Path | str, *, timeout: float, cwd: Path | None = None, **env: str
+    arguments: Sequence[Path | str],
+    outdir: Path | str,
+    *,
+    timeout: float,
+    cwd: Path | None = None,
+    **env: str,
 ) -> subprocess.CompletedProcess:
-    """`python main.py <configs>` in a fresh process, writing into outdir."""
+    """`python main.py <arguments>` in a fresh process, with CDKTF_OUTDIR=outdir."""
     return subprocess.run(
-        [sys.executable, str(PROJECT / "main.py"), *map(str, configs)],
+        [sys.executable, str(PROJECT / "main.py"), *map(str, arguments)],
         cwd=cwd,
         env=dict(os.environ, CDKTF_OUTDIR=str(outdir), **env),
         capture_output=True,

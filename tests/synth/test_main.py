@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -216,3 +218,54 @@ def test_an_unwritable_folder_ends_in_a_message(small_filesystem):
     assert result.returncode == 1
     assert f"Cannot write the output to {outdir}: " in result.stderr
     assert "Read-only file system" in result.stderr and "Traceback" not in result.stderr
+
+
+def stack_resources(path: Path) -> int:
+    return sum(len(instances) for instances in json.loads(path.read_text())["resource"].values())
+
+
+def test_help_describes_the_options_and_exits_0(tmp_path):
+    result = run_main(["--help"], tmp_path / "out", timeout=60)
+
+    assert result.returncode == 0, result.stderr
+    for option in ("CONFIG", "--outdir DIR", "--list", "$PIPELINE_CONFIG", "$CDKTF_OUTDIR"):
+        assert option in result.stdout
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unknown_option_is_bad_input(tmp_path):
+    result = run_main(["--bogus"], tmp_path / "out", timeout=60)
+
+    assert result.returncode == 1
+    assert "unrecognized arguments: --bogus" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_list_names_each_stack_its_config_and_its_file_and_writes_nothing(tmp_path):
+    """Paths inside the working folder are shown relative to it."""
+    result = run_main(["--list", *DEFAULT_CONFIGS], tmp_path / "out", cwd=tmp_path, timeout=60)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"nightly-pipeline-dev   {DEFAULT_CONFIGS[0]} -> out/stacks/nightly-pipeline-dev/cdk.tf.json",
+        f"nightly-pipeline-prod  {DEFAULT_CONFIGS[1]} -> out/stacks/nightly-pipeline-prod/cdk.tf.json",
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_synth_prints_one_line_per_stack_and_the_total_time_and_nothing_else(tmp_path):
+    """Nothing on stderr: no notice, and no end-of-life banner from jsii about the Node it runs on."""
+    outdir = tmp_path / "from-option"
+
+    result = run_main(["--outdir", outdir, *DEFAULT_CONFIGS], tmp_path / "from-variable", timeout=120)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    *stacks, total = result.stdout.splitlines()
+    assert stacks == [
+        f"{name}: {stack_resources(outdir / 'stacks' / name / 'cdk.tf.json')} resources -> "
+        f"{outdir}/stacks/{name}/cdk.tf.json"
+        for name in ("nightly-pipeline-dev", "nightly-pipeline-prod")
+    ]
+    assert re.fullmatch(rf"Synthesized 2 stack\(s\) into {re.escape(str(outdir))} in \d+\.\d s\.", total)
+    assert not (tmp_path / "from-variable").exists()

@@ -1,0 +1,48 @@
+"""make talks on stderr: stdout holds only what a target produces, so it can be redirected."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+
+from tests.conftest import PROJECT
+
+MAKEFILES = [PROJECT / "Makefile", *sorted((PROJECT / "mk").glob("*.mk"))]
+# A recipe line that make does not echo: silenced (@, -@), or a progress line ($(call say,...)).
+QUIET_RECIPE = re.compile(r"\t(-?@|\$\(call say,)")
+
+
+def test_no_recipe_line_is_echoed():
+    echoed = [
+        f"{makefile.name}:{number}: {line.strip()}"
+        for makefile in MAKEFILES
+        for number, line in enumerate(makefile.read_text().splitlines(), 1)
+        if line.startswith("\t") and not QUIET_RECIPE.match(line) and not _continues(makefile, number)
+    ]
+    assert echoed == []
+
+
+def _continues(makefile, number: int) -> bool:
+    """Whether the line continues the previous one (a backslash at its end)."""
+    lines = makefile.read_text().splitlines()
+    return number > 1 and lines[number - 2].endswith("\\")
+
+
+def test_make_synth_prints_the_summary_on_stdout_and_progress_only_on_stderr(tmp_path):
+    outdir = tmp_path / "cdktf.out"
+    result = subprocess.run(
+        ["make", "synth"],
+        cwd=PROJECT,
+        env=dict(os.environ, CDKTF_OUTDIR=str(outdir), MAKEFLAGS="", MAKELEVEL=""),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines[:-1]] == ["nightly-pipeline-dev", "nightly-pipeline-prod"]
+    assert lines[-1].startswith(f"Synthesized 2 stack(s) into {outdir} in ")
+    assert all(line.startswith("==> ") for line in result.stderr.splitlines()), result.stderr
