@@ -1,4 +1,4 @@
-# Fast synth (fast_synth/, README "Fast synth").
+# Fast synth (fast_synth/, docs/fast-synth.md).
 #   make bench [RUNS=5]
 #       Normal and fast synth side by side in one run: medians, spread and ratios.
 #   fast-synth-index (part of make setup)
