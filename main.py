@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -29,6 +30,8 @@ DEFAULT_OUTDIR = "cdktf.out"
 CONFIG_VARIABLE = "PIPELINE_CONFIG"
 OUTDIR_VARIABLE = "CDKTF_OUTDIR"
 STACK_FILE = "cdk.tf.json"
+# A resource block as cdktf writes HCL: at the start of a line, never indented.
+HCL_RESOURCE = re.compile(r'^resource "', re.MULTILINE)
 # The Node that `make setup` installs from npm (package.json), which jsii supports. The Makefile puts
 # it first on PATH; this does the same for `python main.py` and `cdktf synth` run by hand.
 PROJECT_NODE_BIN = PROJECT / "node_modules" / "node" / "bin"
@@ -131,15 +134,19 @@ def main(arguments: Sequence[str]) -> int:
     except OutputFolderError as error:
         print(error, file=sys.stderr)
         return 1
+    manifest = json.loads((outdir / "manifest.json").read_text())["stacks"]
     for name in names:
-        print(summary(name, stack_file(outdir, name)))
+        print(summary(name, outdir / manifest[name]["synthesizedStackPath"]))
     print(f"Synthesized {len(names)} stack(s) into {shown(outdir)} in {time.perf_counter() - started:.1f} s.")
     return 0
 
 
 def summary(stack: str, path: Path) -> str:
-    document = json.loads(path.read_text())
-    resources = sum(len(instances) for instances in document.get("resource", {}).values())
+    """Stacks are JSON, or HCL under `cdktf synth --hcl` (make hcl)."""
+    if path.suffix == ".json":
+        resources = sum(map(len, json.loads(path.read_text()).get("resource", {}).values()))
+    else:
+        resources = len(HCL_RESOURCE.findall(path.read_text()))
     return f"{stack}: {resources} resources -> {shown(path)}"
 
 

@@ -1,0 +1,74 @@
+"""core/ and policies/ stay plain Python: nothing they import, directly or through other project
+modules, is cdktf, its provider bindings, jsii or constructs. That keeps them usable after CDKTF
+(docs/leaving-cdktf.md). Read from the source (AST), so that an import inside a function counts."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.conftest import PROJECT
+
+PURE_PACKAGES = ("core", "policies")
+CDK_MODULES = {"cdktf", "cdktf_cdktf_provider_aws", "jsii", "constructs", "cdktn", "cdktn_provider_aws"}
+
+
+def module_file(module: str) -> Path | None:
+    """The project file of a dotted module name, or None when it is not the project's."""
+    base = PROJECT.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PROJECT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported(path: Path) -> set[str]:
+    """Every module the file imports, absolute, with each parent package (importing a.b runs a)."""
+    package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(filter(None, [*anchor, base]))
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return {".".join(name.split(".")[:end]) for name in names for end in range(1, name.count(".") + 2)}
+
+
+def cdk_imports(roots: list[Path]) -> dict[str, list[str]]:
+    """For each CDK module reached from roots: the chain of project modules that reaches it."""
+    chains = {module_name(root): [module_name(root)] for root in roots}
+    queue, found = list(roots), {}
+    while queue:
+        path = queue.pop()
+        chain = chains[module_name(path)]
+        for name in sorted(imported(path)):
+            if name.split(".")[0] in CDK_MODULES:
+                found.setdefault(name, [*chain, name])
+            target = module_file(name)
+            if target is not None and module_name(target) not in chains:
+                chains[module_name(target)] = [*chain, module_name(target)]
+                queue.append(target)
+    return found
+
+
+def test_core_and_policies_never_import_cdktf_or_jsii():
+    roots = [path for package in PURE_PACKAGES for path in sorted((PROJECT / package).rglob("*.py"))]
+    assert roots
+    assert cdk_imports(roots) == {}
+
+
+def test_the_check_follows_imports_through_project_modules():
+    """components/ imports cdktf: a pure module importing a component would be reported."""
+    found = cdk_imports([PROJECT / "stacks" / "app.py"])
+    assert found["cdktf"][:2] == ["stacks.app", "cdktf"]
+    assert any(chain[1:2] == ["stacks.pipeline_stack"] for chain in found.values())
