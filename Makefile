@@ -53,12 +53,14 @@ pipenv:
 	  $(PYTHON) -m pip install --disable-pip-version-check "pipenv==$(PIPENV_VERSION)" >&2; \
 	fi
 
-# pipenv sync only when the venv is missing or Pipfile(.lock) changed since the last sync.
+# pipenv sync only when the venv is missing or Pipfile(.lock) changed since the last sync. Its
+# chatter (creating the virtualenv, ...) is shown only when it fails.
 python-deps: $(VENV_STAMP)
 
 $(VENV_STAMP): $(ROOT)/Pipfile.lock $(ROOT)/Pipfile | pipenv
 	$(call say,installing the Python packages of Pipfile.lock into .venv/ (pipenv sync; about a minute the first time))
-	@cd "$(ROOT)" && $(PIPENV) sync --dev >&2
+	@cd "$(ROOT)" && log="$$(mktemp)" && \
+	  if ! $(PIPENV) sync --dev >"$$log" 2>&1; then cat "$$log" >&2; rm -f "$$log"; exit 1; fi; rm -f "$$log"
 	@touch "$@"
 
 # npm ci only when node_modules is missing or package(-lock).json changed.
