@@ -46,3 +46,23 @@ def test_make_synth_prints_the_summary_on_stdout_and_progress_only_on_stderr(tmp
     assert [line.split(":")[0] for line in lines[:-1]] == ["nightly-pipeline-dev", "nightly-pipeline-prod"]
     assert lines[-1].startswith(f"Synthesized 2 stack(s) into {outdir} in ")
     assert all(line.startswith("==> ") for line in result.stderr.splitlines()), result.stderr
+
+
+def test_make_review_writes_only_the_report_on_stdout_and_its_progress_on_stderr():
+    result = subprocess.run(
+        ["make", "review", "BASE=HEAD"],
+        cwd=PROJECT,
+        env=dict(os.environ, MAKEFLAGS="", MAKELEVEL=""),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("## Plan review: `HEAD (")
+    progress = result.stderr.splitlines()
+    assert all(line.startswith(("review: ", "==> ")) for line in progress), result.stderr
+    assert next(line for line in progress if line.startswith("review: ")).startswith(
+        "review: synthesizing HEAD ("
+    )
