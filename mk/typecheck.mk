@@ -5,6 +5,7 @@
 .PHONY: typecheck
 
 typecheck: python-deps
-	cd "$(ROOT)" && "$(VENV_BIN)/mypy"
+	$(call say,mypy --strict on core/ policies/ components/ stacks/)
+	@cd "$(ROOT)" && "$(VENV_BIN)/mypy"
 
 test: typecheck
