@@ -10,7 +10,18 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
+from policies.http_endpoint import IAM_SPECIAL_CHARACTERS
 from policies.statement import Statement, policy_document
+
+
+def terraform_string(policy: dict[str, Any]) -> str:
+    """The policy as a Terraform string. IAM's ${?} and ${*} would read to
+    Terraform as interpolations; $${ keeps them literal. Every other ${...}
+    in a policy is a Terraform reference and stays one."""
+    text = json.dumps(policy, indent=2)
+    for variable in IAM_SPECIAL_CHARACTERS:
+        text = text.replace(variable, f"${variable}")
+    return text
 
 
 class ServiceRole(Construct):
@@ -28,7 +39,7 @@ class ServiceRole(Construct):
             self,
             "Role",
             name=name,
-            assume_role_policy=json.dumps(trust_policy, indent=2),
+            assume_role_policy=terraform_string(trust_policy),
         )
         # A separate policy resource (not inline_policy) can name resources that
         # themselves need the role, without a dependency cycle.
@@ -37,6 +48,6 @@ class ServiceRole(Construct):
             "Policy",
             name=name,
             role=self.role.id,
-            policy=json.dumps(policy_document(statements), indent=2),
+            policy=terraform_string(policy_document(statements)),
         )
         self.arn = self.role.arn

@@ -126,7 +126,8 @@ def roles(document: Mapping) -> dict[str, Role]:
 
 def parse_policy(policy: str, kind: str, label: str) -> list[Statement]:
     """Statements without a Sid are named by their position, for example `#0 of trust policy`."""
-    raw = json.loads(policy).get("Statement", [])
+    # "$${" is Terraform's escape of a literal "${" (IAM's ${?} and ${*}).
+    raw = json.loads(policy.replace("$${", "${")).get("Statement", [])
     listed = [raw] if isinstance(raw, dict) else raw
     return [
         _statement(item, kind, item.get("Sid") or f"#{index} of {label}") for index, item in enumerate(listed)

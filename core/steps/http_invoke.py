@@ -16,6 +16,7 @@ from core.refs import Refs
 from core.steps.step import CommonFields, ReadContext, Step
 from core.steps.task import Retry, task_state
 from core.toml_table import REQUIRED, Required, Table
+from policies.http_endpoint import endpoint_conditions
 from policies.statement import Condition, Statement, sid_from_name
 
 # Errors after which a call may succeed if tried again. Step Functions gives an
@@ -35,6 +36,9 @@ DEFAULT_METHOD = "GET"
 class HttpRequest:
     endpoint: str
     """A full https:// URL without a query string."""
+    endpoint_is_root: bool = False
+    """The endpoint is an API root: calls to any path under it are granted too.
+    Default: only the endpoint itself, with or without a query string."""
     method: str
     connection: str
     """The name of a configured connection; it holds the API key."""
@@ -62,6 +66,7 @@ class HttpRequest:
             table.problem("connection", f"must name a configured connection ([connections.<name>]): {known}")
         return cls(
             endpoint=table.string("endpoint", default_endpoint, validators.https_url),
+            endpoint_is_root=table.boolean("endpoint_is_root", field_default(cls, "endpoint_is_root", bool)),
             method=table.string("method", default_method, validators.http_method),
             connection=connection,
             headers=table.string_table("headers", default_headers, validators.request_header),
@@ -92,9 +97,8 @@ class HttpRequest:
 
         The grant is on this state machine's own ARN: that is the resource an
         execution calls the endpoint as. The method and endpoint conditions keep
-        the state from being edited to call anything else. AWS does not document
-        whether the compared endpoint includes the query string, so the endpoint
-        is matched as a prefix, as in AWS's own example.
+        the state from being edited to call anything else; see
+        policies.http_endpoint for where the endpoint match stops.
         """
         connection = refs.connections[self.connection]
         return [
@@ -104,7 +108,7 @@ class HttpRequest:
                 resources=(refs.state_machine_arn,),
                 conditions=(
                     Condition("StringEquals", "states:HTTPMethod", (self.method,)),
-                    Condition("StringLike", "states:HTTPEndpoint", (f"{self.endpoint}*",)),
+                    *endpoint_conditions(self.endpoint, is_root=self.endpoint_is_root),
                 ),
             ),
             *connection_access(self.connection, connection.arn, connection.secret_arn),

@@ -112,7 +112,8 @@ def test_iam_changes_are_listed_per_role_and_statement(report, synthesized):
         (
             f"- {ADDED} permissions statement `CallOpenSupportTicketEndpoint`: action `states:InvokeHTTPEndpoint`, "
             "resource `*`, condition `StringEquals states:HTTPMethod = PUT`, "
-            "condition `StringLike states:HTTPEndpoint = https://tickets.example.com/api/cases*`"
+            "condition `StringLike states:HTTPEndpoint = https://tickets.example.com/api/cases`, "
+            "condition `StringLike states:HTTPEndpoint = https://tickets.example.com/api/cases${?}*`"
         ),
         f"- {ADDED} permissions statement `DeliverExecutionLogs`: "
         + ", ".join(

@@ -60,11 +60,16 @@ def terraform_refs(stack: dict, config: PipelineConfig) -> Refs:
     )
 
 
+def terraform_literal(text: str) -> str:
+    """A Terraform string as Terraform reads it: "$${" is an escaped, literal "${"."""
+    return text.replace("$${", "${")
+
+
 def policy_of(stack: dict, construct_path: str) -> dict:
     _, body = named(stack, IamRolePolicy.TF_RESOURCE_TYPE, construct_path)
-    return json.loads(body["policy"])
+    return json.loads(terraform_literal(body["policy"]))
 
 
 def trust_of(stack: dict, construct_path: str) -> dict:
     _, body = named(stack, IamRole.TF_RESOURCE_TYPE, construct_path)
-    return json.loads(body["assume_role_policy"])
+    return json.loads(terraform_literal(body["assume_role_policy"]))

@@ -199,12 +199,18 @@ class TestExecutionRole:
         expected_endpoints = {config.ticket.request.endpoint} | {
             step.request.endpoint for step in config.steps if isinstance(step, HttpStep)
         }
-        assert {s["Condition"]["StringLike"]["states:HTTPEndpoint"] for s in http} == {
-            f"{endpoint}*" for endpoint in expected_endpoints
+        assert {tuple(s["Condition"]["StringLike"]["states:HTTPEndpoint"]) for s in http} == {
+            (endpoint, f"{endpoint}${{?}}*") for endpoint in expected_endpoints
         }
         for statement in http:
             assert statement["Resource"] == [own_arn]
             assert statement["Condition"]["StringEquals"]["states:HTTPMethod"] in {"GET", "POST"}
+
+    def test_iam_literal_question_mark_reaches_iam_not_terraform_interpolation(self, case):
+        stack, _ = case
+        _, body = named(stack, "aws_iam_role_policy", "Pipeline/ExecutionRole/Policy")
+        assert "$${?}*" in body["policy"]
+        assert re.search(r"(?<!\$)\$\{\?\}", body["policy"]) is None
 
     def test_connection_secrets_are_granted_one_by_one(self, case):
         stack, config = case

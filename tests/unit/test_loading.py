@@ -256,7 +256,7 @@ def test_pipeline_without_steps_is_refused(tmp_path, text, message):
         pytest.param(
             in_table("[ticket]", 'methd = "POST"'),
             "ticket.methd: unknown key; allowed here: "
-            "preset, connection, endpoint, method, headers, query, body, reporter, retry",
+            "preset, connection, endpoint, endpoint_is_root, method, headers, query, body, reporter, retry",
             id="ticket-typo",
         ),
     ],

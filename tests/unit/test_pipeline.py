@@ -387,7 +387,7 @@ def test_policy_lets_the_ticket_call_its_endpoint_and_publish_to_the_topic_only(
     assert granted["CallOpenSupportTicketEndpoint"]["Resource"] == [STATE_MACHINE_ARN]
     assert granted["CallOpenSupportTicketEndpoint"]["Condition"] == {
         "StringEquals": {"states:HTTPMethod": "POST"},
-        "StringLike": {"states:HTTPEndpoint": f"{TICKET_ENDPOINT}*"},
+        "StringLike": {"states:HTTPEndpoint": [TICKET_ENDPOINT, f"{TICKET_ENDPOINT}${{?}}*"]},
     }
     assert granted["UseTicketingConnection"]["Resource"] == [TICKETING_ARN]
 

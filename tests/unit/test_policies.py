@@ -12,6 +12,7 @@ from policies.arns import (
     state_machine_arn,
     task_definition_revisions,
 )
+from policies.http_endpoint import DOT_SEGMENTS, endpoint_conditions
 from policies.statement import Condition, Statement, merge_statements, policy_document, sid_from_name
 from policies.trust import SCHEDULER, STEP_FUNCTIONS, scheduler_trust_policy, service_trust_policy
 
@@ -249,3 +250,28 @@ def test_scheduler_trust_is_limited_to_the_account_and_the_schedule_group():
         ],
     }
     assert SCHEDULER == "scheduler.amazonaws.com"
+
+
+# The states:HTTPEndpoint condition
+
+
+def test_endpoint_condition_grants_the_endpoint_and_its_query_form_only():
+    assert endpoint_conditions("https://h.example/api", is_root=False) == (
+        Condition(
+            "StringLike", "states:HTTPEndpoint", ("https://h.example/api", "https://h.example/api${?}*")
+        ),
+    )
+
+
+def test_endpoint_condition_of_a_root_adds_its_sub_paths_but_no_dot_segments():
+    like, not_like = endpoint_conditions("https://h.example/api/", is_root=True)
+
+    assert like.values == ("https://h.example/api/", "https://h.example/api/${?}*", "https://h.example/api/*")
+    assert not_like == Condition("StringNotLike", "states:HTTPEndpoint", DOT_SEGMENTS)
+    assert "*/..*" in DOT_SEGMENTS
+
+
+def test_endpoint_condition_matches_wildcard_characters_of_the_url_literally():
+    (like,) = endpoint_conditions("https://h.example/a*b", is_root=False)
+
+    assert like.values[0] == "https://h.example/a${*}b"

@@ -371,7 +371,7 @@ def test_http_step_may_call_only_its_method_and_endpoint_with_its_connection():
                 "Resource": [STATE_MACHINE_ARN],
                 "Condition": {
                     "StringEquals": {"states:HTTPMethod": "POST"},
-                    "StringLike": {"states:HTTPEndpoint": f"{ENDPOINT}*"},
+                    "StringLike": {"states:HTTPEndpoint": [ENDPOINT, f"{ENDPOINT}${{?}}*"]},
                 },
             },
             {

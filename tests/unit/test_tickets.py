@@ -265,7 +265,7 @@ def test_preset_values_are_defaults_the_ticket_table_may_replace(tmp_path):
         pytest.param(
             ('preset = "github"', 'repository = "acme/pipeline"', 'projekt = "x"'),
             "ticket.projekt: unknown key; allowed here: preset, base_url, repository, label, connection, "
-            "endpoint, method, headers, query, body, reporter, retry",
+            "endpoint, endpoint_is_root, method, headers, query, body, reporter, retry",
             id="typo-lists-the-presets-fields",
         ),
         pytest.param(
