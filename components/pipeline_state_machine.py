@@ -17,7 +17,7 @@ from core import aws_names
 from core.config import StateMachineSettings
 from core.pipeline import Pipeline
 from core.refs import Refs
-from policies.trust import STEP_FUNCTIONS, service_trust_policy
+from policies.trust import execution_trust_policy
 
 
 class PipelineStateMachine(Construct):
@@ -46,7 +46,7 @@ class PipelineStateMachine(Construct):
             self,
             "ExecutionRole",
             name=aws_names.execution_role_name(settings.name),
-            trust_policy=service_trust_policy(STEP_FUNCTIONS, refs.account),
+            trust_policy=execution_trust_policy(refs.account, refs.state_machine_arn),
             statements=pipeline.policy_statements(refs),
         )
         self.state_machine = SfnStateMachine(

@@ -6,6 +6,7 @@ step cannot be added without the permissions it needs, or keep ones it lost.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -14,6 +15,15 @@ from core.refs import Refs
 from core.steps import Step
 from policies import integrations
 from policies.statement import Statement, merge_statements
+
+
+# Integration patterns that wait for a job to finish (".sync", ".sync:2",
+# ".waitForTaskToken"); TestState runs none of them.
+_WAITING_PATTERN = re.compile(r"\.(sync|waitForTaskToken)(:\d+)?$")
+
+
+def _waits_for_completion(task_state: dict[str, Any]) -> bool:
+    return _WAITING_PATTERN.search(task_state["Resource"]) is not None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,11 +66,17 @@ class Pipeline:
 
     def test_state_statements(self, refs: Refs) -> tuple[Statement, ...]:
         """What a role passed to the console's "Test state" (the TestState API)
-        needs to run any of these states on its own.
+        needs to run, on its own, each of these states that TestState can run.
 
         TestState runs a state outside of any state machine, so a grant on this
         state machine's ARN never matches there: that is the AccessDenied the
         reference design met. HTTP calls are granted on "*" instead, as AWS CDK
         does, still held to each state's method and endpoint by the conditions.
+        TestState runs no .sync or .waitForTaskToken task and has no logging or
+        tracing settings, so those grants are left out:
+        https://docs.aws.amazon.com/step-functions/latest/apireference/API_TestState.html
         """
-        return self.policy_statements(replace(refs, state_machine_arn="*"))
+        outside = replace(refs, state_machine_arn="*")
+        testable = [step for step in self.steps if not _waits_for_completion(step.to_state(outside))]
+        statements = [statement for step in testable for statement in step.policy_statements(outside)]
+        return merge_statements(statements + self.failure_path.policy_statements(outside))

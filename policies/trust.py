@@ -33,6 +33,15 @@ def service_trust_policy(service: str, account: str, source_arn: str | None = No
     }
 
 
+def execution_trust_policy(account: str, state_machine_arn: str) -> dict[str, Any]:
+    """Step Functions assumes an execution role on behalf of a state machine and
+    names it in aws:SourceArn; AWS's recommended trust policy binds it there:
+    https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html
+    Bound to this one state machine, no other state machine of the account
+    can be pointed at the role."""
+    return service_trust_policy(STEP_FUNCTIONS, account, source_arn=state_machine_arn)
+
+
 def scheduler_trust_policy(partition: str, region: str, account: str, group: str) -> dict[str, Any]:
     """AWS asks for the schedule group's ARN here, not a schedule's:
     https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html"""

@@ -77,6 +77,8 @@ class PipelineStack(TerraformStack):
             self,
             "TestStateRole",
             name=aws_names.test_state_role_name(name),
+            # TestState runs a state outside any state machine: there is no
+            # state machine ARN to bind the role to, only the account.
             trust_policy=service_trust_policy(STEP_FUNCTIONS, refs.account),
             statements=model.test_state_statements(refs),
         )

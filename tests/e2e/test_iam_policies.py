@@ -188,6 +188,14 @@ CASES: dict[str, tuple[str, Case]] = {
         ALLOWED,
         assumed_by("states.amazonaws.com", "execution_role", source_arn=state_machine),
     ),
+    "Step Functions for another state machine assumes the execution role": (
+        DENIED,
+        assumed_by(
+            "states.amazonaws.com",
+            "execution_role",
+            source_arn=lambda a: a.arn("states", "stateMachine:someone-else"),
+        ),
+    ),
     "Lambda assumes the execution role": (
         DENIED,
         assumed_by("lambda.amazonaws.com", "execution_role", source_arn=state_machine),

@@ -62,7 +62,7 @@ def test_widening_is_flagged_at_the_top(report):
         ),
         (
             f"- `{STACK}` · role `{STACK}-test-state`: new role, assumable by `Service states.amazonaws.com`, "
-            'allowed 14 actions; `"*"` in `CallOpenSupportTicketEndpoint`, `DeliverExecutionLogs`'
+            'allowed 6 actions; `"*"` in `CallOpenSupportTicketEndpoint`'
         ),
     ]
 
@@ -115,21 +115,6 @@ def test_iam_changes_are_listed_per_role_and_statement(report, synthesized):
             "condition `StringLike states:HTTPEndpoint = https://tickets.example.com/api/cases`, "
             "condition `StringLike states:HTTPEndpoint = https://tickets.example.com/api/cases${?}*`"
         ),
-        f"- {ADDED} permissions statement `DeliverExecutionLogs`: "
-        + ", ".join(
-            f"action `logs:{action}`"
-            for action in (
-                "CreateLogDelivery",
-                "DeleteLogDelivery",
-                "DescribeLogGroups",
-                "DescribeResourcePolicies",
-                "GetLogDelivery",
-                "ListLogDeliveries",
-                "PutResourcePolicy",
-                "UpdateLogDelivery",
-            )
-        )
-        + ", resource `*`",
         (
             f"- {ADDED} permissions statement `InvokeExtractLambda`: action `lambda:InvokeFunction`, "
             f"resource `{ACCOUNT_FUNCTION}:extract`, resource `{ACCOUNT_FUNCTION}:extract:*`"

@@ -229,11 +229,14 @@ class TestExecutionRole:
             for key in used
         )
 
-    def test_role_is_assumed_by_step_functions_of_this_account_only(self, case):
-        stack, _ = case
+    def test_role_is_assumed_by_step_functions_for_this_state_machine_only(self, case):
+        stack, config = case
         (statement,) = trust_of(stack, "Pipeline/ExecutionRole/Role")["Statement"]
         assert statement["Principal"] == {"Service": "states.amazonaws.com"}
-        assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+        assert statement["Condition"] == {
+            "StringEquals": {"aws:SourceAccount": ACCOUNT},
+            "ArnEquals": {"aws:SourceArn": terraform_refs(stack, config).state_machine_arn},
+        }
 
 
 class TestConnections:
@@ -387,20 +390,21 @@ class TestTestStateRole:
         self, stacks, configs
     ):
         stack, config = stacks["nightly-pipeline-dev"], configs["nightly-pipeline-dev"]
-        test_policy = policy_of(stack, "TestStateRole/Policy")
-        execution_policy = policy_of(stack, "Pipeline/ExecutionRole/Policy")
-        http_sids = {
-            s["Sid"] for s in execution_policy["Statement"] if s["Action"] == ["states:InvokeHTTPEndpoint"]
-        }
+        test_policy = {s["Sid"]: s for s in policy_of(stack, "TestStateRole/Policy")["Statement"]}
+        execution_policy = {s["Sid"]: s for s in policy_of(stack, "Pipeline/ExecutionRole/Policy")["Statement"]}
+        http_sids = {sid for sid, s in execution_policy.items() if s["Action"] == ["states:InvokeHTTPEndpoint"]}
         assert len(http_sids) == 2
-        for test_statement, execution_statement in zip(
-            test_policy["Statement"], execution_policy["Statement"], strict=True
-        ):
-            if test_statement["Sid"] in http_sids:
+        for sid, test_statement in test_policy.items():
+            if sid in http_sids:
                 assert test_statement["Resource"] == ["*"]
-                assert test_statement["Condition"] == execution_statement["Condition"]
+                assert test_statement["Condition"] == execution_policy[sid]["Condition"]
             else:
-                assert test_statement == execution_statement
-        assert test_policy == policy_document(
+                assert test_statement == execution_policy[sid]
+        assert policy_of(stack, "TestStateRole/Policy") == policy_document(
             config.pipeline().test_state_statements(terraform_refs(stack, config))
         )
+
+    def test_role_is_assumed_by_step_functions_of_this_account(self, stacks):
+        (statement,) = trust_of(stacks["nightly-pipeline-dev"], "TestStateRole/Role")["Statement"]
+        assert statement["Principal"] == {"Service": "states.amazonaws.com"}
+        assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
