@@ -16,7 +16,6 @@ from core.steps import Step
 from policies import integrations
 from policies.statement import Statement, merge_statements
 
-
 # Integration patterns that wait for a job to finish (".sync", ".sync:2",
 # ".waitForTaskToken"); TestState runs none of them.
 _WAITING_PATTERN = re.compile(r"\.(sync|waitForTaskToken)(:\d+)?$")

@@ -20,9 +20,16 @@ from policies.http_endpoint import endpoint_conditions
 from policies.statement import Condition, Statement, sid_from_name
 
 # Errors after which a call may succeed if tried again. Step Functions gives an
-# HTTP call at most 60 s and then raises States.Http.Socket.
+# HTTP call at most 60 s and then raises States.Http.Socket. Of the connection
+# errors AWS lists for HTTP tasks, these three pass on their own (an OAuth token
+# being fetched, the connection being updated, an EventBridge fault); the others
+# (AccessDenied, ResourceNotFound, Invalid*ConnectionState) need a fix first:
+# https://docs.aws.amazon.com/step-functions/latest/dg/call-https-apis.html#connect-http-task-errors
 HTTP_TRANSIENT_ERRORS = (
     "States.Http.Socket",
+    "Events.ConnectionResource.AuthInProgress",
+    "Events.ConnectionResource.ConcurrentModification",
+    "Events.ConnectionResource.InternalError",
     "States.Http.StatusCode.429",
     "States.Http.StatusCode.500",
     "States.Http.StatusCode.502",

@@ -118,6 +118,10 @@ class TestStateMachine:
         (retrier,) = definition_of(stack)["States"][TICKET_STATE]["Retry"]
         assert set(retrier["ErrorEquals"]) == {
             "States.Http.Socket",
+            *(
+                f"Events.ConnectionResource.{name}"
+                for name in ("AuthInProgress", "ConcurrentModification", "InternalError")
+            ),
             *(f"States.Http.StatusCode.{code}" for code in (429, 500, 502, 503, 504)),
         }
         assert retrier["MaxAttempts"] == config.ticket.retry.max_attempts <= 3
@@ -391,8 +395,12 @@ class TestTestStateRole:
     ):
         stack, config = stacks["nightly-pipeline-dev"], configs["nightly-pipeline-dev"]
         test_policy = {s["Sid"]: s for s in policy_of(stack, "TestStateRole/Policy")["Statement"]}
-        execution_policy = {s["Sid"]: s for s in policy_of(stack, "Pipeline/ExecutionRole/Policy")["Statement"]}
-        http_sids = {sid for sid, s in execution_policy.items() if s["Action"] == ["states:InvokeHTTPEndpoint"]}
+        execution_policy = {
+            s["Sid"]: s for s in policy_of(stack, "Pipeline/ExecutionRole/Policy")["Statement"]
+        }
+        http_sids = {
+            sid for sid, s in execution_policy.items() if s["Action"] == ["states:InvokeHTTPEndpoint"]
+        }
         assert len(http_sids) == 2
         for sid, test_statement in test_policy.items():
             if sid in http_sids:

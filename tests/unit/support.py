@@ -16,6 +16,9 @@ from core.steps import Step
 # Written out rather than imported, so that a change to the defaults shows up here.
 TRANSIENT_HTTP_ERRORS = (
     "States.Http.Socket",
+    "Events.ConnectionResource.AuthInProgress",
+    "Events.ConnectionResource.ConcurrentModification",
+    "Events.ConnectionResource.InternalError",
     "States.Http.StatusCode.429",
     "States.Http.StatusCode.500",
     "States.Http.StatusCode.502",
