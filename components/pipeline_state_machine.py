@@ -14,7 +14,7 @@ from constructs import Construct
 
 from components.service_role import ServiceRole
 from core import aws_names
-from core.config import StateMachineSettings
+from core.config import LogLevel, StateMachineSettings
 from core.pipeline import Pipeline
 from core.refs import Refs
 from policies.trust import execution_trust_policy
@@ -36,12 +36,7 @@ class PipelineStateMachine(Construct):
         refs: Refs,
     ):
         super().__init__(scope, id_)
-        self.log_group = CloudwatchLogGroup(
-            self,
-            "Logs",
-            name=aws_names.log_group_name(settings.name),
-            retention_in_days=settings.log_retention_days,
-        )
+        logging = self._logging(settings)
         self.execution_role = ServiceRole(
             self,
             "ExecutionRole",
@@ -56,12 +51,24 @@ class PipelineStateMachine(Construct):
             type="STANDARD",
             role_arn=self.execution_role.arn,
             definition=json.dumps(pipeline.definition(refs), indent=2),
-            logging_configuration=SfnStateMachineLoggingConfiguration(
-                level=settings.log_level.value,
-                include_execution_data=settings.include_execution_data,
-                log_destination=f"{self.log_group.arn}:*",
-            ),
+            logging_configuration=logging,
             tracing_configuration=SfnStateMachineTracingConfiguration(enabled=settings.tracing),
             depends_on=[self.execution_role.policy],
         )
         self.arn = self.state_machine.arn
+
+    def _logging(self, settings: StateMachineSettings) -> SfnStateMachineLoggingConfiguration:
+        """With logging off, no log group and no destination: nothing to keep or pay for."""
+        if settings.log_level is LogLevel.OFF:
+            return SfnStateMachineLoggingConfiguration(level=LogLevel.OFF.value)
+        log_group = CloudwatchLogGroup(
+            self,
+            "Logs",
+            name=aws_names.log_group_name(settings.name),
+            retention_in_days=settings.log_retention_days,
+        )
+        return SfnStateMachineLoggingConfiguration(
+            level=settings.log_level.value,
+            include_execution_data=settings.include_execution_data,
+            log_destination=f"{log_group.arn}:*",
+        )

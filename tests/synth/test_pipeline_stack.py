@@ -13,6 +13,7 @@ from cdktf_cdktf_provider_aws.sfn_state_machine import SfnStateMachine
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 
+from core.config import LogLevel
 from core.failure_path import (
     DESCRIBE_FAILURE_STATE,
     DESCRIBE_TICKET_FAILURE_STATE,
@@ -157,6 +158,10 @@ class TestStateMachine:
     def test_logging_goes_to_its_own_log_group_at_the_configured_level(self, case):
         stack, config = case
         machine = only(stack, SfnStateMachine.TF_RESOURCE_TYPE)
+        if config.state_machine.log_level is LogLevel.OFF:
+            assert machine["logging_configuration"] == {"level": "OFF"}
+            assert resources(stack, CloudwatchLogGroup.TF_RESOURCE_TYPE) == {}
+            return
         log_group_arn = reference(stack, CloudwatchLogGroup.TF_RESOURCE_TYPE, "Pipeline/Logs", "arn")
         assert machine["logging_configuration"] == {
             "level": config.state_machine.log_level.value,
