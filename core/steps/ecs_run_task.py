@@ -47,6 +47,17 @@ class ContainerOverride:
         return rendered
 
 
+# Required rather than read from the task definition (data aws_ecs_task_definition):
+# the grant stays visible in review, a family without a revision would be granted
+# whatever roles its latest revision had at plan time, and plan needs no live
+# task definition (the offline emulator has none).
+PASS_ROLES_REQUIRED = (
+    "is required: the ARNs of the task definition's task role and execution role, "
+    "which RunTask passes to ECS (iam:PassRole; without them every run is denied). "
+    "Write pass_roles = [] if the task definition has neither"
+)
+
+
 @dataclass(frozen=True, kw_only=True)
 class EcsStep(Step):
     type: ClassVar[str] = "ecs"
@@ -83,6 +94,8 @@ class EcsStep(Step):
         )
         if not step.subnets and not table.data.get("subnets"):
             table.problem("subnets", "at least one subnet id is required", value=[])
+        if "pass_roles" not in table.data:
+            table.problems.add(table.field("pass_roles"), PASS_ROLES_REQUIRED)
         return step
 
     def to_state(self, refs: Refs) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from core.steps.lambda_invoke import LambdaStep
 from core.tickets import OUTSETA_SUPPORT_CASE
 from tests.unit.support import (
     MINIMAL_CONFIG,
+    REFS,
     TRANSIENT_HTTP_ERRORS,
     edited,
     expect_problem,
@@ -833,3 +834,26 @@ def test_problem_shortens_long_values():
     shown = str(Problem("dev.toml", "ticket.body", "is wrong", {"text": "x" * 200}))
 
     assert shown == 'dev.toml: ticket.body = {"text": "' + "x" * 107 + "...: is wrong"
+
+
+def test_ecs_step_without_pass_roles_is_refused_because_run_task_would_be_denied(tmp_path):
+    without = ECS_STEP.replace('pass_roles = ["arn:aws:iam::123456789012:role/transform-task"]\n', "")
+
+    expect_problem(
+        tmp_path,
+        MINIMAL_CONFIG + without,
+        "steps[1].pass_roles: is required: the ARNs of the task definition's task role and execution role, "
+        "which RunTask passes to ECS (iam:PassRole; without them every run is denied). "
+        "Write pass_roles = [] if the task definition has neither",
+    )
+
+
+def test_ecs_step_with_no_roles_to_pass_grants_no_pass_role(tmp_path):
+    text = MINIMAL_CONFIG + ECS_STEP.replace(
+        'pass_roles = ["arn:aws:iam::123456789012:role/transform-task"]', "pass_roles = []"
+    )
+
+    (_, ecs_step) = load_text(tmp_path, text).steps
+
+    assert ecs_step.pass_role_arns == ()
+    assert all("iam:PassRole" not in statement.actions for statement in ecs_step.policy_statements(REFS))
