@@ -16,6 +16,7 @@ from core import aws_names, aws_rules
 from core.config import ScheduleSettings
 from core.refs import Refs
 from policies.integrations import start_execution
+from policies.policy_size import RolePolicies
 from policies.trust import scheduler_trust_policy
 
 
@@ -38,7 +39,7 @@ class NightlySchedule(Construct):
             "Role",
             name=aws_names.scheduler_role_name(name),
             trust_policy=scheduler_trust_policy(refs.partition, refs.region, refs.account, settings.group),
-            statements=start_execution(refs.state_machine_arn),
+            policies=RolePolicies(inline=tuple(start_execution(refs.state_machine_arn))),
         )
         self.schedule = SchedulerSchedule(
             self,
@@ -59,7 +60,7 @@ class NightlySchedule(Construct):
                     maximum_event_age_in_seconds=settings.max_event_age_seconds,
                 ),
             ),
-            depends_on=[self.role.policy],
+            depends_on=self.role.grants,
         )
         self.name = self.schedule.name
 

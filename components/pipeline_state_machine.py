@@ -17,6 +17,7 @@ from core import aws_names
 from core.config import LogLevel, StateMachineSettings
 from core.pipeline import Pipeline
 from core.refs import Refs
+from core.role_policies import execution_role_policies
 from policies.trust import execution_trust_policy
 
 
@@ -34,7 +35,9 @@ class PipelineStateMachine(Construct):
         pipeline: Pipeline,
         settings: StateMachineSettings,
         refs: Refs,
+        sizing_refs: Refs,
     ):
+        """sizing_refs: refs with the ARNs as long as they really are, to size the policies."""
         super().__init__(scope, id_)
         logging = self._logging(settings)
         self.execution_role = ServiceRole(
@@ -42,7 +45,7 @@ class PipelineStateMachine(Construct):
             "ExecutionRole",
             name=aws_names.execution_role_name(settings.name),
             trust_policy=execution_trust_policy(refs.account, refs.state_machine_arn),
-            statements=pipeline.policy_statements(refs),
+            policies=execution_role_policies(pipeline, refs, sizing_refs),
         )
         self.state_machine = SfnStateMachine(
             self,
@@ -53,7 +56,7 @@ class PipelineStateMachine(Construct):
             definition=json.dumps(pipeline.definition(refs), indent=2),
             logging_configuration=logging,
             tracing_configuration=SfnStateMachineTracingConfiguration(enabled=settings.tracing),
-            depends_on=[self.execution_role.policy],
+            depends_on=self.execution_role.grants,
         )
         self.arn = self.state_machine.arn
 

@@ -1,17 +1,20 @@
-"""An IAM role for one AWS service, with one inline policy derived from statements."""
+"""An IAM role for one AWS service, with its policies: inline, then managed where IAM needs more room."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from typing import Any
 
+from cdktf import TerraformResource
+from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from constructs import Construct
 
 from policies.http_endpoint import IAM_SPECIAL_CHARACTERS
-from policies.statement import Statement, policy_document
+from policies.policy_size import RolePolicies
+from policies.statement import policy_document
 
 
 def terraform_string(policy: dict[str, Any]) -> str:
@@ -25,6 +28,8 @@ def terraform_string(policy: dict[str, Any]) -> str:
 
 
 class ServiceRole(Construct):
+    """policies: laid out by policies.policy_size to fit IAM's quotas."""
+
     def __init__(
         self,
         scope: Construct,
@@ -32,7 +37,7 @@ class ServiceRole(Construct):
         *,
         name: str,
         trust_policy: dict[str, Any],
-        statements: Iterable[Statement],
+        policies: RolePolicies,
     ):
         super().__init__(scope, id_)
         self.role = IamRole(
@@ -48,6 +53,18 @@ class ServiceRole(Construct):
             "Policy",
             name=name,
             role=self.role.id,
-            policy=terraform_string(policy_document(statements)),
+            policy=terraform_string(policy_document(policies.inline)),
         )
+        self.grants: list[TerraformResource] = [self.policy]
+        for number, statements in enumerate(policies.managed, start=1):
+            managed = IamPolicy(
+                self,
+                f"Managed{number}",
+                name=f"{name}-{number}",
+                policy=terraform_string(policy_document(statements)),
+            )
+            attachment = IamRolePolicyAttachment(
+                self, f"Attachment{number}", role=self.role.name, policy_arn=managed.arn
+            )
+            self.grants.append(attachment)
         self.arn = self.role.arn

@@ -62,6 +62,11 @@ IAM_POLICY_NAME = NameRule(
 )
 # A Sid is alphanumeric: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html
 IAM_SID = re.compile(r"[A-Za-z0-9]+", re.ASCII)
+# Policy sizes, whitespace not counted (IAM_QUOTAS): a role's inline policies together, one
+# managed policy, and the managed policies a role takes by default (20 after an increase).
+IAM_INLINE_POLICIES_CHARACTERS = 10_240
+IAM_MANAGED_POLICY_CHARACTERS = 6_144
+IAM_MANAGED_POLICIES_PER_ROLE = 10
 
 # 1-80 characters; logging to CloudWatch Logs needs the name to use only 0-9, A-Z, a-z, - and _.
 # https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html

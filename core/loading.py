@@ -31,6 +31,7 @@ from core.failure_path import (
     Ticket,
 )
 from core.nested import walk
+from core.role_policies import policy_size_problems
 from core.steps import STEP_KINDS, Retry, Step
 from core.steps.http_invoke import HTTP_TRANSIENT_ERRORS, HttpRequest
 from core.steps.step import ReadContext, read_common
@@ -129,6 +130,8 @@ def load_config(path: Path) -> PipelineConfig:
                     text,
                 )
     config = _read_config(Table(data, "", problems), source)
+    if not problems.found:
+        problems.found += policy_size_problems(config)
     if problems.found:
         raise ConfigError(problems.found)
     return config

@@ -9,7 +9,7 @@ A bare trailing "*" has no boundary: "https://h/api*" also matches
 - its query-string form, "<endpoint>?<anything>". AWS does not document whether
   the compared value includes the query string; with this value both answers work;
 - only for an API root, the paths under it, "<endpoint>/<anything>", with
-  dot-segments ("/../", percent-encoded dots) refused by a StringNotLike.
+  dot-segments ("/..", also percent-encoded) refused by a StringNotLike.
 
 In StringLike, "*" and "?" are wildcards ("?" matches any one character). The
 literal "?" that starts a query string, and any "*" or "?" in the configured
@@ -27,8 +27,14 @@ ENDPOINT_KEY = "states:HTTPEndpoint"
 LITERAL_ASTERISK = "${*}"
 LITERAL_QUESTION_MARK = "${?}"
 IAM_SPECIAL_CHARACTERS = (LITERAL_ASTERISK, LITERAL_QUESTION_MARK)
-# A path under a root that climbs out of it, however it is spelled.
-DOT_SEGMENTS = ("*/..*", "*/.%2e*", "*/.%2E*", "*/%2e*", "*/%2E*")
+# A path under a root that climbs out of it: "/.." and its percent-encoded
+# spellings ("/%2e%2e", "/.%2E", ...). "?" stands for the "%": a "%" in a policy
+# is decoded by the offline emulator, and the patterns stay as narrow.
+DOT_SEGMENTS = tuple(
+    f"*/{first}{second}*"
+    for first, second in [(".", "."), (".", "?2e"), (".", "?2E"), ("?2e", "."), ("?2E", ".")]
+    + [(one, other) for one in ("?2e", "?2E") for other in ("?2e", "?2E")]
+)
 
 
 def iam_literal(text: str) -> str:

@@ -30,6 +30,7 @@ from review.resources import resources
 TRUST = "trust"
 PERMISSIONS = "permissions"
 _ROLE_REFERENCE = re.compile(r"^\$\{(aws_iam_role\.[^.}]+)\.(?:id|name)\}$")
+_POLICY_REFERENCE = re.compile(r"^\$\{(aws_iam_policy\.[^.}]+)\.arn\}$")
 
 
 @dataclass(frozen=True)
@@ -106,9 +107,16 @@ def roles(document: Mapping) -> dict[str, Role]:
         for address in role_addresses
     }
     for address in sorted(found):
-        if not address.startswith("aws_iam_role_policy."):
+        if address.startswith("aws_iam_role_policy."):
+            body = found[address]
+        elif address.startswith("aws_iam_role_policy_attachment."):
+            # A managed policy of this stack attached to the role counts as its own.
+            policy = _POLICY_REFERENCE.match(str(found[address].get("policy_arn", "")))
+            if not policy or policy.group(1) not in found:
+                continue
+            body = {**found[policy.group(1)], "role": found[address].get("role")}
+        else:
             continue
-        body = found[address]
         reference = _ROLE_REFERENCE.match(str(body.get("role", "")))
         role = reference.group(1) if reference else by_name.get(body.get("role"))
         if role in statements:

@@ -18,9 +18,10 @@ from components.service_role import ServiceRole
 from core import aws_names
 from core.config import LocalBackend as LocalBackendSettings
 from core.config import PipelineConfig
-from core.pipeline import Pipeline
 from core.refs import Refs
+from core.role_policies import sizing_refs, test_state_role_policies
 from policies.arns import state_machine_arn
+from policies.policy_size import RolePolicies
 from policies.trust import STEP_FUNCTIONS, service_trust_policy
 
 
@@ -52,11 +53,12 @@ class PipelineStack(TerraformStack):
             connections={key: connection.ref for key, connection in connections.items()},
         )
         model = config.pipeline()
+        sizing = sizing_refs(config)
         pipeline = PipelineStateMachine(
-            self, "Pipeline", pipeline=model, settings=config.state_machine, refs=refs
+            self, "Pipeline", pipeline=model, settings=config.state_machine, refs=refs, sizing_refs=sizing
         )
         if config.state_machine.test_state_role:
-            self._add_test_state_role(name, model, refs)
+            self._add_test_state_role(name, test_state_role_policies(model, refs, sizing), refs)
         schedule = NightlySchedule(
             self,
             "NightlySchedule",
@@ -71,7 +73,7 @@ class PipelineStack(TerraformStack):
         TerraformOutput(self, "connection_arn", value=connections[config.ticket.request.connection].ref.arn)
         TerraformOutput(self, "schedule_name", value=schedule.name)
 
-    def _add_test_state_role(self, name: str, model: Pipeline, refs: Refs) -> None:
+    def _add_test_state_role(self, name: str, policies: RolePolicies, refs: Refs) -> None:
         """A role to pass to the console's "Test state"; see Pipeline.test_state_statements."""
         role = ServiceRole(
             self,
@@ -80,7 +82,7 @@ class PipelineStack(TerraformStack):
             # TestState runs a state outside any state machine: there is no
             # state machine ARN to bind the role to, only the account.
             trust_policy=service_trust_policy(STEP_FUNCTIONS, refs.account),
-            statements=model.test_state_statements(refs),
+            policies=policies,
         )
         TerraformOutput(self, "test_state_role_arn", value=role.arn)
 

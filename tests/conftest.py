@@ -21,7 +21,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIGS = sorted((PROJECT / "config").glob("*.toml"))
 VARIANT_CONFIG = PROJECT / "tests" / "fixtures" / "variant.toml"
 MORE_STEPS_CONFIG = PROJECT / "tests" / "fixtures" / "more_steps.toml"
-ALL_CONFIGS = [*DEFAULT_CONFIGS, VARIANT_CONFIG, MORE_STEPS_CONFIG]
+MIXED_50_CONFIG = PROJECT / "tests" / "fixtures" / "mixed-50.toml"
+ALL_CONFIGS = [*DEFAULT_CONFIGS, VARIANT_CONFIG, MORE_STEPS_CONFIG, MIXED_50_CONFIG]
 # One per ticket preset, and the Basic + OAuth stack of the end-to-end tests.
 TICKET_EXAMPLES = sorted((PROJECT / "examples" / "tickets").glob("*.toml"))
 AUTH_KINDS_CONFIG = PROJECT / "tests" / "fixtures" / "auth-kinds.toml"

@@ -89,6 +89,28 @@ def test_roles_gather_the_trust_policy_and_every_inline_policy_attached_by_refer
     assert [statement.sid for statement in found.statements] == ["Publish", "Publish (first)"]
 
 
+def test_roles_gather_the_managed_policies_attached_to_them():
+    document = {
+        "resource": {
+            "aws_iam_role": {
+                "Execution": {"name": "execution", "assume_role_policy": json.dumps({"Statement": []})}
+            },
+            "aws_iam_policy": {
+                "Managed1": {"name": "execution-1", "policy": json.dumps({"Statement": [PUBLISH]})},
+                "Unattached": {"name": "loose", "policy": json.dumps({"Statement": [INVOKE_POST]})},
+            },
+            "aws_iam_role_policy_attachment": {
+                "Attachment1": {
+                    "role": "${aws_iam_role.Execution.name}",
+                    "policy_arn": "${aws_iam_policy.Managed1.arn}",
+                }
+            },
+        }
+    }
+    [(_, found)] = roles(document).items()
+    assert [statement.sid for statement in found.statements] == ["Publish"]
+
+
 def test_statements_without_a_sid_are_named_by_position():
     [statement] = parse_policy(
         json.dumps({"Statement": {"Effect": "Allow", "Action": "s3:GetObject"}}), PERMISSIONS, "p"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from cdktf_cdktf_provider_aws.cloudwatch_event_connection import CloudwatchEventConnection
+from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
@@ -68,6 +69,24 @@ def terraform_literal(text: str) -> str:
 def policy_of(stack: dict, construct_path: str) -> dict:
     _, body = named(stack, IamRolePolicy.TF_RESOURCE_TYPE, construct_path)
     return json.loads(terraform_literal(body["policy"]))
+
+
+def role_policies(stack: dict, role_path: str) -> list[dict]:
+    """The policies of the ServiceRole at role_path ("Pipeline/ExecutionRole"):
+    its inline policy first, then its managed policies in order."""
+    documents = [policy_of(stack, f"{role_path}/Policy")]
+    managed = resources(stack, IamPolicy.TF_RESOURCE_TYPE)
+    for number in range(1, len(managed) + 1):
+        try:
+            _, body = named(stack, IamPolicy.TF_RESOURCE_TYPE, f"{role_path}/Managed{number}")
+        except KeyError:
+            break
+        documents.append(json.loads(terraform_literal(body["policy"])))
+    return documents
+
+
+def role_statements(stack: dict, role_path: str) -> list[dict]:
+    return [statement for document in role_policies(stack, role_path) for statement in document["Statement"]]
 
 
 def trust_of(stack: dict, construct_path: str) -> dict:

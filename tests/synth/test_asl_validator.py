@@ -46,7 +46,13 @@ def test_asl_validator_rejects_a_broken_definition(tmp_path):
 
 @pytest.mark.parametrize(
     "stack_name",
-    ["nightly-pipeline-dev", "nightly-pipeline-prod", "nightly-pipeline-steps", "nightly-pipeline-variant"],
+    [
+        "nightly-pipeline-dev",
+        "nightly-pipeline-prod",
+        "nightly-pipeline-steps",
+        "nightly-pipeline-variant",
+        "nightly-pipeline-mixed50",
+    ],
 )
 def test_definition_passes_asl_validator(stack_name, stacks, configs, tmp_path):
     if not ASL_VALIDATOR.exists():

@@ -22,6 +22,7 @@ from core.failure_path import (
     NOTIFY_TICKET_NOT_OPENED_STATE,
     TICKET_STATE,
 )
+from core.role_policies import execution_role_policies, sizing_refs
 from core.steps.http_invoke import HttpStep
 from policies.statement import policy_document
 from tests.conftest import ALL_CONFIGS, PROJECT
@@ -33,12 +34,15 @@ from tests.synth.terraform_json import (
     policy_of,
     reference,
     resources,
+    role_policies,
+    role_statements,
     terraform_refs,
     trust_of,
 )
 
 STACK_NAMES = [
     "nightly-pipeline-dev",
+    "nightly-pipeline-mixed50",
     "nightly-pipeline-prod",
     "nightly-pipeline-steps",
     "nightly-pipeline-variant",
@@ -171,28 +175,37 @@ class TestStateMachine:
         assert machine["tracing_configuration"] == {"enabled": config.state_machine.tracing}
         assert machine["name"] == config.state_machine.name
 
-    def test_state_machine_waits_for_its_policy(self, case):
+    def test_state_machine_waits_for_its_policies(self, case):
         stack, _ = case
-        address, _ = named(stack, "aws_iam_role_policy", "Pipeline/ExecutionRole/Policy")
-        assert only(stack, SfnStateMachine.TF_RESOURCE_TYPE)["depends_on"] == [address]
+        inline, _ = named(stack, "aws_iam_role_policy", "Pipeline/ExecutionRole/Policy")
+        attachments = [
+            f"aws_iam_role_policy_attachment.{name}"
+            for name, body in resources(stack, "aws_iam_role_policy_attachment").items()
+            if "/Pipeline/ExecutionRole/" in body["//"]["metadata"]["path"]
+        ]
+        assert only(stack, SfnStateMachine.TF_RESOURCE_TYPE)["depends_on"] == [inline, *attachments]
 
 
 class TestExecutionRole:
-    def test_policy_is_exactly_what_the_steps_derive(self, case):
+    def test_policies_are_exactly_what_the_steps_derive(self, case):
         stack, config = case
-        expected = policy_document(config.pipeline().policy_statements(terraform_refs(stack, config)))
-        assert policy_of(stack, "Pipeline/ExecutionRole/Policy") == expected
+        laid_out = execution_role_policies(
+            config.pipeline(), terraform_refs(stack, config), sizing_refs(config)
+        )
+        expected = [
+            policy_document(laid_out.inline),
+            *(policy_document(policy) for policy in laid_out.managed),
+        ]
+        assert role_policies(stack, "Pipeline/ExecutionRole") == expected
 
     def test_every_statement_has_a_unique_sid(self, case):
         stack, _ = case
-        sids = [
-            statement["Sid"] for statement in policy_of(stack, "Pipeline/ExecutionRole/Policy")["Statement"]
-        ]
+        sids = [statement["Sid"] for statement in role_statements(stack, "Pipeline/ExecutionRole")]
         assert len(sids) == len(set(sids)) and all(sids)
 
     def test_wildcards_only_where_aws_requires_them(self, case):
         stack, _ = case
-        statements = policy_of(stack, "Pipeline/ExecutionRole/Policy")["Statement"]
+        statements = role_statements(stack, "Pipeline/ExecutionRole")
         wildcard = {s["Sid"] for s in statements if "*" in s["Resource"]}
         assert wildcard <= {"DeliverExecutionLogs", "SendTraces"}
         for statement in statements:
@@ -203,17 +216,20 @@ class TestExecutionRole:
         own_arn = (
             f"arn:{PARTITION}:states:{config.stack.region}:{ACCOUNT}:stateMachine:{config.state_machine.name}"
         )
-        statements = policy_of(stack, "Pipeline/ExecutionRole/Policy")["Statement"]
+        statements = role_statements(stack, "Pipeline/ExecutionRole")
         http = [s for s in statements if s["Action"] == ["states:InvokeHTTPEndpoint"]]
-        expected_endpoints = {config.ticket.request.endpoint} | {
-            step.request.endpoint for step in config.steps if isinstance(step, HttpStep)
-        }
-        assert {tuple(s["Condition"]["StringLike"]["states:HTTPEndpoint"]) for s in http} == {
-            (endpoint, f"{endpoint}${{?}}*") for endpoint in expected_endpoints
-        }
+        requests = [config.ticket.request] + [
+            step.request for step in config.steps if isinstance(step, HttpStep)
+        ]
+        expected = set()
+        for request in requests:
+            endpoint = request.endpoint
+            root = (f"{endpoint}/*",) if request.endpoint_is_root else ()
+            expected.add((endpoint, f"{endpoint}${{?}}*", *root))
+        assert {tuple(s["Condition"]["StringLike"]["states:HTTPEndpoint"]) for s in http} == expected
         for statement in http:
             assert statement["Resource"] == [own_arn]
-            assert statement["Condition"]["StringEquals"]["states:HTTPMethod"] in {"GET", "POST"}
+            assert statement["Condition"]["StringEquals"]["states:HTTPMethod"] in {"GET", "POST", "PUT"}
 
     def test_iam_literal_question_mark_reaches_iam_not_terraform_interpolation(self, case):
         stack, _ = case
@@ -223,7 +239,7 @@ class TestExecutionRole:
 
     def test_connection_secrets_are_granted_one_by_one(self, case):
         stack, config = case
-        statements = policy_of(stack, "Pipeline/ExecutionRole/Policy")["Statement"]
+        statements = role_statements(stack, "Pipeline/ExecutionRole")
         secret_grants = [s for s in statements if "secretsmanager:GetSecretValue" in s["Action"]]
         used = {config.ticket.request.connection} | {
             step.request.connection for step in config.steps if isinstance(step, HttpStep)

@@ -23,7 +23,9 @@ def terraform_env(tmp_path_factory) -> dict[str, str]:
     return automation_env(tmp_path_factory.mktemp("terraform"))
 
 
-@pytest.mark.parametrize("stack_name", ["nightly-pipeline-dev", "nightly-pipeline-variant"])
+@pytest.mark.parametrize(
+    "stack_name", ["nightly-pipeline-dev", "nightly-pipeline-variant", "nightly-pipeline-mixed50"]
+)
 def test_terraform_validates_the_synthesized_stack(stack_name, synth_dir, stacks, terraform_env, tmp_path):
     workdir = tmp_path / stack_name
     shutil.copytree(synth_dir / "stacks" / stack_name, workdir)
