@@ -1,8 +1,10 @@
 """The applied IAM policies, evaluated by a real policy simulator (@cloud-copilot/iam-simulate).
 
-Every request the failure path makes is allowed; each of its neighbours (another
-method, endpoint, state machine, connection, secret, topic, function, account)
-is denied. The policies are read back from the emulator after apply.
+Every request the failure path makes is allowed, the ticket endpoint with its
+query string too; each of its neighbours (another method, an endpoint that only
+starts like the ticket's, a path below or out of it, another host, state
+machine, connection, secret, topic, function, account) is denied, and no other
+state machine may assume the execution role. The policies are read back from the emulator after apply.
 """
 
 from __future__ import annotations
@@ -49,9 +51,18 @@ def ticket_endpoint(applied: Applied) -> str:
     return applied.deployment.config.ticket.request.endpoint
 
 
+def ticket_endpoint_and(suffix: str) -> Callable[[Applied], str]:
+    return lambda applied: ticket_endpoint(applied) + suffix
+
+
 def other_path(applied: Applied) -> str:
     endpoint = urlsplit(ticket_endpoint(applied))
     return f"{endpoint.scheme}://{endpoint.netloc}/api/v1/crm/people"
+
+
+def other_host(endpoint: str, suffix: str) -> str:
+    parts = urlsplit(endpoint)
+    return f"{parts.scheme}://{parts.netloc}{suffix}{parts.path}"
 
 
 def as_scheduler_role(action: str, resource: Callable[[Applied], str]) -> Case:
@@ -95,9 +106,23 @@ CASES: dict[str, tuple[str, Case]] = {
     "ticket POST to the endpoint": (ALLOWED, ticket_call("POST", ticket_endpoint)),
     "ticket POST with the query": (
         ALLOWED,
-        ticket_call("POST", lambda applied: ticket_endpoint(applied) + "?sentAutoResponder=false"),
+        ticket_call("POST", ticket_endpoint_and("?sentAutoResponder=false")),
     ),
     "ticket GET instead of POST": (DENIED, ticket_call("GET", ticket_endpoint)),
+    # The endpoint's neighbours: what a bare "<endpoint>*" would also have allowed.
+    **{
+        f"ticket POST to the endpoint {neighbour}": (DENIED, ticket_call("POST", ticket_endpoint_and(suffix)))
+        for neighbour, suffix in [
+            ("with a suffix", "-admin"),
+            ("plus one character", "s"),
+            ("and a path below it", "/42/close"),
+            ("and a path climbing out of it", "/../../crm/people"),
+        ]
+    },
+    "ticket POST to a host that extends the endpoint's host": (
+        DENIED,
+        ticket_call("POST", lambda applied: other_host(ticket_endpoint(applied), ".evil.example")),
+    ),
     "ticket POST to another path": (DENIED, ticket_call("POST", other_path)),
     "ticket POST to another host": (
         DENIED,

@@ -89,6 +89,22 @@ def test_every_step_is_allowed_what_it_needs_and_no_neighbour(execution_role, co
                 request,
             )
             neighbour = {**request, "states:HTTPEndpoint": step.request.endpoint + "-admin"}
+            if step.request.endpoint_is_root:
+                below = {**request, "states:HTTPEndpoint": step.request.endpoint + "/2026/11/part-1"}
+                cases[f"{step.name} calls below its root"] = (
+                    "Allowed",
+                    "states:InvokeHTTPEndpoint",
+                    state_machine,
+                    below,
+                )
+                for climb in ("/../admin", "/%2e%2e/admin", "/.%2E/admin"):
+                    out = {**request, "states:HTTPEndpoint": step.request.endpoint + climb}
+                    cases[f"{step.name} climbs out with {climb}"] = (
+                        "ImplicitlyDenied",
+                        "states:InvokeHTTPEndpoint",
+                        state_machine,
+                        out,
+                    )
             cases[f"{step.name} calls a neighbour"] = (
                 "ImplicitlyDenied",
                 "states:InvokeHTTPEndpoint",
