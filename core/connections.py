@@ -1,10 +1,12 @@
 """EventBridge connections: how an HTTP call is authenticated, read from [connections.<name>].
 
 A connection has one auth kind (AuthKind) and one secret: the API key, the
-Basic password or the OAuth client secret. The secret is read by Terraform at
-plan time from an existing Secrets Manager secret (secret_name, optionally one
-key of a JSON secret) or from a sensitive Terraform variable (variable), and
-EventBridge keeps its own copy; it never appears in the code or the output.
+Basic password or the OAuth client secret. Terraform never reads it:
+scripts/set-api-keys.sh puts it into the connection after apply, from an existing
+Secrets Manager secret (secret_name, optionally one key of a JSON secret) or
+from the environment variable TF_VAR_<variable> (variable) (core.connection_keys),
+and EventBridge keeps its own copy; it never appears in the code, the output or
+the Terraform state.
 
 Any connection may also add invocation parameters to every call (headers,
 query and body). A parameter's value is either text or, for a value that must
@@ -67,7 +69,7 @@ class SecretSource:
     secret_json_key: str | None = None
     """Default: the whole secret string is the value; set it to read one key of a JSON secret."""
     variable: str | None = None
-    """A sensitive Terraform variable: TF_VAR_<variable>=... cdktf deploy."""
+    """The environment variable TF_VAR_<variable> holds the value when scripts/set-api-keys.sh runs."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -190,7 +192,8 @@ def _read_secret_source(table: Table, what: str) -> SecretSource:
         table.problems.add(
             table.path,
             f"set exactly one of secret_name (an existing Secrets Manager secret holding {what}) "
-            "and variable (a sensitive Terraform variable)",
+            "and variable (the environment variable TF_VAR_<variable> holds it when "
+            "scripts/set-api-keys.sh runs)",
         )
     if source.secret_json_key is not None and source.secret_name is None:
         table.problem("secret_json_key", "only applies with secret_name")

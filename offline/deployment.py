@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from core.config import PipelineConfig
 from core.connections import AuthKind, SecretSource
 from offline import asl_compat, task_factory
 from offline.connection_auth import basic_authorization
-from offline.emulator import Emulator, running_emulator
+from offline.emulator import FAKE_CREDENTIALS, Emulator, running_emulator
 from offline.executions import ExecutionResult, run_execution
 from offline.http_invoke import STEP_FUNCTIONS_TIMEOUT_SECONDS, HttpInvokeSettings
 from offline.recording_server import RecordingServer, Reply
@@ -32,6 +33,8 @@ from offline.sns_inbox import SnsInbox
 from offline.step_doubles import StepDoubles, double_for
 from offline.terraform import prepare
 from terraform_cli import Terraform
+
+SET_API_KEYS = Path(__file__).resolve().parent.parent / "scripts" / "set-api-keys.sh"
 
 TICKET_CREATED = Reply.json(201, {"Uid": "offline-support-case"})
 API_OK = Reply.json(200, {"status": "ok"})
@@ -177,6 +180,7 @@ def _deploy(
     runner = prepare(stack_dir, workdir, emulator.endpoint, variables)
     runner.init()
     runner.apply()
+    _set_connection_secrets(runner, emulator)
     outputs = runner.outputs()
     inbox = SnsInbox(emulator.client("sqs"), emulator.client("sns"), outputs["topic_arn"])
     return Deployment(
@@ -192,6 +196,28 @@ def _deploy(
         retry_clock=retry_clock,
         inbox=inbox,
     )
+
+
+def _set_connection_secrets(runner: Terraform, emulator: Emulator) -> None:
+    """What a deploy does after apply: Terraform leaves the connections' secrets alone
+    (components/connection.py), the script puts them in."""
+    env = {
+        **runner.env,
+        "AWS_ENDPOINT_URL": emulator.endpoint,
+        "AWS_DEFAULT_REGION": emulator.region,
+        "AWS_ACCESS_KEY_ID": FAKE_CREDENTIALS["aws_access_key_id"],
+        "AWS_SECRET_ACCESS_KEY": FAKE_CREDENTIALS["aws_secret_access_key"],
+    }
+    completed = subprocess.run(
+        [str(SET_API_KEYS), str(runner.workdir)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"{SET_API_KEYS.name} failed:\n{completed.stderr}{completed.stdout}")
 
 
 def _create_secrets(config: PipelineConfig, emulator: Emulator) -> tuple[Secrets, dict[str, str]]:

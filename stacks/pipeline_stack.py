@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
-from cdktf import LocalBackend, S3Backend, TerraformOutput, TerraformStack
+from cdktf import Fn, LocalBackend, S3Backend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
@@ -72,6 +72,12 @@ class PipelineStack(TerraformStack):
         TerraformOutput(self, "topic_arn", value=alerts.topic_arn)
         TerraformOutput(self, "connection_arn", value=connections[config.ticket.request.connection].ref.arn)
         TerraformOutput(self, "schedule_name", value=schedule.name)
+        TerraformOutput(
+            self,
+            "connection_updates",
+            value=Fn.jsonencode([connection.update_template for connection in connections.values()]),
+            description="What scripts/set-api-keys.sh sends to each connection, secrets left as their sources",
+        )
 
     def _add_test_state_role(self, name: str, policies: RolePolicies, refs: Refs) -> None:
         """A role to pass to the console's "Test state"; see Pipeline.test_state_statements."""

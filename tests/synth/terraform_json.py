@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from cdktf_cdktf_provider_aws.cloudwatch_event_connection import CloudwatchEventConnection
 from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
@@ -69,6 +70,13 @@ def terraform_literal(text: str) -> str:
 def policy_of(stack: dict, construct_path: str) -> dict:
     _, body = named(stack, IamRolePolicy.TF_RESOURCE_TYPE, construct_path)
     return json.loads(terraform_literal(body["policy"]))
+
+
+def jsonencoded(value: str) -> Any:
+    """The value of a `${jsonencode(...)}` that cdktf wrote in HCL object syntax, as Terraform
+    will encode it (keys are quoted strings; no value here holds '" = ')."""
+    inner = value.removeprefix("${jsonencode(").removesuffix(")}")
+    return json.loads(inner.replace('" = ', '": '))
 
 
 def role_policies(stack: dict, role_path: str) -> list[dict]:

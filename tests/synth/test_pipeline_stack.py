@@ -13,6 +13,7 @@ from cdktf_cdktf_provider_aws.sfn_state_machine import SfnStateMachine
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 
+from components.connection import PLACEHOLDER
 from core.config import LogLevel
 from core.failure_path import (
     DESCRIBE_FAILURE_STATE,
@@ -29,6 +30,7 @@ from tests.conftest import ALL_CONFIGS, PROJECT
 from tests.synth.terraform_json import (
     ACCOUNT,
     PARTITION,
+    jsonencoded,
     named,
     only,
     policy_of,
@@ -265,36 +267,45 @@ class TestExecutionRole:
 
 
 class TestConnections:
-    def test_api_keys_are_never_literals(self, case):
+    def test_terraform_never_holds_an_api_key(self, case):
+        """A plan needs no key and no access to one: the connection starts with a
+        placeholder Terraform ignores, and nothing reads a secret or a variable."""
         stack, config = case
         for key, settings in config.connections.items():
             _, connection = named(
                 stack, CloudwatchEventConnection.TF_RESOURCE_TYPE, f"{key}_connection/Connection"
             )
             assert connection["authorization_type"] == "API_KEY"
-            api_key = connection["auth_parameters"]["api_key"]
-            assert api_key["key"] == settings.header
-            if settings.secret.variable:
-                assert api_key["value"] == f"${{var.{settings.secret.variable}}}"
-                assert stack["variable"][settings.secret.variable]["sensitive"] is True
-            else:
-                assert re.fullmatch(
-                    r"\$\{(jsondecode\()?data\.aws_secretsmanager_secret_version\.\w+\.secret_string"
-                    r"(\)\.\w+)?\}",
-                    api_key["value"],
-                ), api_key["value"]
+            assert connection["auth_parameters"]["api_key"] == {"key": settings.header, "value": PLACEHOLDER}
+            assert connection["lifecycle"] == {"ignore_changes": ["auth_parameters[0].api_key[0].value"]}
+        assert "aws_secretsmanager_secret_version" not in stack.get("data", {})
+        assert "variable" not in stack
 
-    def test_secret_is_read_from_the_configured_secret(self, case):
+    def test_the_key_step_learns_where_each_key_is_but_not_the_key(self, case):
         stack, config = case
-        secret_ids = sorted(
-            body["secret_id"]
-            for body in stack.get("data", {}).get("aws_secretsmanager_secret_version", {}).values()
-        )
-        assert secret_ids == sorted(
-            settings.secret.secret_name
-            for settings in config.connections.values()
-            if settings.secret.secret_name
-        )
+        updates = jsonencoded(stack["output"]["connection_updates"]["value"])
+        expected = []
+        for key, settings in config.connections.items():
+            if settings.secret.variable:
+                source = {"environment_variable": f"TF_VAR_{settings.secret.variable}"}
+            else:
+                source = {
+                    "secret_id": settings.secret.secret_name,
+                    "secret_json_key": settings.secret.secret_json_key or "",
+                }
+            expected.append(
+                {
+                    "Name": f"{config.state_machine.name}-{key}",
+                    "AuthorizationType": "API_KEY",
+                    "AuthParameters": {
+                        "ApiKeyAuthParameters": {
+                            "ApiKeyName": settings.header,
+                            "ApiKeyValue": {"secret_source": source},
+                        }
+                    },
+                }
+            )
+        assert updates == expected
 
 
 class TestSchedule:
@@ -368,6 +379,7 @@ class TestStackSettings:
                 )
             },
         }
+        expected["connection_updates"] = stack["output"]["connection_updates"]
         if config.state_machine.test_state_role:
             expected["test_state_role_arn"] = {
                 "value": reference(stack, "aws_iam_role", "TestStateRole/Role", "arn")

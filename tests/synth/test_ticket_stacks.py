@@ -4,23 +4,21 @@ each connection's Terraform, the ticket state and the IAM, as synthesized."""
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from cdktf_cdktf_provider_aws.cloudwatch_event_connection import CloudwatchEventConnection
 from cdktf_cdktf_provider_aws.sfn_state_machine import SfnStateMachine
 
+from components.connection import PLACEHOLDER
+from core.connection_keys import update_template
 from core.connections import AuthKind
 from core.failure_path import TICKET_STATE
 from core.steps.http_invoke import HttpStep
 from policies.statement import policy_document
 from tests.conftest import AUTH_KINDS_CONFIG, TICKET_EXAMPLES
-from tests.synth.terraform_json import named, only, policy_of, reference, terraform_refs
+from tests.synth.terraform_json import jsonencoded, named, only, policy_of, reference, terraform_refs
 
 STACKS = sorted([f"tickets-{path.stem}" for path in TICKET_EXAMPLES] + ["nightly-pipeline-auth"])
-SECRET_READ = re.compile(
-    r"\$\{(jsondecode\()?data\.aws_secretsmanager_secret_version\.\w+\.secret_string(\)\.\w+)?\}"
-)
 
 
 @pytest.fixture(params=STACKS)
@@ -32,17 +30,11 @@ def connection_of(stack: dict, key: str) -> dict:
     return named(stack, CloudwatchEventConnection.TF_RESOURCE_TYPE, f"{key}_connection/Connection")[1]
 
 
-def assert_secret(stack: dict, value: str, variable: str | None) -> None:
-    if variable is None:
-        assert SECRET_READ.fullmatch(value), value
-    else:
-        assert value == f"${{var.{variable}}}"
-        assert stack["variable"][variable] | {"description": ""} == {
-            "type": "string",
-            "sensitive": True,
-            "nullable": False,
-            "description": "",
-        }
+def assert_secret(stack: dict, value: str) -> None:
+    """Terraform holds a placeholder, and reads no secret and no variable to fill it."""
+    assert value == PLACEHOLDER
+    assert "aws_secretsmanager_secret_version" not in stack.get("data", {})
+    assert "variable" not in stack
 
 
 def test_every_example_is_synthesized(ticket_stacks):
@@ -80,10 +72,10 @@ def test_each_connection_has_its_auth_kind_and_no_secret_in_the_output(case):
         assert connection["name"] == f"{config.state_machine.name}-{key}"
         if settings.auth is AuthKind.API_KEY:
             assert auth["api_key"]["key"] == settings.header
-            assert_secret(stack, auth["api_key"]["value"], settings.secret.variable)
+            assert_secret(stack, auth["api_key"]["value"])
         elif settings.auth is AuthKind.BASIC:
             assert auth["basic"]["username"] == settings.username
-            assert_secret(stack, auth["basic"]["password"], settings.secret.variable)
+            assert_secret(stack, auth["basic"]["password"])
         else:
             oauth = auth["oauth"]
             assert (oauth["authorization_endpoint"], oauth["http_method"]) == (
@@ -91,7 +83,7 @@ def test_each_connection_has_its_auth_kind_and_no_secret_in_the_output(case):
                 settings.oauth.http_method,
             )
             assert oauth["client_parameters"]["client_id"] == settings.oauth.client_id
-            assert_secret(stack, oauth["client_parameters"]["client_secret"], settings.secret.variable)
+            assert_secret(stack, oauth["client_parameters"]["client_secret"])
             assert "oauth_http_parameters" in oauth, "provider 5.100.0 requires the block"
         assert {"api_key", "basic", "oauth"} & set(auth) == {
             {AuthKind.API_KEY: "api_key", AuthKind.BASIC: "basic"}.get(settings.auth, "oauth")
@@ -112,15 +104,36 @@ def test_invocation_parameters_keep_secret_values_secret(ticket_stacks):
     assert invocation["header"] == [{"key": "X-Tenant", "value": "acme", "is_value_secret": False}]
     (routing_key,) = invocation["body"]
     assert routing_key["key"] == "routing_key" and routing_key["is_value_secret"] is True
-    assert SECRET_READ.fullmatch(routing_key["value"]), routing_key["value"]
+    assert routing_key["value"] == PLACEHOLDER
+    assert connection_of(stack, "partner")["lifecycle"] == {
+        "ignore_changes": [
+            "auth_parameters[0].basic[0].password",
+            "auth_parameters[0].invocation_http_parameters[0].body[0].value",
+        ]
+    }
 
 
-def test_a_secret_read_for_several_values_of_one_connection_is_read_once(ticket_stacks):
+def test_the_key_step_gets_every_secret_source_and_no_secret(ticket_stacks):
+    """scripts/set-api-keys.sh fills these in after apply; the output names sources only."""
     stack = ticket_stacks["tickets-pagerduty"]
-    versions = stack["data"]["aws_secretsmanager_secret_version"]
-    assert [body["secret_id"] for body in versions.values()] == ["nightly-pipeline/pagerduty-routing-key"]
-    auth = connection_of(stack, "pagerduty")["auth_parameters"]
-    assert auth["invocation_http_parameters"]["body"][0]["value"] == auth["api_key"]["value"]
+    (update,) = jsonencoded(stack["output"]["connection_updates"]["value"])
+    routing_key = {
+        "secret_source": {"secret_id": "nightly-pipeline/pagerduty-routing-key", "secret_json_key": ""}
+    }
+    assert update["AuthParameters"]["ApiKeyAuthParameters"]["ApiKeyValue"] == routing_key
+    assert update["AuthParameters"]["InvocationHttpParameters"]["BodyParameters"][0] == {
+        "Key": "routing_key",
+        "Value": routing_key,
+        "IsValueSecret": True,
+    }
+
+
+def test_connection_updates_are_the_ones_the_core_derives(case):
+    stack, config = case
+    assert jsonencoded(stack["output"]["connection_updates"]["value"]) == [
+        update_template(settings, f"{config.state_machine.name}-{key}")
+        for key, settings in config.connections.items()
+    ]
 
 
 def test_the_execution_role_reads_each_connections_own_secret_only(case):

@@ -102,7 +102,8 @@ def test_an_invocation_parameter_given_as_a_table_is_a_secret_value_from_its_own
         pytest.param(
             ('auth = "basic"', 'username = "u"'),
             "connections.ticketing: set exactly one of secret_name (an existing Secrets Manager secret "
-            "holding the password) and variable (a sensitive Terraform variable)",
+            "holding the password) and variable (the environment variable TF_VAR_<variable> holds it when "
+            "scripts/set-api-keys.sh runs)",
             id="basic-without-password",
         ),
         pytest.param(
@@ -135,8 +136,8 @@ def test_an_invocation_parameter_given_as_a_table_is_a_secret_value_from_its_own
         pytest.param(
             ('secret_name = "s"', 'invocation.body = { routing_key = { secret_json_key = "k" } }'),
             "connections.ticketing.invocation.body.routing_key: set exactly one of secret_name (an existing "
-            "Secrets Manager secret holding the value of routing_key) and variable (a sensitive Terraform "
-            "variable)",
+            "Secrets Manager secret holding the value of routing_key) and variable (the environment variable "
+            "TF_VAR_<variable> holds it when scripts/set-api-keys.sh runs)",
             id="secret-parameter-without-source",
         ),
         pytest.param(

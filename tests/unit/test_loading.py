@@ -58,7 +58,7 @@ SCHEDULE_ALLOWED = (
 )
 CONNECTION_SOURCE = (
     "set exactly one of secret_name (an existing Secrets Manager secret holding the API key) "
-    "and variable (a sensitive Terraform variable)"
+    "and variable (the environment variable TF_VAR_<variable> holds it when scripts/set-api-keys.sh runs)"
 )
 FORBIDDEN_HEADER = "is a header Step Functions does not let a state set; credentials belong in the connection"
 PLACEHOLDERS = (
