@@ -24,6 +24,7 @@ from core.night_watch import (
     InputTransformer,
     WatchedEnd,
     event_pattern,
+    http_parameters,
     input_transformer,
     notification_text,
 )
@@ -131,8 +132,8 @@ class NightWatch(Construct):
                     arn=destination.arn,
                     role_arn=role.arn,
                     http_target=CloudwatchEventTargetHttpTarget(
-                        header_parameters=dict(request.headers) or None,
-                        query_string_parameters=dict(request.query) or None,
+                        header_parameters=http_parameters(request.headers, static) or None,
+                        query_string_parameters=http_parameters(request.query, static) or None,
                     ),
                     input_transformer=_transformer(input_transformer(end, request.body, static, refs.region)),
                     depends_on=[role.policy],

@@ -301,11 +301,11 @@ def _missed_night_window(
     table: Table, schedule: ScheduleSettings, gap: Recurrence | None
 ) -> AlarmWindow | None:
     """On by default when the schedule is enabled and recurs; asked for where it cannot be, an error."""
-    wanted = table.boolean("missed_night_alarm", None)
-    if wanted is False or gap is None:
+    asked = "missed_night_alarm" in table.data
+    if not table.boolean("missed_night_alarm", True) or gap is None:
         return None
     if gap.longest_gap_seconds is None or not schedule.enabled:
-        if wanted:
+        if asked:
             reason = gap.why_none or "the schedule is disabled (schedule.enabled = false)"
             table.problem(
                 "missed_night_alarm",

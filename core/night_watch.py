@@ -79,7 +79,7 @@ class WatchedEnd(Enum):
         )
 
 
-def event_pattern(end: WatchedEnd, state_machine_arn: str) -> dict:
+def event_pattern(end: WatchedEnd, state_machine_arn: str) -> dict[str, Any]:
     """This state machine's status-change events for one watched end."""
     return {
         "source": [EVENT_SOURCE],
@@ -127,12 +127,23 @@ def input_transformer(
     text = json.dumps(filled, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
     used: dict[str, str] = {}
 
-    def variable(match: re.Match) -> str:
+    def variable(match: re.Match[str]) -> str:
         used[match[1]] = paths[match[1]]
         return f"<{match[1]}>"
 
     rendered = _PLACEHOLDER.sub(variable, text)
     return InputTransformer(input_paths=dict(sorted(used.items())), input_template=rendered)
+
+
+def http_parameters(values: Mapping[str, str], static: Mapping[str, str]) -> dict[str, str]:
+    """The ticket's headers or query parameters for the API destination target.
+
+    A rule target's HttpParameters are sent as written
+    (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_HttpParameters.html), so
+    {{state_machine}} and {{reporter}} are filled in, and a value that needs the failure, such as
+    a deduplication key made from {{execution_id}}, is left out."""
+    filled = {name: _fill(value, static) for name, value in values.items()}
+    return {name: value for name, value in filled.items() if not _PLACEHOLDER.search(value)}
 
 
 def _fill(value: Any, fixed: Mapping[str, str]) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from policies.statement import POLICY_VERSION, Statement
 from policies.trust import service_trust_policy
@@ -38,7 +39,7 @@ def send_dead_letters(queue_arn: str) -> list[Statement]:
     ]
 
 
-def events_trust_policy(account: str, rule_arns: Sequence[str]) -> dict:
+def events_trust_policy(account: str, rule_arns: Sequence[str]) -> dict[str, Any]:
     """EventBridge, from this account, for these rules only (aws:SourceArn against the confused
     deputy: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html)."""
     policy = service_trust_policy(EVENTS, account)
@@ -46,7 +47,9 @@ def events_trust_policy(account: str, rule_arns: Sequence[str]) -> dict:
     return policy
 
 
-def topic_policy(topic_arn: str, account: str, rule_arns: Sequence[str], alarm_arns: Sequence[str]) -> dict:
+def topic_policy(
+    topic_arn: str, account: str, rule_arns: Sequence[str], alarm_arns: Sequence[str]
+) -> dict[str, Any]:
     """Who may publish to the failure topic besides the account's own roles (the execution role
     publishes through its identity policy): the night watch's rules and alarms, nothing else.
 

@@ -16,7 +16,7 @@ from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
 from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
 
-from core.night_watch import WatchedEnd, event_pattern, input_transformer, notification_text
+from core.night_watch import WatchedEnd, event_pattern, http_parameters, input_transformer, notification_text
 from tests.synth.terraform_json import (
     ACCOUNT,
     PARTITION,
@@ -119,8 +119,8 @@ def test_each_rule_opens_the_configured_ticket_through_the_api_destination(case,
     assert target["http_target"] == {
         key: value
         for key, value in (
-            ("header_parameters", dict(request.headers)),
-            ("query_string_parameters", dict(request.query)),
+            ("header_parameters", http_parameters(request.headers, static_of(config))),
+            ("query_string_parameters", http_parameters(request.query, static_of(config))),
         )
         if value
     }

@@ -14,6 +14,7 @@ from core.night_watch import (
     InputTransformer,
     WatchedEnd,
     event_pattern,
+    http_parameters,
     input_transformer,
     missed_night_window,
     notification_text,
@@ -93,6 +94,19 @@ def test_angle_brackets_in_the_templates_own_text_cannot_read_as_variables():
         f"{CONSOLE}<execution_id>'\\u003e<execution_id>\\u003c/a\\u003e\\u003c/p\\u003e\"}}"
     )
     assert json.loads(transformer.input_template)["html"].startswith("<p>Execution: <a href=")
+
+
+def test_headers_take_fixed_placeholders_and_leave_out_those_only_the_failure_knows():
+    headers = {
+        "Content-Type": "application/json",
+        "Idempotency-Key": "{{execution_id}}",
+        "X-Source": "{{state_machine}}",
+    }
+
+    assert http_parameters(headers, STATIC) == {
+        "Content-Type": "application/json",
+        "X-Source": "nightly-pipeline-dev",
+    }
 
 
 def test_a_plain_text_template_becomes_a_quoted_string_as_eventbridge_requires():
