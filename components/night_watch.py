@@ -111,7 +111,8 @@ class NightWatch(Construct):
                 f"{end.name.title()}Rule",
                 name=rule_name,
                 description=end.description,
-                event_pattern=json.dumps(event_pattern(end, refs.state_machine_arn)),
+                # Several lines, as every JSON document here: `make hcl` then writes it as a heredoc.
+                event_pattern=json.dumps(event_pattern(end, refs.state_machine_arn), indent=2),
             )
             message = notification_text(end, with_ticket=destination is not None)
             CloudwatchEventTarget(

@@ -124,7 +124,12 @@ def input_transformer(
     }
     paths = {**_EVENT_PATHS, "error": end.error_path()}
     filled = _fill(template, fixed)
-    text = json.dumps(filled, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+    # A JSON template on several lines, as every JSON document here: `make hcl` then writes it as a
+    # heredoc, whose backslashes stay as they are (a one-line string's escapes would be read by HCL).
+    indent = 2 if isinstance(filled, Mapping | list) else None
+    text = (
+        json.dumps(filled, ensure_ascii=False, indent=indent).replace("<", "\\u003c").replace(">", "\\u003e")
+    )
     used: dict[str, str] = {}
 
     def variable(match: re.Match[str]) -> str:
@@ -158,9 +163,11 @@ def _fill(value: Any, fixed: Mapping[str, str]) -> Any:
 
 
 def notification_text(end: WatchedEnd, with_ticket: bool) -> str:
+    """One line: the template is a JSON string, and a line break in it would be a backslash
+    escape, which `make hcl` would not keep."""
     text = (
-        "The whole execution of {{state_machine}} failed with {{error}}.\n\n"
-        "Cause: {{cause}}\n\nExecution: {{execution_url}}\n\n"
+        "The whole execution of {{state_machine}} failed with {{error}}. "
+        "Cause: {{cause}} Execution: {{execution_url}} "
     )
     if with_ticket:
         return text + "A support ticket is opened through EventBridge."

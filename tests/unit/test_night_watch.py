@@ -90,10 +90,23 @@ def test_angle_brackets_in_the_templates_own_text_cannot_read_as_variables():
     transformer = input_transformer(WatchedEnd.STOPPED, template, STATIC, REGION)
 
     assert transformer.input_template == (
-        '{"html": "\\u003cp\\u003eExecution: \\u003ca href=\''
-        f"{CONSOLE}<execution_id>'\\u003e<execution_id>\\u003c/a\\u003e\\u003c/p\\u003e\"}}"
+        '{\n  "html": "\\u003cp\\u003eExecution: \\u003ca href=\''
+        f"{CONSOLE}<execution_id>'\\u003e<execution_id>\\u003c/a\\u003e\\u003c/p\\u003e\"\n}}"
     )
     assert json.loads(transformer.input_template)["html"].startswith("<p>Execution: <a href=")
+
+
+def test_a_json_template_is_written_on_several_lines_and_a_text_on_one():
+    """`make hcl` keeps a multi-line string exactly (a heredoc) but reads a one-line string's
+    backslashes as escapes, so only the text template, which has none, stays on one line."""
+    body = input_transformer(WatchedEnd.STOPPED, OUTSETA_SUPPORT_CASE, STATIC, REGION).input_template
+    text = input_transformer(
+        WatchedEnd.STOPPED, notification_text(WatchedEnd.STOPPED, with_ticket=True), STATIC, REGION
+    ).input_template
+
+    assert body.count("\n") == 7
+    assert "\n" not in text
+    assert "\\" not in text
 
 
 def test_headers_take_fixed_placeholders_and_leave_out_those_only_the_failure_knows():
@@ -117,10 +130,10 @@ def test_a_plain_text_template_becomes_a_quoted_string_as_eventbridge_requires()
     assert transformer == InputTransformer(
         input_paths={"error": "$.detail.error", "execution_id": "$.detail.executionArn"},
         input_template=json.dumps(
-            "The whole execution of nightly-pipeline-dev failed with <error>.\n\n"
+            "The whole execution of nightly-pipeline-dev failed with <error>. "
             "Cause: Step Functions ended the execution with <error>, an error no Catch can handle, so no "
-            "step reported it. The execution's history shows the state and the cause.\n\n"
-            f"Execution: {CONSOLE}<execution_id>\n\n"
+            "step reported it. The execution's history shows the state and the cause. "
+            f"Execution: {CONSOLE}<execution_id> "
             "A support ticket is opened through EventBridge."
         ),
     )
