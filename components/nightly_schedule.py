@@ -6,9 +6,11 @@ from cdktf_cdktf_provider_aws.scheduler_schedule import (
     SchedulerSchedule,
     SchedulerScheduleFlexibleTimeWindow,
     SchedulerScheduleTarget,
+    SchedulerScheduleTargetDeadLetterConfig,
     SchedulerScheduleTargetRetryPolicy,
 )
 from cdktf_cdktf_provider_aws.scheduler_schedule_group import SchedulerScheduleGroup
+from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
 from constructs import Construct
 
 from components.service_role import ServiceRole
@@ -16,6 +18,7 @@ from core import aws_names, aws_rules
 from core.config import ScheduleSettings
 from core.refs import Refs
 from policies.integrations import start_execution
+from policies.night_watch import send_dead_letters
 from policies.policy_size import RolePolicies
 from policies.trust import scheduler_trust_policy
 
@@ -30,8 +33,20 @@ class NightlySchedule(Construct):
         settings: ScheduleSettings,
         state_machine_arn: str,
         refs: Refs,
+        dead_letter_retention_days: int | None = None,
     ):
+        """dead_letter_retention_days: None for no dead-letter queue (undelivered runs are dropped)."""
         super().__init__(scope, id_)
+        # Runs Scheduler could not start after its retries; without a queue they are dropped.
+        self.dead_letter_queue = None
+        if dead_letter_retention_days is not None:
+            self.dead_letter_queue = SqsQueue(
+                self,
+                "DeadLetters",
+                name=aws_names.schedule_dead_letter_queue_name(name),
+                sqs_managed_sse_enabled=True,
+                message_retention_seconds=dead_letter_retention_days * 86_400,
+            )
         # The grant names the ARN built from the state machine's name (refs), so
         # the role does not wait for the state machine; the target below does.
         self.role = ServiceRole(
@@ -39,7 +54,12 @@ class NightlySchedule(Construct):
             "Role",
             name=aws_names.scheduler_role_name(name),
             trust_policy=scheduler_trust_policy(refs.partition, refs.region, refs.account, settings.group),
-            policies=RolePolicies(inline=tuple(start_execution(refs.state_machine_arn))),
+            policies=RolePolicies(
+                inline=(
+                    *start_execution(refs.state_machine_arn),
+                    *(send_dead_letters(self.dead_letter_queue.arn) if self.dead_letter_queue else ()),
+                )
+            ),
         )
         self.schedule = SchedulerSchedule(
             self,
@@ -58,6 +78,11 @@ class NightlySchedule(Construct):
                 retry_policy=SchedulerScheduleTargetRetryPolicy(
                     maximum_retry_attempts=settings.retry_attempts,
                     maximum_event_age_in_seconds=settings.max_event_age_seconds,
+                ),
+                dead_letter_config=(
+                    SchedulerScheduleTargetDeadLetterConfig(arn=self.dead_letter_queue.arn)
+                    if self.dead_letter_queue
+                    else None
                 ),
             ),
             depends_on=self.role.grants,

@@ -36,6 +36,32 @@ def default_topic_name(state_machine: str) -> str:
     return f"{state_machine}-failures"
 
 
+def night_watch_rule_name(state_machine: str, watched: str) -> str:
+    """watched: what the rule watches, "stopped" or "uncaught" (core.night_watch.WatchedEnd)."""
+    return f"{state_machine}-{watched}"
+
+
+def ticket_destination_name(state_machine: str) -> str:
+    return f"{state_machine}-ticket"
+
+
+def ticket_target_role_name(state_machine: str) -> str:
+    """The role EventBridge assumes to open the night watch's tickets."""
+    return f"{state_machine}-watcher"
+
+
+def schedule_dead_letter_queue_name(state_machine: str) -> str:
+    return f"{state_machine}-dead-letters"
+
+
+def dead_letter_alarm_name(state_machine: str) -> str:
+    return f"{state_machine}-schedule-dead-letters"
+
+
+def missed_night_alarm_name(state_machine: str) -> str:
+    return f"{state_machine}-missed-night"
+
+
 def local_state_path(path: str | None, stack: str) -> str:
     """Relative to the project folder, normalized: `state/../x.tfstate` is `x.tfstate`."""
     return posixpath.normpath(path or f"terraform.{stack}.tfstate")

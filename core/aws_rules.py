@@ -113,6 +113,55 @@ CONNECTION_NAME = NameRule(
 )
 MAX_CONNECTION_DESCRIPTION = 512
 
+# EventBridge rules and API destinations: 1-64 of [.\-_A-Za-z0-9].
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html
+EVENT_RULE_NAME = NameRule(
+    "EventBridge rule name",
+    64,
+    "A-Za-z0-9_.-",
+    "letters, digits, '.', '-' or '_'",
+    "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html",
+)
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateApiDestination.html
+API_DESTINATION_NAME = NameRule(
+    "EventBridge API destination name",
+    64,
+    "A-Za-z0-9_.-",
+    "letters, digits, '.', '-' or '_'",
+    "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateApiDestination.html",
+)
+
+# SQS: queue names 1-80 letters, digits, '-' and '_'; messages kept 60 s to 14 days.
+# https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html
+SQS_QUEUE_NAME = NameRule(
+    "SQS queue name",
+    80,
+    "A-Za-z0-9_-",
+    "letters, digits, '-' or '_'",
+    "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html",
+)
+SQS_RETENTION_DAYS = Bounds(1, 14)
+
+# CloudWatch alarms: names of 1-255 characters (kept to printable ASCII here). Period is 10, 20,
+# 30 or a multiple of 60; Period x EvaluationPeriods is at most 7 days, and at most 1 day for a
+# Period under an hour.
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+ALARM_NAME = NameRule(
+    "CloudWatch alarm name",
+    255,
+    " -~",
+    "printable ASCII characters",
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+)
+ALARM_MAX_EVALUATION_SECONDS = 604_800
+ALARM_LONG_PERIOD_SECONDS = 3600
+"""Periods at least this long may be evaluated over ALARM_MAX_EVALUATION_SECONDS."""
+ALARM_MAX_SHORT_PERIOD_EVALUATION_SECONDS = 86_400
+
+# A Lambda function runs at most 900 s:
+# https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+LAMBDA_MAX_RUN_SECONDS = 900
+
 # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
 LOG_GROUP_NAME = NameRule(
     "log group name",

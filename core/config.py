@@ -15,6 +15,7 @@ from typing import Any
 from core.aws_rules import DEFAULT_SCHEDULE_GROUP
 from core.connections import ConnectionSettings
 from core.failure_path import FailurePath, Ticket
+from core.night_watch import AlarmWindow
 from core.pipeline import Pipeline
 from core.steps import Step
 
@@ -57,6 +58,9 @@ class S3Backend:
 Backend = LocalBackend | S3Backend
 
 
+DEFAULT_TIMEOUT_SECONDS = 6 * 3600
+
+
 @dataclass(frozen=True, kw_only=True)
 class StateMachineSettings:
     name: str
@@ -69,6 +73,9 @@ class StateMachineSettings:
     test_state_role: bool = False
     """Also create a role for trying single states in the console's "Test state".
     Default: no such role."""
+    timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS
+    """An execution still running after this long ends TIMED_OUT (the night watch reports it).
+    Default: 6 hours, or half the schedule's longest gap between runs if that is shorter."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -99,6 +106,23 @@ class NotificationSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class NightWatchSettings:
+    """What reports the nights the state machine cannot report itself (core.night_watch)."""
+
+    uncaught_failures: bool = True
+    """EventBridge rules for TIMED_OUT, ABORTED and uncatchable errors, e-mailing the topic."""
+    ticket: bool = True
+    """Those rules also open a ticket (API destination). Default: on, when the rules are."""
+    dead_letter_queue: bool = True
+    """Scheduler's dead-letter queue (runs it could not start) and an alarm on it."""
+    dead_letter_retention_days: int = 14
+    """How long a dead letter stays to be looked into (SQS allows 1 minute to 14 days)."""
+    missed_night_window: AlarmWindow | None = None
+    """The window of the missed-night alarm; None: no such alarm (a schedule that is disabled,
+    runs once, or whose gaps cannot be computed, or night_watch.missed_night_alarm = false)."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class PipelineConfig:
     source: str
     """The file this configuration was read from."""
@@ -110,6 +134,7 @@ class PipelineConfig:
     connections: Mapping[str, ConnectionSettings]
     ticket: Ticket
     steps: tuple[Step, ...]
+    night_watch: NightWatchSettings = field(default_factory=NightWatchSettings)
 
     def pipeline(self) -> Pipeline:
         return Pipeline(
@@ -123,4 +148,5 @@ class PipelineConfig:
             ),
             logging=self.state_machine.log_level is not LogLevel.OFF,
             tracing=self.state_machine.tracing,
+            timeout_seconds=self.state_machine.timeout_seconds,
         )

@@ -21,7 +21,13 @@ from typing import Any
 from core.refs import Refs
 from core.steps.http_invoke import HttpRequest
 from core.steps.task import Retry, task_state
-from core.templates import FAILURE_PATHS, escape_intrinsic_literal, render_template, render_text
+from core.templates import (
+    FAILURE_PATHS,
+    console_execution_url,
+    escape_intrinsic_literal,
+    render_template,
+    render_text,
+)
 from core.tickets import Preset
 from policies import integrations
 from policies.statement import Statement
@@ -114,10 +120,7 @@ class FailurePath:
         }
 
     def _describe_failure_state(self, refs: Refs) -> dict[str, Any]:
-        console = escape_intrinsic_literal(
-            f"https://{refs.region}.console.aws.amazon.com/states/home"
-            f"?region={refs.region}#/v2/executions/details/"
-        )
+        console = escape_intrinsic_literal(console_execution_url(refs.region))
         return {
             "Type": "Pass",
             "Parameters": {

@@ -7,13 +7,16 @@ nothing is built from a file that has any.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from core import aws_names, aws_rules, validators
 from core.config import (
+    DEFAULT_TIMEOUT_SECONDS,
     Backend,
     LocalBackend,
     LogLevel,
+    NightWatchSettings,
     NotificationSettings,
     PipelineConfig,
     S3Backend,
@@ -31,10 +34,12 @@ from core.failure_path import (
     Ticket,
 )
 from core.nested import walk
+from core.night_watch import AlarmWindow, WatchedEnd, missed_night_window
 from core.role_policies import policy_size_problems
+from core.schedule_window import Recurrence, recurrence
 from core.steps import STEP_KINDS, Retry, Step
 from core.steps.http_invoke import HTTP_TRANSIENT_ERRORS, HttpRequest
-from core.steps.step import ReadContext, read_common
+from core.steps.step import MAX_TIMEOUT_SECONDS, ReadContext, read_common
 from core.templates import placeholder_names, template_problems
 from core.tickets import connection_problems, read_preset
 from core.toml_table import Problems, Table, one_of, read_document
@@ -142,9 +147,10 @@ def _read_config(root: Table, source: str) -> PipelineConfig:
     backend = _read_backend(root.table("backend"))
     state_machine = _read_state_machine(root.table("state_machine"), stack.name)
     schedule = _read_schedule(root.table("schedule"))
+    state_machine, night_watch = _read_night_watch(root, state_machine, schedule)
     notifications = _read_notifications(root.table("notifications"), state_machine.name)
     connections = read_connections(root.table("connections", required=True), state_machine.name)
-    _check_derived_names(root, state_machine, notifications)
+    _check_derived_names(root, state_machine, notifications, night_watch)
     ticket = _read_ticket(root.table("ticket", required=True), connections)
     step_tables = root.tables("steps")
     if not step_tables:
@@ -167,6 +173,7 @@ def _read_config(root: Table, source: str) -> PipelineConfig:
         connections=connections,
         ticket=ticket,
         steps=steps,
+        night_watch=night_watch,
     )
 
 
@@ -221,6 +228,8 @@ def _read_state_machine(table: Table, stack_name: str) -> StateMachineSettings:
         include_execution_data=table.boolean("include_execution_data", defaults.include_execution_data),
         tracing=table.boolean("tracing", defaults.tracing),
         test_state_role=table.boolean("test_state_role", defaults.test_state_role),
+        # 0 until _read_night_watch, which knows the schedule, sets the default.
+        timeout_seconds=table.integer("timeout_seconds", 0, low=1, high=MAX_TIMEOUT_SECONDS),
     )
     retention_problem = validators.log_retention_days(settings.log_retention_days)
     if retention_problem:
@@ -247,6 +256,70 @@ def _read_schedule(table: Table) -> ScheduleSettings:
     )
     table.finish()
     return schedule
+
+
+def _read_night_watch(
+    root: Table, state_machine: StateMachineSettings, schedule: ScheduleSettings
+) -> tuple[StateMachineSettings, NightWatchSettings]:
+    """The execution timeout and the night watch, both judged against the schedule's longest gap."""
+    table = root.table("night_watch")
+    gap = recurrence(schedule.expression, schedule.timezone) if _schedule_is_valid(schedule) else None
+    longest_gap = gap.longest_gap_seconds if gap else None
+    timeout = state_machine.timeout_seconds
+    if not timeout:
+        timeout = min(DEFAULT_TIMEOUT_SECONDS, longest_gap // 2) if longest_gap else DEFAULT_TIMEOUT_SECONDS
+    elif longest_gap and timeout >= longest_gap:
+        root.problems.add(
+            "state_machine.timeout_seconds",
+            f"must be shorter than the schedule's longest gap between runs ({longest_gap} s for "
+            f"{schedule.expression} in {schedule.timezone}), so that a hung night ends before the next starts",
+            timeout,
+        )
+    uncaught = table.boolean("uncaught_failures", True)
+    settings = NightWatchSettings(
+        uncaught_failures=uncaught,
+        ticket=table.boolean("ticket", uncaught),
+        dead_letter_queue=table.boolean("dead_letter_queue", True),
+        dead_letter_retention_days=table.integer(
+            "dead_letter_retention_days",
+            aws_rules.SQS_RETENTION_DAYS.high,
+            low=aws_rules.SQS_RETENTION_DAYS.low,
+            high=aws_rules.SQS_RETENTION_DAYS.high,
+        ),
+        missed_night_window=_missed_night_window(table, schedule, gap),
+    )
+    if settings.ticket and not uncaught:
+        table.problem("ticket", "needs uncaught_failures = true: the tickets come from those rules")
+    table.finish()
+    return replace(state_machine, timeout_seconds=timeout), settings
+
+
+def _schedule_is_valid(schedule: ScheduleSettings) -> bool:
+    return not validators.schedule_expression(schedule.expression) and not validators.timezone(
+        schedule.timezone
+    )
+
+
+def _missed_night_window(
+    table: Table, schedule: ScheduleSettings, gap: Recurrence | None
+) -> AlarmWindow | None:
+    """On by default when the schedule is enabled and recurs; asked for where it cannot be, an error."""
+    asked = "missed_night_alarm" in table.data
+    if not table.boolean("missed_night_alarm", True) or gap is None:
+        return None
+    if gap.longest_gap_seconds is None or not schedule.enabled:
+        if asked:
+            reason = gap.why_none or "the schedule is disabled (schedule.enabled = false)"
+            table.problem(
+                "missed_night_alarm",
+                f"cannot watch schedule.expression {schedule.expression!r}: {reason}; set it to false",
+            )
+        return None
+    window = missed_night_window(gap.longest_gap_seconds, schedule.max_event_age_seconds)
+    if isinstance(window, str):
+        table.problems.add("schedule.expression", window, schedule.expression)
+        return None
+    return window
 
 
 def _read_notifications(table: Table, state_machine_name: str) -> NotificationSettings:
@@ -279,7 +352,10 @@ def _check_same_addresses(table: Table, emails: tuple[str, ...]) -> None:
 
 
 def _check_derived_names(
-    root: Table, state_machine: StateMachineSettings, notifications: NotificationSettings
+    root: Table,
+    state_machine: StateMachineSettings,
+    notifications: NotificationSettings,
+    night_watch: NightWatchSettings,
 ) -> None:
     """The AWS names built from the state machine's name; a problem names the field it came
     from (stack.name when the state machine takes the stack's name)."""
@@ -296,9 +372,30 @@ def _check_derived_names(
         derived.append((aws_rules.IAM_ROLE_NAME, aws_names.test_state_role_name(name)))
     if not _is_set(root, "notifications", "topic_name"):
         derived.append((aws_rules.SNS_TOPIC_NAME, notifications.topic_name))
+    derived += _night_watch_names(name, night_watch)
     field = "state_machine.name" if _is_set(root, "state_machine", "name") else "stack.name"
     for rule, value in derived:
         _check_derived_name(root.problems, field, name, rule, value)
+
+
+def _night_watch_names(name: str, watch: NightWatchSettings) -> list[tuple[aws_rules.NameRule, str]]:
+    """Only the parts that are on."""
+    derived = []
+    if watch.uncaught_failures:
+        derived += [(aws_rules.EVENT_RULE_NAME, end.rule_name(name)) for end in WatchedEnd]
+    if watch.ticket:
+        derived += [
+            (aws_rules.API_DESTINATION_NAME, aws_names.ticket_destination_name(name)),
+            (aws_rules.IAM_ROLE_NAME, aws_names.ticket_target_role_name(name)),
+        ]
+    if watch.dead_letter_queue:
+        derived += [
+            (aws_rules.SQS_QUEUE_NAME, aws_names.schedule_dead_letter_queue_name(name)),
+            (aws_rules.ALARM_NAME, aws_names.dead_letter_alarm_name(name)),
+        ]
+    if watch.missed_night_window:
+        derived.append((aws_rules.ALARM_NAME, aws_names.missed_night_alarm_name(name)))
+    return derived
 
 
 def _is_set(root: Table, section: str, key: str) -> bool:
@@ -341,7 +438,7 @@ def _read_step(table: Table, context: ReadContext) -> Step | None:
     kind = STEP_KINDS.get(table.string("type", check=one_of(tuple(STEP_KINDS))))
     if kind is None:
         return None
-    step = kind.read(table, read_common(table), context)
+    step = kind.read(table, read_common(table, kind), context)
     table.finish()
     return step
 

@@ -34,6 +34,8 @@ class Pipeline:
     logging: bool = True
     """Whether executions log to CloudWatch Logs (any level but OFF)."""
     tracing: bool = False
+    timeout_seconds: int | None = None
+    """The whole execution's TimeoutSeconds. Default: none (Step Functions allows a year)."""
 
     def definition(self, refs: Refs) -> dict[str, Any]:
         states: dict[str, dict[str, Any]] = {}
@@ -50,6 +52,8 @@ class Pipeline:
             states[record] = self.failure_path.record_state(step.name)
         states.update(self.failure_path.states(refs))
         definition: dict[str, Any] = {"StartAt": self.steps[0].name, "States": states}
+        if self.timeout_seconds is not None:
+            definition["TimeoutSeconds"] = self.timeout_seconds
         if self.comment:
             definition = {"Comment": self.comment, **definition}
         return definition

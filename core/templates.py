@@ -43,6 +43,11 @@ FAILURE_PATHS = {
 }
 
 
+def console_execution_url(region: str) -> str:
+    """The console link to an execution, without the execution's ARN that ends it."""
+    return f"https://{region}.console.aws.amazon.com/states/home?region={region}#/v2/executions/details/"
+
+
 def placeholder_names(text: str) -> list[str]:
     return _PLACEHOLDER.findall(text)
 

@@ -1,5 +1,11 @@
 """What moto 5.2.5's ASL interpreter needs to run this project's definition.
 
+One of its rules is looser than Step Functions: its States.ALL matches every
+error, while Step Functions' matches neither States.Runtime nor
+States.DataLimitExceeded (concepts-error-handling.html), which end the
+execution whatever the Catch says. Here they do too, so the night watch's
+rules, not the failure path, report them.
+
 Two of its rules are stricter than Step Functions:
 - It refuses every error name that starts with "States." unless it is one of
   its own built-in names, so `ErrorEquals: ["States.Http.StatusCode.429"]`
@@ -9,7 +15,9 @@ Two of its rules are stricter than Step Functions:
   re-raising a caught `States.TaskFailed` (an ECS step) or
   `States.Http.StatusCode.403` (an HTTP step) crashed the interpreter. At run
   time Step Functions reports whatever the path holds, and so does this patch.
-And two of its habits differ from Step Functions:
+And three of its habits differ from Step Functions:
+- An execution stopped (StopExecution) while a task was running became FAILED
+  when that task then failed. In Step Functions it stays ABORTED.
 - `$$.Execution.StartTime` is a Python datetime in moto's context object (its
   own type hint says ISO 8601 string), so a body that carries it, such as the
   partner request's `"date.$": "$$.Execution.StartTime"`, cannot be sent as
@@ -27,17 +35,24 @@ from __future__ import annotations
 import datetime
 
 from moto.stepfunctions.parser.asl.component.common.error_name import custom_error_name
+from moto.stepfunctions.parser.asl.component.common.error_name.error_equals_decl import ErrorEqualsDecl
 from moto.stepfunctions.parser.asl.component.common.error_name.error_name import ErrorName
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.state.fail import state_fail
+from moto.stepfunctions.parser.asl.eval.environment import Environment
+from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
 from offline.retry_clock import RetryClock
 
 ALLOWED_STATES_PREFIXES = ("States.Http.",)
+# https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+NOT_MATCHED_BY_STATES_ALL = ("States.Runtime", "States.DataLimitExceeded")
 
 _original_init = custom_error_name.CustomErrorName.__init__
 _original_environment = ExecutionWorker._get_evaluation_environment
+_original_error_equals = ErrorEqualsDecl._eval_body
+_original_set_error = Environment.set_error
 
 
 class ReportedErrorName(ErrorName):
@@ -49,6 +64,21 @@ def _custom_error_name_init(self, error_name: str | None) -> None:
         ErrorName.__init__(self, error_name=error_name)
         return
     _original_init(self, error_name)
+
+
+def _error_equals(self: ErrorEqualsDecl, env) -> None:
+    error = env.stack[-1]
+    if error.error_name in NOT_MATCHED_BY_STATES_ALL and ErrorEqualsDecl._STATE_ALL_ERROR in self.error_names:
+        env.stack.pop()
+        env.stack.append(False)
+        return
+    _original_error_equals(self, env)
+
+
+def _set_error_unless_stopped(self: Environment, error) -> None:
+    if isinstance(self.program_state(), ProgramStopped):
+        return
+    _original_set_error(self, error)
 
 
 def iso_timestamp(moment: datetime.datetime) -> str:
@@ -69,5 +99,7 @@ def install(retry_clock: RetryClock) -> None:
     """Idempotent; patches moto's classes for the whole process."""
     custom_error_name.CustomErrorName.__init__ = _custom_error_name_init
     ExecutionWorker._get_evaluation_environment = _environment_with_iso_start_time
+    ErrorEqualsDecl._eval_body = _error_equals
+    Environment.set_error = _set_error_unless_stopped
     state_fail.CustomErrorName = ReportedErrorName
     retrier_decl.time = retry_clock

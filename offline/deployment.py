@@ -22,9 +22,10 @@ from urllib.parse import urlsplit
 
 from core.config import PipelineConfig
 from core.connections import AuthKind, SecretSource
-from offline import asl_compat, task_factory
+from offline import asl_compat, event_targets, task_factory
 from offline.connection_auth import basic_authorization
 from offline.emulator import FAKE_CREDENTIALS, Emulator, running_emulator
+from offline.event_targets import Deliveries
 from offline.executions import ExecutionResult, run_execution
 from offline.http_invoke import STEP_FUNCTIONS_TIMEOUT_SECONDS, HttpInvokeSettings
 from offline.recording_server import RecordingServer, Reply
@@ -74,6 +75,8 @@ class Deployment:
     doubles: StepDoubles
     retry_clock: RetryClock
     inbox: SnsInbox
+    deliveries: Deliveries
+    """What EventBridge delivered to the night watch's targets (offline.event_targets)."""
 
     @property
     def ticket_server(self) -> RecordingServer:
@@ -108,6 +111,7 @@ class Deployment:
         self.doubles.reset()
         self.retry_clock.reset()
         self.inbox.take()
+        self.deliveries.take()
 
 
 def origin_of(endpoint: str) -> str:
@@ -175,6 +179,8 @@ def _deploy(
         timeout_seconds=settings.http_timeout_seconds,
     )
     task_factory.install(http_settings, doubles)
+    deliveries = Deliveries()
+    event_targets.install(http_settings, deliveries)
     created_secrets, variables = _create_secrets(config, emulator)
     workdir = workdir or Path(tempfile.mkdtemp(prefix="offline-terraform-"))
     runner = prepare(stack_dir, workdir, emulator.endpoint, variables)
@@ -195,6 +201,7 @@ def _deploy(
         doubles=doubles,
         retry_clock=retry_clock,
         inbox=inbox,
+        deliveries=deliveries,
     )
 
 

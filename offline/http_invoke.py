@@ -65,6 +65,9 @@ PARAMETERS: Final = {
     "RequestBody",
     "Transform",
 }
+# Step Functions fails an HTTP Task with States.Runtime on these (aws-facts.md 6):
+# https://docs.aws.amazon.com/step-functions/latest/dg/call-https-apis.html
+BINARY_CONTENT_TYPES: Final = ("application/octet-stream", "image/", "video/", "audio/")
 LOOPBACK_HOST: Final = "127.0.0.1"
 DEFAULT_CONTENT_TYPE: Final = "application/json; charset=UTF-8"
 
@@ -279,6 +282,9 @@ def task_result(response: IncomingResponse) -> dict:
         raise HttpTaskError(f"States.Http.StatusCode.{response.status}", json.dumps(cause))
     if len(response.body) > MAX_RESPONSE_BYTES:
         raise HttpTaskError("States.DataLimitExceeded", "The response is larger than 256 KiB")
+    content_type = _header_lists(response.headers).get("content-type", [""])[0]
+    if content_type.startswith(BINARY_CONTENT_TYPES):
+        raise HttpTaskError("States.Runtime", f"The response's content type {content_type} is not supported")
     return result
 
 

@@ -27,6 +27,8 @@ class Reply:
     status: int | None
     """None: hang, never answer."""
     body: Any = None
+    content_type: str = "application/json"
+    """A bytes body is sent as it is; any other body as JSON."""
 
     @classmethod
     def json(cls, status: int, body: Any) -> Reply:
@@ -35,6 +37,10 @@ class Reply:
     @classmethod
     def hang(cls) -> Reply:
         return cls(None)
+
+    @classmethod
+    def binary(cls, status: int, body: bytes, content_type: str = "application/octet-stream") -> Reply:
+        return cls(status, body, content_type)
 
 
 @dataclass(frozen=True)
@@ -154,9 +160,9 @@ class RecordingServer:
                     release.wait(MAX_HANG_SECONDS)
                     self.close_connection = True
                     return
-                payload = json.dumps(reply.body).encode()
+                payload = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
                 self.send_response(reply.status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", reply.content_type)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)

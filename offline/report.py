@@ -42,7 +42,9 @@ def format_ticket(request: RecordedRequest, endpoint: str, secrets: Iterable[str
 
 
 def format_sns(message: SnsMessage) -> str:
-    return "\n".join([f"Subject: {message.subject}", "", message.message])
+    # EventBridge's SNS targets publish without a subject; e-mail shows SNS's default one.
+    subject = message.subject if message.subject is not None else "(none: SNS's default)"
+    return "\n".join([f"Subject: {subject}", "", message.message])
 
 
 def format_execution(result: ExecutionResult) -> str:

@@ -10,6 +10,7 @@ interpreter running the real definition.
 The doubles live in offline/doubles/, one module per step kind (named like the
 kind's module in core/steps/); a module that defines a StepDouble subclass
 registers it. A step kind without a double is an error, not a silent fallback.
+A held target does not answer until it is released: a step that hangs.
 Every call is recorded, so a test can check which steps ran, in order.
 """
 
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
 
 ServiceFactory = Callable[[], StateTaskService]
 S = TypeVar("S", bound=Step)
+MAX_HOLD_SECONDS = 60.0
+"""A held call answers after this long at the latest, so no thread outlives a run."""
 
 
 @dataclass(frozen=True)
@@ -69,12 +72,25 @@ class StepDoubles:
         self._failures: dict[str, Failure] = {}
         self._calls: list[StepCall] = []
         self._lock = threading.Lock()
+        self._held: dict[str, threading.Event] = {}
 
     def fail(self, target: str, error: str, message: str) -> None:
         with self._lock:
             self._failures[target] = Failure(error, message)
 
+    def hold(self, target: str) -> None:
+        """Calls of the target wait until release() (or reset())."""
+        with self._lock:
+            self._held[target] = threading.Event()
+
+    def release(self) -> None:
+        with self._lock:
+            for event in self._held.values():
+                event.set()
+            self._held.clear()
+
     def reset(self) -> None:
+        self.release()
         with self._lock:
             self._failures.clear()
             self._calls.clear()
@@ -88,6 +104,10 @@ class StepDoubles:
         """Records a call; returns how it fails, or None when it succeeds."""
         with self._lock:
             self._calls.append(StepCall(kind.type, target, parameters))
+            held = self._held.get(target)
+        if held is not None:
+            held.wait(MAX_HOLD_SECONDS)
+        with self._lock:
             return self._failures.get(target)
 
 

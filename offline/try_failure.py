@@ -5,7 +5,10 @@ emulator with real Terraform, makes one step fail (the last one by default)
 and prints the ticket that would have been opened, the e-mail the team would
 get and how the execution ended. Nothing leaves 127.0.0.1.
 
-    python -m offline.try_failure [CONFIG] [--step NAME]
+    python -m offline.try_failure [CONFIG] [--step NAME | --night timed-out|aborted|runtime-error]
+
+--night runs a night no Catch can see (offline.night_failures): the night watch's
+EventBridge rules then open the ticket and send the e-mail.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from core.config import PipelineConfig
 from core.errors import ConfigError
 from core.loading import load_config
 from offline.deployment import Deployment, OfflineSettings, deployed
+from offline.executions import ExecutionResult
 from offline.failures import make_step_fail
+from offline.night_failures import Night, NightNotPossible, prepared_config, run_night
 from offline.report import format_execution, format_sns, format_ticket, section
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -33,10 +38,17 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 1
+    night_kind = Night(arguments.night) if arguments.night else None
     step = arguments.step or config.steps[-1].name
     if step not in {candidate.name for candidate in config.steps}:
         print(f"--step {step!r}: not a step of {arguments.config}", file=sys.stderr)
         return 1
+    if night_kind is not None:
+        try:
+            config = prepared_config(config, night_kind)
+        except NightNotPossible as error:
+            print(f"--night {night_kind.value}: {error}", file=sys.stderr)
+            return 1
     with tempfile.TemporaryDirectory(prefix="try-failure-") as scratch:
         print(f"Synthesizing {arguments.config} ...", file=sys.stderr, flush=True)
         stack_dir = _synthesize(config, Path(scratch))
@@ -44,14 +56,25 @@ def main(argv: list[str] | None = None) -> int:
             "Deploying it to the local AWS emulator (terraform init + apply) ...", file=sys.stderr, flush=True
         )
         with deployed(config, stack_dir, OfflineSettings(), workdir=Path(scratch) / "terraform") as night:
+            if night_kind is not None:
+                print(f"Running a night that ends {night_kind.value} ...", file=sys.stderr, flush=True)
+                result = run_night(night, night_kind)
+                return _report(night, result, night_kind.expected_status, None)
             print(f"Running the state machine with step {step} failing ...", file=sys.stderr, flush=True)
-            return _report(night, make_step_fail(night, step))
+            expected_error = make_step_fail(night, step)
+            return _report(night, night.run(), "FAILED", expected_error)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="make try-failure", description=__doc__.splitlines()[0])
     parser.add_argument("config", nargs="?", type=Path, default=DEFAULT_CONFIG, help="default: %(default)s")
-    parser.add_argument("--step", help="the step that fails (default: the last one)")
+    choice = parser.add_mutually_exclusive_group()
+    choice.add_argument("--step", help="the step that fails (default: the last one)")
+    choice.add_argument(
+        "--night",
+        choices=[night.value for night in Night],
+        help="a night no Catch can see, reported by the night watch instead of the failure path",
+    )
     return parser
 
 
@@ -62,8 +85,10 @@ def _synthesize(config: PipelineConfig, scratch: Path) -> Path:
     return scratch / "cdktf.out" / "stacks" / config.stack.name
 
 
-def _report(night: Deployment, expected_error: str) -> int:
-    result = night.run()
+def _report(
+    night: Deployment, result: ExecutionResult, expected_status: str, expected_error: str | None
+) -> int:
+    """expected_error: None when any error (or none) is as expected."""
     ticket_config = night.config.ticket.request
     tickets = night.ticket_server.requests
     for number, ticket in enumerate(tickets, start=1):
@@ -76,9 +101,12 @@ def _report(night: Deployment, expected_error: str) -> int:
         print(section("SNS message (e-mail to the team)", format_sns(message)))
     print(section("Execution", format_execution(result)))
     as_expected = (
-        result.status == "FAILED" and result.error == expected_error and len(tickets) == len(messages) == 1
+        result.status == expected_status
+        and expected_error in (None, result.error)
+        and len(tickets) == len(messages) == 1
     )
-    print("As expected." if as_expected else f"NOT as expected: wanted FAILED with {expected_error}.")
+    wanted = f"{expected_status} with {expected_error}" if expected_error else expected_status
+    print("As expected." if as_expected else f"NOT as expected: wanted {wanted}, one ticket and one message.")
     return 0 if as_expected else 1
 
 

@@ -12,6 +12,7 @@ from constructs import Construct
 
 from components.connection import Connection
 from components.failure_alerts import FailureAlerts
+from components.night_watch import NightWatch
 from components.nightly_schedule import NightlySchedule
 from components.pipeline_state_machine import PipelineStateMachine
 from components.service_role import ServiceRole
@@ -66,6 +67,15 @@ class PipelineStack(TerraformStack):
             settings=config.schedule,
             state_machine_arn=pipeline.arn,
             refs=refs,
+            dead_letter_retention_days=(
+                config.night_watch.dead_letter_retention_days
+                if config.night_watch.dead_letter_queue
+                else None
+            ),
+        )
+        queue = schedule.dead_letter_queue
+        NightWatch(
+            self, "NightWatch", config=config, refs=refs, dead_letter_queue_name=queue.name if queue else None
         )
 
         TerraformOutput(self, "state_machine_arn", value=pipeline.arn)

@@ -18,6 +18,10 @@ ECS_TASKS_SERVICE = "ecs-tasks.amazonaws.com"
 # Step Functions creates and manages this rule itself to learn when a task stops.
 ECS_SYNC_RULE = "StepFunctionsGetEventsForECSTaskRule"
 
+# Without a TimeoutSeconds, a hung task would keep the night running until the state machine's
+# own timeout: https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-task-state.html
+DEFAULT_TIMEOUT_SECONDS = 3600
+
 
 @dataclass(frozen=True, kw_only=True)
 class ContainerOverride:
@@ -72,6 +76,8 @@ class EcsStep(Step):
     pass_role_arns: tuple[str, ...] = ()
     """The task definition's task and execution roles, which RunTask passes to ECS."""
     container_overrides: tuple[ContainerOverride, ...] = ()
+    timeout_seconds: int | None = DEFAULT_TIMEOUT_SECONDS
+    """Default: an hour; a task that hangs longer is stopped and the step fails (States.Timeout)."""
     retry: Retry = field(default_factory=lambda: Retry(errors=()))
     """Default: a failed task is not run again."""
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
-from core import validators
+from core import aws_rules, validators
 from core.refs import Refs
 from core.steps.step import CommonFields, ReadContext, Step
 from core.steps.task import Retry, task_state
@@ -23,6 +23,10 @@ LAMBDA_TRANSIENT_ERRORS = (
     "Lambda.TooManyRequestsException",
 )
 
+# The longest a function runs, and a minute for the invoke itself. Without a TimeoutSeconds,
+# a task waits for its integration indefinitely.
+DEFAULT_TIMEOUT_SECONDS = aws_rules.LAMBDA_MAX_RUN_SECONDS + 60
+
 
 @dataclass(frozen=True, kw_only=True)
 class LambdaStep(Step):
@@ -31,6 +35,7 @@ class LambdaStep(Step):
     function_arn: str
     payload: Mapping[str, Any] | None = None
     """Default: the step's input is the payload."""
+    timeout_seconds: int | None = DEFAULT_TIMEOUT_SECONDS
     retry: Retry = field(default_factory=lambda: Retry(errors=LAMBDA_TRANSIENT_ERRORS))
 
     @classmethod

@@ -81,12 +81,13 @@ class Step(ABC):
         """Exactly what the execution role needs to run this state."""
 
 
-def read_common(table: Table) -> CommonFields:
+def read_common(table: Table, kind: type[Step]) -> CommonFields:
+    """A key left out takes the kind's own default (a Lambda step's timeout, ...)."""
     return CommonFields(
         name=table.string("name", check=validators.state_name),
         result_path=table.string("result_path", Step.result_path, validators.result_path),
         timeout_seconds=table.integer(
-            "timeout_seconds", Step.timeout_seconds, low=1, high=MAX_TIMEOUT_SECONDS
+            "timeout_seconds", kind.timeout_seconds, low=1, high=MAX_TIMEOUT_SECONDS
         ),
     )
 

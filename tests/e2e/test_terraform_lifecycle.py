@@ -54,4 +54,10 @@ def inventory(deployment: Deployment) -> dict[str, list[str]]:
         "connection secrets": connection_secrets,
         "topics": [topic["TopicArn"] for topic in client("sns").list_topics()["Topics"]],
         "schedules": [schedule["Name"] for schedule in client("scheduler").list_schedules()["Schedules"]],
+        "event rules": [rule["Name"] for rule in client("events").list_rules(NamePrefix=name)["Rules"]],
+        "api destinations": [
+            destination["Name"] for destination in client("events").list_api_destinations()["ApiDestinations"]
+        ],
+        "alarms": [alarm["AlarmName"] for alarm in client("cloudwatch").describe_alarms()["MetricAlarms"]],
+        "queues": client("sqs").list_queues(QueueNamePrefix=name).get("QueueUrls", []),
     }

@@ -12,6 +12,7 @@ from cdktf_cdktf_provider_aws.scheduler_schedule import SchedulerSchedule
 from cdktf_cdktf_provider_aws.sfn_state_machine import SfnStateMachine
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
+from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
 
 from components.connection import PLACEHOLDER
 from core.config import LogLevel
@@ -332,13 +333,20 @@ class TestSchedule:
         own_arn = (
             f"arn:{PARTITION}:states:{config.stack.region}:{ACCOUNT}:stateMachine:{config.state_machine.name}"
         )
+        queue = reference(stack, SqsQueue.TF_RESOURCE_TYPE, "NightlySchedule/DeadLetters", "arn")
         assert policy_of(stack, "NightlySchedule/Role/Policy")["Statement"] == [
             {
                 "Sid": "StartPipelineExecution",
                 "Effect": "Allow",
                 "Action": ["states:StartExecution"],
                 "Resource": [own_arn],
-            }
+            },
+            {
+                "Sid": "SendUnstartedRunsToDeadLetterQueue",
+                "Effect": "Allow",
+                "Action": ["sqs:SendMessage"],
+                "Resource": [queue],
+            },
         ]
         (trust,) = trust_of(stack, "NightlySchedule/Role/Role")["Statement"]
         assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}

@@ -46,6 +46,10 @@ def resolve(stack: dict, region: str, text: str) -> str:
             return arn("events", f"connection/{body['name']}/{UUID}")
         if kind == "aws_cloudwatch_event_connection" and attribute == "secret_arn":
             return arn("secretsmanager", f"secret:events!connection/{body['name']}/{UUID}-AbCdEf")
+        if kind == "aws_cloudwatch_event_api_destination" and attribute == "arn":
+            return arn("events", f"api-destination/{body['name']}/{UUID}")
+        if kind == "aws_sqs_queue" and attribute == "arn":
+            return arn("sqs", body["name"])
         raise AssertionError(f"no realistic value for {match.group(0)}")
 
     resolved = REFERENCE.sub(value, text)

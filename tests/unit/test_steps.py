@@ -48,6 +48,7 @@ def test_lambda_step_passes_its_input_as_payload_and_drops_the_result_by_default
         step,
         "lambda:invoke",
         {"FunctionName": FUNCTION, "Payload.$": "$"},
+        TimeoutSeconds=960,
         ResultPath=None,
         Retry=[LAMBDA_RETRY],
     )
@@ -80,7 +81,13 @@ def test_lambda_step_with_zero_max_attempts_has_no_retry():
         retry=Retry(errors=("Lambda.ServiceException",), max_attempts=0),
     )
 
-    expect_task(step, "lambda:invoke", {"FunctionName": FUNCTION, "Payload.$": "$"}, ResultPath=None)
+    expect_task(
+        step,
+        "lambda:invoke",
+        {"FunctionName": FUNCTION, "Payload.$": "$"},
+        TimeoutSeconds=960,
+        ResultPath=None,
+    )
 
 
 def test_lambda_step_custom_retry_is_rendered_with_its_own_numbers():
@@ -158,6 +165,7 @@ def test_ecs_step_without_security_groups_leaves_them_out_and_has_no_public_ip()
                 }
             },
         },
+        TimeoutSeconds=3600,
         ResultPath=None,
     )
 

@@ -1,0 +1,246 @@
+"""The night watch, deployed: AWS's documented status-change events put on the emulator's bus.
+
+For each end no Catch can report (TIMED_OUT, ABORTED, FAILED with States.Runtime or
+States.DataLimitExceeded) the ticketing API gets exactly one request carrying the
+connection's key, and the team one message; for a failure the failure path already
+reported (FAILED with the caught step's error), and for another state machine,
+nothing. EventBridge's delivery is offline.event_targets (docs/offline.md).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+
+from core.night_watch import WHOLE_EXECUTION
+from offline import status_events
+from offline.alarm_evaluation import evaluate_alarm
+from offline.night_failures import Night, run_night
+from offline.status_events import ExecutionEnd, put_status_change
+from tests.e2e.applied import Applied
+
+REPORTED = [
+    status_events.TIMED_OUT,
+    status_events.ABORTED,
+    status_events.RUNTIME_ERROR,
+    status_events.DATA_LIMIT_EXCEEDED,
+]
+
+
+def put(night, end: ExecutionEnd, state_machine_arn: str | None = None) -> str:
+    arn = state_machine_arn or night.outputs["state_machine_arn"]
+    return put_status_change(night.emulator.client("events"), arn, f"night-{uuid.uuid4()}", end)
+
+
+@pytest.mark.parametrize("end", REPORTED, ids=lambda end: end.error or end.status)
+def test_an_end_no_catch_reports_opens_one_ticket_with_the_connections_key(night, end):
+    execution_arn = put(night, end)
+
+    [ticket] = night.ticket_server.requests
+    configured = night.config.ticket.request
+    connection = night.config.connections[configured.connection]
+    endpoint = urlsplit(configured.endpoint)
+    assert (ticket.method, ticket.path) == (configured.method, endpoint.path)
+    assert ticket.query == {name: [value] for name, value in configured.query.items()}
+    assert ticket.header("Host") == endpoint.netloc
+    assert ticket.header("User-Agent") == "Amazon/EventBridge/ApiDestinations"
+    secret = connection.secret.secret_name
+    key = night.emulator.client("secretsmanager").get_secret_value(SecretId=secret)["SecretString"]
+    assert ticket.header(connection.header) == key == night.secrets.own[configured.connection]
+    shown = end.error or end.status
+    name = night.config.state_machine.name
+    body = ticket.json()
+    assert body["FromPerson"] == {"Uid": night.config.ticket.reporter}
+    assert body["Subject"] == f"{name} failed: {shown} in {WHOLE_EXECUTION}"
+    assert body["Body"].startswith(f"Step {WHOLE_EXECUTION} of {name} failed with {shown}.")
+    assert body["Body"].endswith(f"/v2/executions/details/{execution_arn}")
+    assert body["Source"] == 2
+
+
+@pytest.mark.parametrize("end", REPORTED, ids=lambda end: end.error or end.status)
+def test_an_end_no_catch_reports_emails_the_team(night, end):
+    execution_arn = put(night, end)
+
+    [message] = night.inbox.take()
+    assert message.topic_arn == night.outputs["topic_arn"]
+    assert message.message.startswith(
+        f"The whole execution of {night.config.state_machine.name} failed with {end.error or end.status}."
+    )
+    assert execution_arn in message.message
+    assert message.message.endswith("A support ticket is opened through EventBridge.")
+    # In the order Terraform happened to create the targets.
+    assert sorted((delivery.target_id, delivery.error) for delivery in night.deliveries.take()) == [
+        ("NotifyTeam", None),
+        ("OpenSupportTicket", None),
+    ]
+
+
+def test_a_failure_the_failure_path_reported_is_not_reported_again(night):
+    put(night, status_events.CAUGHT_STEP_ERROR)
+
+    assert night.ticket_server.requests == []
+    assert night.inbox.take() == []
+    assert night.deliveries.take() == []
+
+
+@pytest.mark.parametrize(
+    "end", [ExecutionEnd("SUCCEEDED"), ExecutionEnd("RUNNING")], ids=lambda end: end.status
+)
+def test_a_good_night_is_not_reported(night, end):
+    put(night, end)
+
+    assert night.ticket_server.requests == []
+    assert night.deliveries.take() == []
+
+
+def test_another_state_machines_timeout_is_not_reported(night):
+    other = night.outputs["state_machine_arn"].replace(":stateMachine:", ":stateMachine:someone-else-")
+    put(night, status_events.TIMED_OUT, state_machine_arn=other)
+
+    assert night.ticket_server.requests == []
+    assert night.inbox.take() == []
+
+
+def test_the_ticket_api_down_still_leaves_the_email(night):
+    with night.ticket_server.down():
+        put(night, status_events.TIMED_OUT)
+
+    [message] = night.inbox.take()
+    assert "TIMED_OUT" in message.message
+    deliveries = {delivery.target_id: delivery for delivery in night.deliveries.take()}
+    assert deliveries["NotifyTeam"].error is None
+    assert deliveries["OpenSupportTicket"].error.startswith("HttpTaskError")
+
+
+def test_the_schedules_dead_letter_queue_is_encrypted_and_kept_two_weeks(deployment):
+    applied = Applied(deployment)
+    queue_arn = applied.schedule["Target"]["DeadLetterConfig"]["Arn"]
+    sqs = deployment.emulator.client("sqs")
+    url = sqs.get_queue_url(QueueName=queue_arn.rsplit(":", 1)[-1])["QueueUrl"]
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert attributes["SqsManagedSseEnabled"] == "true"
+    assert attributes["MessageRetentionPeriod"] == str(14 * 86_400)
+
+
+def test_both_alarms_are_applied_and_notify_the_topic(deployment):
+    alarms = {
+        alarm["AlarmName"]: alarm
+        for alarm in deployment.emulator.client("cloudwatch").describe_alarms()["MetricAlarms"]
+    }
+    name = deployment.config.state_machine.name
+    missed = alarms[f"{name}-missed-night"]
+    assert (missed["Namespace"], missed["MetricName"], missed["TreatMissingData"]) == (
+        "AWS/States",
+        "ExecutionsStarted",
+        "breaching",
+    )
+    assert missed["Dimensions"] == [
+        {"Name": "StateMachineArn", "Value": deployment.outputs["state_machine_arn"]}
+    ]
+    assert missed["Period"] * missed["EvaluationPeriods"] == 27 * 3600
+    dead_letters = alarms[f"{name}-schedule-dead-letters"]
+    assert dead_letters["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    for alarm in (missed, dead_letters):
+        assert alarm["AlarmActions"] == [deployment.outputs["topic_arn"]]
+
+
+def test_the_topic_policy_is_applied(deployment):
+    sns = deployment.emulator.client("sns")
+    policy = json.loads(
+        sns.get_topic_attributes(TopicArn=deployment.outputs["topic_arn"])["Attributes"]["Policy"]
+    )
+    assert [statement["Sid"] for statement in policy["Statement"]] == [
+        "PublishFromNightWatchRules",
+        "PublishFromNightWatchAlarms",
+    ]
+
+
+def test_a_real_uncatchable_error_skips_the_failure_path_and_is_reported_once(night):
+    result = run_night(night, Night.RUNTIME_ERROR)
+
+    assert (result.status, result.error) == ("FAILED", "States.Runtime")
+    assert not any(state.endswith("Failed") for state in result.entered_states()), "no Catch ran"
+    [ticket] = night.ticket_server.requests
+    assert ticket.json()["Subject"].endswith(f"States.Runtime in {WHOLE_EXECUTION}")
+    [message] = night.inbox.take()
+    assert result.arn in message.message
+
+
+def test_a_real_stopped_execution_is_aborted_and_reported_once(night):
+    result = run_night(night, Night.ABORTED)
+
+    assert result.status == "ABORTED"
+    assert "PipelineFailed" not in result.entered_states()
+    [ticket] = night.ticket_server.requests
+    assert ticket.json()["Subject"].endswith(f"ABORTED in {WHOLE_EXECUTION}")
+    [message] = night.inbox.take()
+    assert result.arn in message.message
+
+
+def dead_letters_queue(night) -> str:
+    queue_arn = Applied(night).schedule["Target"]["DeadLetterConfig"]["Arn"]
+    sqs = night.emulator.client("sqs")
+    return sqs.get_queue_url(QueueName=queue_arn.rsplit(":", 1)[-1])["QueueUrl"]
+
+
+@pytest.fixture
+def dead_letter_alarm(night):
+    name = f"{night.config.state_machine.name}-schedule-dead-letters"
+    yield name
+    sqs, url = night.emulator.client("sqs"), dead_letters_queue(night)
+    # Emptied message by message: SQS allows one PurgeQueue a minute.
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
+        for message in messages:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    evaluate_alarm(night.emulator, name, datetime.now(UTC))
+    night.inbox.take()
+
+
+def test_a_run_the_schedule_could_not_start_alarms_the_team(night, dead_letter_alarm):
+    # What Scheduler leaves in the queue when StartExecution failed after its retries.
+    night.emulator.client("sqs").send_message(
+        QueueUrl=dead_letters_queue(night),
+        MessageBody=json.dumps({"source": "scheduler", "environment": "dev"}),
+        MessageAttributes={"ERROR_CODE": {"DataType": "String", "StringValue": "AccessDeniedException"}},
+    )
+
+    evaluation = evaluate_alarm(night.emulator, dead_letter_alarm, datetime.now(UTC))
+
+    assert evaluation.new_state == "ALARM"
+    [message] = night.inbox.take()
+    assert message.subject == f'ALARM: "{dead_letter_alarm}" in {night.emulator.region}'
+    assert json.loads(message.message)["AlarmDescription"].startswith("Scheduler could not start")
+
+
+def test_an_empty_dead_letter_queue_raises_no_alarm(night, dead_letter_alarm):
+    assert evaluate_alarm(night.emulator, dead_letter_alarm, datetime.now(UTC)).new_state == "OK"
+    assert night.inbox.take() == []
+
+
+def test_a_night_that_never_started_alarms_the_team_and_the_next_run_clears_it(night):
+    name = f"{night.config.state_machine.name}-missed-night"
+    started = night.run()
+    last_start = next(event for event in started.history if event["type"] == "ExecutionStarted")["timestamp"]
+
+    # Within the window after a run: quiet.
+    assert evaluate_alarm(night.emulator, name, last_start + timedelta(hours=20)).new_state == "OK"
+    assert night.inbox.take() == []
+
+    # A whole window (27 h) after the last run, no execution has started: the team hears it.
+    missed = evaluate_alarm(night.emulator, name, last_start + timedelta(hours=28))
+    assert missed.new_state == "ALARM"
+    assert missed.datapoints == [None] * 27
+    [message] = night.inbox.take()
+    assert message.subject == f'ALARM: "{name}" in {night.emulator.region}'
+    assert json.loads(message.message)["AlarmDescription"].startswith(
+        f"No execution of {night.config.state_machine.name} started in the last 27 h"
+    )
+
+    # The next run clears it, and the team hears that too.
+    assert evaluate_alarm(night.emulator, name, last_start + timedelta(minutes=30)).new_state == "OK"
+    [cleared] = night.inbox.take()
+    assert cleared.subject.startswith("OK: ")

@@ -1,0 +1,187 @@
+"""The night watch's IAM as applied, in the policy simulator: each grant, and its denied neighbours.
+
+- the ticket role: EventBridge, from this account and these two rules, may invoke this
+  API destination and nothing else;
+- the scheduler role: sqs:SendMessage on the schedule's dead-letter queue only;
+- the topic policy: EventBridge may publish from these rules, CloudWatch from these alarms.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+import pytest
+
+from offline.applied_iam import AppliedRole, applied_role
+from offline.policy_simulator import IamRequest, simulate
+from tests.e2e.applied import Applied
+from tests.e2e.prerequisites import require
+
+ALLOWED = "Allowed"
+DENIED = "ImplicitlyDenied"
+
+
+@dataclass
+class Watch:
+    applied: Applied
+
+    @property
+    def emulator(self):
+        return self.applied.deployment.emulator
+
+    @cached_property
+    def rules(self) -> dict[str, dict]:
+        return {rule["Name"]: rule for rule in self.emulator.client("events").list_rules()["Rules"]}
+
+    def rule_arn(self, suffix: str) -> str:
+        return self.rules[f"{self.applied.deployment.config.state_machine.name}-{suffix}"]["Arn"]
+
+    @cached_property
+    def ticket_target(self) -> dict:
+        targets = self.emulator.client("events").list_targets_by_rule(
+            Rule=self.rule_arn("uncaught").split("/")[-1]
+        )
+        return next(target for target in targets["Targets"] if target["Id"] == "OpenSupportTicket")
+
+    @cached_property
+    def ticket_role(self) -> AppliedRole:
+        return applied_role(self.emulator.client("iam"), self.ticket_target["RoleArn"])
+
+    @property
+    def queue_arn(self) -> str:
+        return self.applied.schedule["Target"]["DeadLetterConfig"]["Arn"]
+
+    @cached_property
+    def topic_policy(self) -> dict:
+        sns = self.emulator.client("sns")
+        topic = self.applied.deployment.outputs["topic_arn"]
+        return json.loads(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"])
+
+    def alarm_arn(self, suffix: str) -> str:
+        return self.applied.arn(
+            "cloudwatch", f"alarm:{self.applied.deployment.config.state_machine.name}-{suffix}"
+        )
+
+
+Case = Callable[[Watch], IamRequest]
+
+
+def as_ticket_role(resource: Callable[[Watch], str]) -> Case:
+    return lambda watch: IamRequest(
+        id="",
+        principal=watch.ticket_role.session_arn("events"),
+        action="events:InvokeApiDestination",
+        resource=resource(watch),
+        account=watch.applied.account,
+        identity_policies=watch.ticket_role.identity_policies(),
+    )
+
+
+def events_assumes_ticket_role(source_arn: Callable[[Watch], str], account: str | None = None) -> Case:
+    return lambda watch: IamRequest(
+        id="",
+        principal="events.amazonaws.com",
+        action="sts:AssumeRole",
+        resource=watch.ticket_role.arn,
+        account=watch.applied.account,
+        context={"aws:SourceAccount": account or watch.applied.account, "aws:SourceArn": source_arn(watch)},
+        resource_policy=watch.ticket_role.trust_policy,
+    )
+
+
+def as_scheduler_role(action: str, resource: Callable[[Watch], str]) -> Case:
+    return lambda watch: IamRequest(
+        id="",
+        principal=watch.applied.scheduler_role.session_arn("scheduler"),
+        action=action,
+        resource=resource(watch),
+        account=watch.applied.account,
+        identity_policies=watch.applied.scheduler_role.identity_policies(),
+    )
+
+
+def service_publishes(service: str, source_arn: Callable[[Watch], str]) -> Case:
+    return lambda watch: IamRequest(
+        id="",
+        principal=service,
+        action="sns:Publish",
+        resource=watch.applied.deployment.outputs["topic_arn"],
+        account=watch.applied.account,
+        context={"aws:SourceAccount": watch.applied.account, "aws:SourceArn": source_arn(watch)},
+        resource_policy=watch.topic_policy,
+    )
+
+
+def other_destination(watch: Watch) -> str:
+    return watch.applied.arn("events", "api-destination/someone-else/6f1c1a02-0000-4000-8000-000000000000")
+
+
+CASES: dict[str, tuple[str, Case]] = {
+    "ticket role invokes the ticket destination": (ALLOWED, as_ticket_role(lambda w: w.ticket_target["Arn"])),
+    "ticket role invokes another destination": (DENIED, as_ticket_role(other_destination)),
+    "EventBridge assumes the ticket role for the stopped rule": (
+        ALLOWED,
+        events_assumes_ticket_role(lambda w: w.rule_arn("stopped")),
+    ),
+    "EventBridge assumes the ticket role for the uncaught rule": (
+        ALLOWED,
+        events_assumes_ticket_role(lambda w: w.rule_arn("uncaught")),
+    ),
+    "EventBridge assumes the ticket role for another rule": (
+        DENIED,
+        events_assumes_ticket_role(lambda w: w.applied.arn("events", "rule/someone-else")),
+    ),
+    "EventBridge of another account assumes the ticket role": (
+        DENIED,
+        events_assumes_ticket_role(lambda w: w.rule_arn("uncaught"), account="222222222222"),
+    ),
+    "scheduler role sends to its dead-letter queue": (
+        ALLOWED,
+        as_scheduler_role("sqs:SendMessage", lambda w: w.queue_arn),
+    ),
+    "scheduler role sends to another queue": (
+        DENIED,
+        as_scheduler_role("sqs:SendMessage", lambda w: w.applied.arn("sqs", "someone-else")),
+    ),
+    "scheduler role reads its dead-letter queue": (
+        DENIED,
+        as_scheduler_role("sqs:ReceiveMessage", lambda w: w.queue_arn),
+    ),
+    "the uncaught rule publishes to the topic": (
+        ALLOWED,
+        service_publishes("events.amazonaws.com", lambda w: w.rule_arn("uncaught")),
+    ),
+    "another rule publishes to the topic": (
+        DENIED,
+        service_publishes("events.amazonaws.com", lambda w: w.applied.arn("events", "rule/someone-else")),
+    ),
+    "the missed-night alarm publishes to the topic": (
+        ALLOWED,
+        service_publishes("cloudwatch.amazonaws.com", lambda w: w.alarm_arn("missed-night")),
+    ),
+    "the dead-letter alarm publishes to the topic": (
+        ALLOWED,
+        service_publishes("cloudwatch.amazonaws.com", lambda w: w.alarm_arn("schedule-dead-letters")),
+    ),
+    "another alarm publishes to the topic": (
+        DENIED,
+        service_publishes(
+            "cloudwatch.amazonaws.com", lambda w: w.applied.arn("cloudwatch", "alarm:someone-else")
+        ),
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def decisions(deployment) -> dict[str, str]:
+    require("node")
+    watch = Watch(Applied(deployment))
+    return simulate([replace(build(watch), id=case_id) for case_id, (_, build) in CASES.items()])
+
+
+@pytest.mark.parametrize(("case_id", "expected"), [(case_id, case[0]) for case_id, case in CASES.items()])
+def test_the_simulator_decides(decisions, case_id, expected):
+    assert decisions[case_id] == expected

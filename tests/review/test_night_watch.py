@@ -1,0 +1,63 @@
+"""make review on turning the night watch on: every new resource, role and grant is listed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from review.markdown import ADDED, CHANGED, render
+from review.report import compare
+from tests.review.conftest import FIXTURES, STACK
+from tests.review.test_synthesized import section
+
+WATCH_OFF = "# The night watch is off"
+
+
+@pytest.fixture(scope="module")
+def report(synthesized, tmp_path_factory) -> str:
+    from core.loading import load_configs
+    from stacks.app import synthesize
+
+    base = (FIXTURES / "base.toml").read_text()
+    watch_on = base[: base.index(WATCH_OFF)] + base[base.index("[notifications]") :]
+    folder = tmp_path_factory.mktemp("review-night-watch")
+    (folder / "on.toml").write_text(watch_on)
+    synthesize(load_configs([folder / "on.toml"]), folder / "cdktf.out", folder)
+    head = json.loads((folder / "cdktf.out" / "stacks" / STACK / "cdk.tf.json").read_text())
+    return render(compare({STACK: synthesized["base"]}, {STACK: head}), "base", "head")
+
+
+def test_every_night_watch_resource_is_listed_as_added(report):
+    added = [line.split("`")[1].split(".")[0] for line in section(report, "### Resources") if ADDED in line]
+    assert sorted(added) == sorted(
+        [
+            "aws_cloudwatch_event_api_destination",
+            *["aws_cloudwatch_event_rule"] * 2,
+            *["aws_cloudwatch_event_target"] * 4,
+            *["aws_cloudwatch_metric_alarm"] * 2,
+            "aws_iam_role",
+            "aws_iam_role_policy",
+            "aws_sns_topic_policy",
+            "aws_sqs_queue",
+        ]
+    )
+    assert any(
+        line.startswith(f"- {CHANGED} changed `aws_scheduler_schedule.")
+        for line in section(report, "### Resources")
+    )
+
+
+def test_the_new_role_and_grant_are_flagged_as_widening(report):
+    assert section(report, "## ⚠️ Widening") == [
+        (
+            f"- `{STACK}` · role `{STACK}-watcher`: new role, assumable by `Service events.amazonaws.com`, "
+            "allowed 1 action"
+        ),
+        f"- `{STACK}` · role `{STACK}-scheduler` · `SendUnstartedRunsToDeadLetterQueue`: new action `sqs:SendMessage`",
+    ]
+    iam = section(report, "### IAM")
+    assert f"#### Role `{STACK}-watcher` (added)" in iam
+    assert any(
+        "`OpenTicketThroughApiDestination`: action `events:InvokeApiDestination`" in line for line in iam
+    )
