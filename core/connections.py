@@ -27,7 +27,8 @@ from enum import Enum
 from typing import Any
 
 from core import aws_names, aws_rules, validators
-from core.toml_table import Check, Table, one_of
+from core.schema import Section, Shape
+from core.toml_table import Check, Key, Kind, Table, key
 from policies.statement import sid_from_name
 
 """EventBridge's limit on a connection's name (the Terraform page above)."""
@@ -130,6 +131,114 @@ class ConnectionSettings:
         return [self.secret, *self.invocation.secret_sources(), *token_request]
 
 
+AUTH: Key[str] = key(
+    "auth",
+    Kind.STRING,
+    "How the connection authenticates each call; see [docs/tickets.md](tickets.md#connections).",
+    AuthKind.API_KEY.value,
+    choices=tuple(kind.value for kind in AuthKind),
+)
+SECRET_NAME: Key[str | None] = key(
+    "secret_name",
+    Kind.STRING,
+    "An existing Secrets Manager secret (name or ARN) that holds the value.",
+    SecretSource.secret_name,
+    default_doc="set this or `variable`",
+    check=validators.secret_name,
+)
+SECRET_JSON_KEY: Key[str | None] = key(
+    "secret_json_key",
+    Kind.STRING,
+    "With `secret_name`: the key of a JSON secret that holds the value.",
+    SecretSource.secret_json_key,
+    default_doc="the whole secret",
+)
+VARIABLE: Key[str | None] = key(
+    "variable",
+    Kind.STRING,
+    "The environment variable `TF_VAR_<variable>` instead, read by `scripts/set-api-keys.sh` after "
+    "apply (never by Terraform). Not a name Terraform reserves (`count`, `source`, `version`, ...).",
+    SecretSource.variable,
+    default_doc="set this or `secret_name`",
+    check=validators.terraform_variable,
+)
+SECRET_SOURCE = Section(
+    "secret",
+    "Where a secret value comes from: exactly one of `secret_name` and `variable`.",
+    keys=(SECRET_NAME, SECRET_JSON_KEY, VARIABLE),
+)
+_PARAMETER_DOC = "; a value given as `{ secret_name = ... }` or `{ variable = ... }` is kept secret."
+PARAMETER_SECTIONS: tuple[Key[Any], ...] = (
+    key(
+        "headers",
+        Kind.PARAMETERS,
+        "Headers" + _PARAMETER_DOC,
+        {},
+        check=validators.header_name,
+        value_table=SECRET_SOURCE,
+    ),
+    key("query", Kind.PARAMETERS, "Query parameters" + _PARAMETER_DOC, {}, value_table=SECRET_SOURCE),
+    key("body", Kind.PARAMETERS, "Body keys" + _PARAMETER_DOC, {}, value_table=SECRET_SOURCE),
+)
+"""The sections of HttpParameters; a key's check applies to the parameters' names."""
+DESCRIPTION: Key[str] = key(
+    "description",
+    Kind.STRING,
+    "The connection's description.",
+    ConnectionSettings.description,
+    check=validators.connection_description,
+)
+HEADER: Key[str] = key(
+    "header",
+    Kind.STRING,
+    "The header the connection sends the API key in.",
+    ConnectionSettings.header,
+    check=validators.header_name,
+)
+USERNAME: Key[str] = key("username", Kind.STRING, "The Basic auth user name.")
+AUTHORIZATION_ENDPOINT: Key[str] = key(
+    "authorization_endpoint",
+    Kind.STRING,
+    "The token endpoint EventBridge exchanges the client id and secret at.",
+    check=validators.https_url,
+)
+HTTP_METHOD: Key[str] = key(
+    "http_method",
+    Kind.STRING,
+    "The token request's method.",
+    OAuthSettings.http_method,
+    choices=OAUTH_HTTP_METHODS,
+)
+CLIENT_ID: Key[str] = key("client_id", Kind.STRING, "The OAuth client id.")
+CONNECTIONS = Section(
+    "connections",
+    "EventBridge connections, each with one auth kind and one secret (the API key, the Basic password "
+    "or the OAuth client secret); the name is lower case letters, digits, `_`. Set exactly one of "
+    "`secret_name` and `variable`.",
+    keys=(AUTH, *SECRET_SOURCE.keys, DESCRIPTION),
+    children=(Section("invocation", "Added to every call made through the connection.", PARAMETER_SECTIONS),),
+    shape=Shape.MAP,
+    required=True,
+    variants=(
+        Section(AuthKind.API_KEY.value, "An API key sent in a header.", keys=(HEADER,)),
+        Section(AuthKind.BASIC.value, "Basic auth; the secret is the password.", keys=(USERNAME,)),
+        Section(
+            AuthKind.OAUTH_CLIENT_CREDENTIALS.value,
+            "OAuth client credentials; the secret is the client secret.",
+            keys=(AUTHORIZATION_ENDPOINT, HTTP_METHOD, CLIENT_ID),
+            children=(
+                Section(
+                    "token_request",
+                    'Extra parameters of the token request, e.g. body `grant_type = "client_credentials"`.',
+                    PARAMETER_SECTIONS,
+                ),
+            ),
+        ),
+    ),
+    discriminator=AUTH.name,
+)
+
+
 def read_connections(table: Table, state_machine_name: str) -> dict[str, ConnectionSettings]:
     connections = {}
     sids: dict[str, str] = {}
@@ -154,19 +263,18 @@ def read_connections(table: Table, state_machine_name: str) -> dict[str, Connect
 
 
 def read_connection(table: Table, name: str) -> ConnectionSettings:
-    kinds = tuple(kind.value for kind in AuthKind)
-    auth = AuthKind(table.string("auth", AuthKind.API_KEY.value, one_of(kinds)) or AuthKind.API_KEY.value)
+    auth = AuthKind(table.read(AUTH) or AUTH.default)
     secret = _read_secret_source(table, f"the {auth.secret_label}")
     settings: dict[str, Any] = {}
     if auth is AuthKind.API_KEY:
-        settings["header"] = table.string("header", "Authorization", validators.header_name)
+        settings["header"] = table.read(HEADER)
     elif auth is AuthKind.BASIC:
-        settings["username"] = table.string("username")
+        settings["username"] = table.read(USERNAME)
     else:
         settings["oauth"] = OAuthSettings(
-            authorization_endpoint=table.string("authorization_endpoint", check=validators.https_url),
-            http_method=table.string("http_method", "POST", one_of(OAUTH_HTTP_METHODS)),
-            client_id=table.string("client_id"),
+            authorization_endpoint=table.read(AUTHORIZATION_ENDPOINT),
+            http_method=table.read(HTTP_METHOD),
+            client_id=table.read(CLIENT_ID),
             token_request=_read_parameters(table.table("token_request")),
         )
     connection = ConnectionSettings(
@@ -174,7 +282,7 @@ def read_connection(table: Table, name: str) -> ConnectionSettings:
         auth=auth,
         secret=secret,
         invocation=_read_parameters(table.table("invocation")),
-        description=table.string("description", "", validators.connection_description),
+        description=table.read(DESCRIPTION),
         **settings,
     )
     table.finish()
@@ -184,9 +292,9 @@ def read_connection(table: Table, name: str) -> ConnectionSettings:
 def _read_secret_source(table: Table, what: str) -> SecretSource:
     """secret_name (+ secret_json_key) or variable, in the table itself."""
     source = SecretSource(
-        secret_name=table.string("secret_name", None, validators.secret_name),
-        secret_json_key=table.string("secret_json_key", None),
-        variable=table.string("variable", None, validators.terraform_variable),
+        secret_name=table.read(SECRET_NAME),
+        secret_json_key=table.read(SECRET_JSON_KEY),
+        variable=table.read(VARIABLE),
     )
     if (source.secret_name is None) == (source.variable is None):
         table.problems.add(
@@ -201,32 +309,25 @@ def _read_secret_source(table: Table, what: str) -> SecretSource:
 
 
 def _read_parameters(table: Table) -> HttpParameters:
-    sections = {
-        section: _read_section(table.table(section), check_key)
-        for section, check_key in (
-            ("headers", validators.header_name),
-            ("query", None),
-            ("body", None),
-        )
-    }
+    sections = {item.name: _read_section(table.table(item.name), item.check) for item in PARAMETER_SECTIONS}
     table.finish()
     return HttpParameters(**sections)
 
 
 def _read_section(table: Table, check_key: Check | None) -> tuple[Parameter, ...]:
     parameters = []
-    for key, value in table.data.items():
-        problem = check_key(key) if check_key else None
+    for name, value in table.data.items():
+        problem = check_key(name) if check_key else None
         if problem:
-            table.problem(key, problem, value=key)
+            table.problem(name, problem, value=name)
         if isinstance(value, dict):
-            source_table = table.table(key)
+            source_table = table.table(name)
             parameters.append(
-                Parameter(key=key, secret=_read_secret_source(source_table, f"the value of {key}"))
+                Parameter(key=name, secret=_read_secret_source(source_table, f"the value of {name}"))
             )
             source_table.finish()
-        elif table.string(key):
-            parameters.append(Parameter(key=key, value=value))
+        elif table.string(name):
+            parameters.append(Parameter(key=name, value=value))
     return tuple(parameters)
 
 

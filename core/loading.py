@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from core import aws_names, aws_rules, validators
 from core.config import (
@@ -24,7 +25,7 @@ from core.config import (
     StackSettings,
     StateMachineSettings,
 )
-from core.connections import ConnectionSettings, read_connections
+from core.connections import CONNECTIONS, ConnectionSettings, read_connections
 from core.defaults import field_default
 from core.errors import ConfigError, Problem
 from core.failure_path import (
@@ -37,12 +38,14 @@ from core.nested import walk
 from core.night_watch import AlarmWindow, WatchedEnd, missed_night_window
 from core.role_policies import policy_size_problems
 from core.schedule_window import Recurrence, recurrence
-from core.steps import STEP_KINDS, Retry, Step
-from core.steps.http_invoke import HTTP_TRANSIENT_ERRORS, HttpRequest
+from core.schema import Section
+from core.steps import STEP_KINDS, STEP_TYPE, STEPS, Retry, Step
+from core.steps.http_invoke import HTTP_RETRIED, HTTP_TRANSIENT_ERRORS, HttpRequest
 from core.steps.step import MAX_TIMEOUT_SECONDS, ReadContext, read_common
+from core.steps.task import retry_section
 from core.templates import placeholder_names, template_problems
-from core.tickets import connection_problems, read_preset
-from core.toml_table import Problems, Table, one_of, read_document
+from core.tickets import PRESET, PRESET_VARIANTS, TICKET_REQUEST, connection_problems, read_preset
+from core.toml_table import DERIVED, Key, Kind, Problems, Table, key, read_document
 from policies.statement import sid_from_name
 
 
@@ -177,59 +180,165 @@ def _read_config(root: Table, source: str) -> PipelineConfig:
     )
 
 
+STACK_NAME: Key[str] = key(
+    "name",
+    Kind.STRING,
+    "The Terraform stack, `cdktf.out/stacks/<name>`. Must be unique across files.",
+    check=validators.stack_name,
+)
+STACK_REGION: Key[str] = key("region", Kind.STRING, "The provider's region.", check=validators.region)
+ACCOUNT_ID: Key[str | None] = key(
+    "account_id",
+    Kind.STRING,
+    "When set, Terraform refuses to run against another account (`allowed_account_ids`).",
+    StackSettings.account_id,
+    default_doc="any account",
+    check=validators.account_id,
+)
+TAGS: Key[dict[str, str]] = key(
+    "tags",
+    Kind.STRING_TABLE,
+    f"Tags put on every resource (the provider's `default_tags`), at most {aws_rules.MAX_TAGS}, "
+    "each checked against AWS's tag rules.",
+    field_default(StackSettings, "tags", dict),
+)
+
+
 def _read_stack(table: Table) -> StackSettings:
     stack = StackSettings(
-        name=table.string("name", check=validators.stack_name),
-        region=table.string("region", check=validators.region),
-        account_id=table.string("account_id", StackSettings.account_id, validators.account_id),
-        tags=table.string_table("tags", field_default(StackSettings, "tags", dict)),
+        name=table.read(STACK_NAME),
+        region=table.read(STACK_REGION),
+        account_id=table.read(ACCOUNT_ID),
+        tags=table.read(TAGS),
     )
-    for key, value in stack.tags.items():
-        if problem := aws_rules.tag_problem(key, value):
-            table.problems.add(f"{table.field('tags')}.{key}", problem, value)
+    for tag, value in stack.tags.items():
+        if problem := aws_rules.tag_problem(tag, value):
+            table.problems.add(f"{table.field('tags')}.{tag}", problem, value)
     if len(stack.tags) > aws_rules.MAX_TAGS:
         table.problem("tags", f"must hold at most {aws_rules.MAX_TAGS} tags (it has {len(stack.tags)})")
     table.finish()
     return stack
 
 
+BACKEND_TYPE: Key[str] = key(
+    "type", Kind.STRING, "Where Terraform keeps its state.", "local", choices=("local", "s3")
+)
+STATE_PATH: Key[str | None] = key(
+    "path",
+    Kind.STRING,
+    "The state file, relative to the project folder and inside it. Two stacks never share a state file.",
+    LocalBackend.path,
+    default_doc="`terraform.<stack>.tfstate`",
+    check=validators.project_path,
+)
+BUCKET: Key[str] = key(
+    "bucket", Kind.STRING, "The S3 bucket (S3's bucket naming rules).", check=aws_rules.s3_bucket_problem
+)
+STATE_KEY: Key[str] = key(
+    "key",
+    Kind.STRING,
+    "The state's object key (no leading, trailing or double `/`).",
+    check=aws_rules.s3_state_key_problem,
+)
+BUCKET_REGION: Key[str] = key("region", Kind.STRING, "The bucket's region.", check=validators.region)
+DYNAMODB_TABLE: Key[str | None] = key(
+    "dynamodb_table",
+    Kind.STRING,
+    "A DynamoDB lock table (legacy locking).",
+    S3Backend.dynamodb_table,
+    check=aws_rules.DYNAMODB_TABLE_NAME.problem,
+)
+USE_LOCKFILE: Key[bool] = key(
+    "use_lockfile", Kind.BOOLEAN, "S3-native state locking.", S3Backend.use_lockfile
+)
+ENCRYPT: Key[bool] = key("encrypt", Kind.BOOLEAN, "Server-side encryption of the state.", S3Backend.encrypt)
+
+
 def _read_backend(table: Table) -> Backend:
-    kind = table.string("type", "local", one_of(("local", "s3")))
+    kind = table.read(BACKEND_TYPE)
     if kind == "s3":
         backend: Backend = S3Backend(
-            bucket=table.string("bucket", check=aws_rules.s3_bucket_problem),
-            key=table.string("key", check=aws_rules.s3_state_key_problem),
-            region=table.string("region", check=validators.region),
-            dynamodb_table=table.string(
-                "dynamodb_table", S3Backend.dynamodb_table, aws_rules.DYNAMODB_TABLE_NAME.problem
-            ),
-            use_lockfile=table.boolean("use_lockfile", S3Backend.use_lockfile),
-            encrypt=table.boolean("encrypt", S3Backend.encrypt),
+            bucket=table.read(BUCKET),
+            key=table.read(STATE_KEY),
+            region=table.read(BUCKET_REGION),
+            dynamodb_table=table.read(DYNAMODB_TABLE),
+            use_lockfile=table.read(USE_LOCKFILE),
+            encrypt=table.read(ENCRYPT),
         )
     else:
-        backend = LocalBackend(path=table.string("path", LocalBackend.path, validators.project_path))
+        backend = LocalBackend(path=table.read(STATE_PATH))
     table.finish()
     return backend
 
 
+STATE_MACHINE_NAME: Key[str] = key(
+    "name",
+    Kind.STRING,
+    "Also the schedule's name and the prefix of the role, connection, log group and topic names, each "
+    "checked against AWS's rule: at most 54 characters leaves room for `<name>-execution` (IAM roles "
+    "take 64), 53 with `test_state_role`.",
+    DERIVED,
+    default_doc="`stack.name`",
+    check=validators.state_machine_name,
+)
+LOG_LEVEL: Key[str] = key(
+    "log_level",
+    Kind.STRING,
+    "`OFF` also drops the logging permissions, the log group and the log destination.",
+    StateMachineSettings.log_level.value,
+    choices=tuple(level.value for level in LogLevel),
+)
+LOG_RETENTION_DAYS: Key[int] = key(
+    "log_retention_days",
+    Kind.INTEGER,
+    "One of the periods CloudWatch Logs offers: "
+    + ", ".join(str(days) for days in sorted(aws_rules.LOG_RETENTION_DAYS))
+    + ".",
+    StateMachineSettings.log_retention_days,
+    low=min(aws_rules.LOG_RETENTION_DAYS),
+    high=max(aws_rules.LOG_RETENTION_DAYS),
+)
+INCLUDE_EXECUTION_DATA: Key[bool] = key(
+    "include_execution_data",
+    Kind.BOOLEAN,
+    "Log inputs and outputs, which may hold data you would rather not keep.",
+    StateMachineSettings.include_execution_data,
+)
+TRACING: Key[bool] = key(
+    "tracing", Kind.BOOLEAN, "X-Ray tracing, with its permissions.", StateMachineSettings.tracing
+)
+TEST_STATE_ROLE: Key[bool] = key(
+    "test_state_role",
+    Kind.BOOLEAN,
+    'Also create a role for the console\'s "Test state"; see '
+    "[trying the ticket state](iam.md#trying-the-ticket-state-in-the-console).",
+    StateMachineSettings.test_state_role,
+)
+
+
+STATE_MACHINE_TIMEOUT_SECONDS: Key[int] = key(
+    "timeout_seconds",
+    Kind.INTEGER,
+    "An execution still running after this long ends TIMED_OUT, and the night watch reports it. "
+    "Shorter than the schedule's longest gap between runs.",
+    DERIVED,
+    default_doc=f"{DEFAULT_TIMEOUT_SECONDS // 3600} hours, or half the schedule's longest gap if shorter",
+    low=1,
+    high=MAX_TIMEOUT_SECONDS,
+)
+
+
 def _read_state_machine(table: Table, stack_name: str) -> StateMachineSettings:
-    levels = tuple(level.value for level in LogLevel)
-    defaults = StateMachineSettings  # a dataclass's class attributes are its fields' defaults
-    level = table.string("log_level", defaults.log_level.value, one_of(levels)) or defaults.log_level.value
+    level = table.read(LOG_LEVEL) or LOG_LEVEL.default
     settings = StateMachineSettings(
-        name=table.string("name", stack_name, validators.state_machine_name),
+        name=table.read(STATE_MACHINE_NAME, stack_name),
         log_level=LogLevel(level),
-        log_retention_days=table.integer(
-            "log_retention_days",
-            defaults.log_retention_days,
-            low=min(aws_rules.LOG_RETENTION_DAYS),
-            high=max(aws_rules.LOG_RETENTION_DAYS),
-        ),
-        include_execution_data=table.boolean("include_execution_data", defaults.include_execution_data),
-        tracing=table.boolean("tracing", defaults.tracing),
-        test_state_role=table.boolean("test_state_role", defaults.test_state_role),
+        log_retention_days=table.read(LOG_RETENTION_DAYS),
+        include_execution_data=table.read(INCLUDE_EXECUTION_DATA),
+        tracing=table.read(TRACING),
+        test_state_role=table.read(TEST_STATE_ROLE),
         # 0 until _read_night_watch, which knows the schedule, sets the default.
-        timeout_seconds=table.integer("timeout_seconds", 0, low=1, high=MAX_TIMEOUT_SECONDS),
+        timeout_seconds=table.read(STATE_MACHINE_TIMEOUT_SECONDS, 0),
     )
     retention_problem = validators.log_retention_days(settings.log_retention_days)
     if retention_problem:
@@ -238,24 +347,102 @@ def _read_state_machine(table: Table, stack_name: str) -> StateMachineSettings:
     return settings
 
 
+_SCHEDULE = ScheduleSettings()
+EXPRESSION: Key[str] = key(
+    "expression",
+    Kind.STRING,
+    "`cron(...)` (6 fields, `?` in one day field), `rate(...)` or `at(...)`.",
+    _SCHEDULE.expression,
+    check=validators.schedule_expression,
+)
+TIMEZONE: Key[str] = key(
+    "timezone", Kind.STRING, "An IANA time zone.", _SCHEDULE.timezone, check=validators.timezone
+)
+ENABLED: Key[bool] = key(
+    "enabled", Kind.BOOLEAN, "Whether the schedule starts executions.", _SCHEDULE.enabled
+)
+SCHEDULE_INPUT: Key[dict[str, Any]] = key(
+    "input", Kind.TABLE, "The execution input, as a table.", dict(_SCHEDULE.input)
+)
+GROUP: Key[str] = key(
+    "group",
+    Kind.STRING,
+    "The schedule group. Any other than `default` is created by this stack (so two stacks in one "
+    "account and region cannot name the same one).",
+    _SCHEDULE.group,
+    check=validators.schedule_group,
+)
+RETRY_ATTEMPTS: Key[int] = key(
+    "retry_attempts",
+    Kind.INTEGER,
+    "How often Scheduler retries a failed StartExecution.",
+    _SCHEDULE.retry_attempts,
+    low=aws_rules.SCHEDULE_RETRY_ATTEMPTS.low,
+    high=aws_rules.SCHEDULE_RETRY_ATTEMPTS.high,
+)
+MAX_EVENT_AGE_SECONDS: Key[int] = key(
+    "max_event_age_seconds",
+    Kind.INTEGER,
+    "How long Scheduler keeps retrying.",
+    _SCHEDULE.max_event_age_seconds,
+    low=aws_rules.SCHEDULE_MAX_EVENT_AGE_SECONDS.low,
+    high=aws_rules.SCHEDULE_MAX_EVENT_AGE_SECONDS.high,
+)
+
+
 def _read_schedule(table: Table) -> ScheduleSettings:
-    defaults = ScheduleSettings()
-    retries, event_age = aws_rules.SCHEDULE_RETRY_ATTEMPTS, aws_rules.SCHEDULE_MAX_EVENT_AGE_SECONDS
     schedule = ScheduleSettings(
-        expression=table.string("expression", defaults.expression, validators.schedule_expression),
-        timezone=table.string("timezone", defaults.timezone, validators.timezone),
-        enabled=table.boolean("enabled", defaults.enabled),
-        input=table.json_table("input", dict(defaults.input)),
-        group=table.string("group", defaults.group, validators.schedule_group),
-        retry_attempts=table.integer(
-            "retry_attempts", defaults.retry_attempts, low=retries.low, high=retries.high
-        ),
-        max_event_age_seconds=table.integer(
-            "max_event_age_seconds", defaults.max_event_age_seconds, low=event_age.low, high=event_age.high
-        ),
+        expression=table.read(EXPRESSION),
+        timezone=table.read(TIMEZONE),
+        enabled=table.read(ENABLED),
+        input=table.read(SCHEDULE_INPUT),
+        group=table.read(GROUP),
+        retry_attempts=table.read(RETRY_ATTEMPTS),
+        max_event_age_seconds=table.read(MAX_EVENT_AGE_SECONDS),
     )
     table.finish()
     return schedule
+
+
+UNCAUGHT_FAILURES: Key[bool] = key(
+    "uncaught_failures",
+    Kind.BOOLEAN,
+    "EventBridge rules for TIMED_OUT, ABORTED and uncatchable errors, e-mailing the topic.",
+    NightWatchSettings.uncaught_failures,
+)
+WATCH_TICKET: Key[bool] = key(
+    "ticket",
+    Kind.BOOLEAN,
+    "Those rules also open a ticket (an API destination); needs `uncaught_failures`.",
+    DERIVED,
+    default_doc="`uncaught_failures`",
+)
+DEAD_LETTER_QUEUE: Key[bool] = key(
+    "dead_letter_queue",
+    Kind.BOOLEAN,
+    "Scheduler's dead-letter queue (runs it could not start) and an alarm on it.",
+    NightWatchSettings.dead_letter_queue,
+)
+DEAD_LETTER_RETENTION_DAYS: Key[int] = key(
+    "dead_letter_retention_days",
+    Kind.INTEGER,
+    "How long a dead letter stays to be looked into.",
+    aws_rules.SQS_RETENTION_DAYS.high,
+    low=aws_rules.SQS_RETENTION_DAYS.low,
+    high=aws_rules.SQS_RETENTION_DAYS.high,
+)
+MISSED_NIGHT_ALARM: Key[bool] = key(
+    "missed_night_alarm",
+    Kind.BOOLEAN,
+    "An alarm when a night passes without an execution starting. Only for an enabled schedule that "
+    "recurs; write `false` for any other.",
+    True,
+)
+NIGHT_WATCH = Section(
+    "night_watch",
+    "What reports the nights the state machine cannot report itself.",
+    keys=(UNCAUGHT_FAILURES, WATCH_TICKET, DEAD_LETTER_QUEUE, DEAD_LETTER_RETENTION_DAYS, MISSED_NIGHT_ALARM),
+)
 
 
 def _read_night_watch(
@@ -275,17 +462,12 @@ def _read_night_watch(
             f"{schedule.expression} in {schedule.timezone}), so that a hung night ends before the next starts",
             timeout,
         )
-    uncaught = table.boolean("uncaught_failures", True)
+    uncaught = table.read(UNCAUGHT_FAILURES)
     settings = NightWatchSettings(
         uncaught_failures=uncaught,
-        ticket=table.boolean("ticket", uncaught),
-        dead_letter_queue=table.boolean("dead_letter_queue", True),
-        dead_letter_retention_days=table.integer(
-            "dead_letter_retention_days",
-            aws_rules.SQS_RETENTION_DAYS.high,
-            low=aws_rules.SQS_RETENTION_DAYS.low,
-            high=aws_rules.SQS_RETENTION_DAYS.high,
-        ),
+        ticket=table.read(WATCH_TICKET, uncaught),
+        dead_letter_queue=table.read(DEAD_LETTER_QUEUE),
+        dead_letter_retention_days=table.read(DEAD_LETTER_RETENTION_DAYS),
         missed_night_window=_missed_night_window(table, schedule, gap),
     )
     if settings.ticket and not uncaught:
@@ -304,8 +486,8 @@ def _missed_night_window(
     table: Table, schedule: ScheduleSettings, gap: Recurrence | None
 ) -> AlarmWindow | None:
     """On by default when the schedule is enabled and recurs; asked for where it cannot be, an error."""
-    asked = "missed_night_alarm" in table.data
-    if not table.boolean("missed_night_alarm", True) or gap is None:
+    asked = MISSED_NIGHT_ALARM.name in table.data
+    if not table.read(MISSED_NIGHT_ALARM) or gap is None:
         return None
     if gap.longest_gap_seconds is None or not schedule.enabled:
         if asked:
@@ -322,15 +504,37 @@ def _missed_night_window(
     return window
 
 
+TOPIC_NAME: Key[str] = key(
+    "topic_name",
+    Kind.STRING,
+    "The SNS topic of the failure notifications.",
+    DERIVED,
+    default_doc="`<state machine>-failures`",
+    check=validators.topic_name,
+)
+EMAILS: Key[tuple[str, ...]] = key(
+    "emails",
+    Kind.STRINGS,
+    "One e-mail subscription each. Addresses that differ only in case or punctuation count as the same "
+    "address.",
+    NotificationSettings.emails,
+    check=validators.email,
+)
+SUBJECT: Key[str] = key(
+    "subject",
+    Kind.STRING,
+    f"At most {aws_rules.MAX_SNS_SUBJECT} printable ASCII characters.",
+    DERIVED,
+    default_doc="`<state machine> failed`",
+    check=validators.sns_subject,
+)
+
+
 def _read_notifications(table: Table, state_machine_name: str) -> NotificationSettings:
     notifications = NotificationSettings(
-        topic_name=table.string(
-            "topic_name", aws_names.default_topic_name(state_machine_name), validators.topic_name
-        ),
-        emails=table.strings("emails", NotificationSettings.emails, validators.email),
-        subject=table.string(
-            "subject", f"{state_machine_name} failed"[: aws_rules.MAX_SNS_SUBJECT], validators.sns_subject
-        ),
+        topic_name=table.read(TOPIC_NAME, aws_names.default_topic_name(state_machine_name)),
+        emails=table.read(EMAILS),
+        subject=table.read(SUBJECT, f"{state_machine_name} failed"[: aws_rules.MAX_SNS_SUBJECT]),
     )
     _check_same_addresses(table, notifications.emails)
     table.finish()
@@ -411,21 +615,22 @@ def _check_derived_name(
         problems.add(field, problem, value)
 
 
+REPORTER: Key[str | None] = key(
+    "reporter",
+    Kind.STRING,
+    "Fills `{{reporter}}`. Outseta: the `FromPerson.Uid` the ticket is filed as.",
+    Ticket.reporter,
+)
+TICKET_RETRY = Retry(errors=HTTP_TRANSIENT_ERRORS)
+
+
 def _read_ticket(table: Table, connections: Mapping[str, ConnectionSettings]) -> Ticket:
-    preset, defaults = read_preset(table)
+    preset, request_keys = read_preset(table)
     ticket = Ticket(
-        request=HttpRequest.read(
-            table,
-            connections,
-            default_endpoint=defaults.endpoint,
-            default_method=defaults.method,
-            default_headers=defaults.headers,
-            default_query=defaults.query,
-            default_body=defaults.body,
-        ),
+        request=HttpRequest.read(table, connections, request_keys),
         preset=preset,
-        reporter=table.string("reporter", Ticket.reporter),
-        retry=Retry.read(table.table("retry"), Retry(errors=HTTP_TRANSIENT_ERRORS)),
+        reporter=table.read(REPORTER),
+        retry=Retry.read(table.table("retry"), TICKET_RETRY),
     )
     for problem in connection_problems(preset, connections.get(ticket.request.connection)):
         table.problem("connection", problem)
@@ -435,12 +640,77 @@ def _read_ticket(table: Table, connections: Mapping[str, ConnectionSettings]) ->
 
 def _read_step(table: Table, context: ReadContext) -> Step | None:
     """None when the type is unknown: its other keys cannot be judged then."""
-    kind = STEP_KINDS.get(table.string("type", check=one_of(tuple(STEP_KINDS))))
+    kind = STEP_KINDS.get(table.read(STEP_TYPE))
     if kind is None:
         return None
     step = kind.read(table, read_common(table, kind), context)
     table.finish()
     return step
+
+
+CONFIG = Section(
+    "",
+    "Each environment is one TOML file (config/*.toml). Unknown keys are errors, so a typo never "
+    "silently falls back to a default.",
+    children=(
+        Section(
+            "stack", "The Terraform stack.", keys=(STACK_NAME, STACK_REGION, ACCOUNT_ID, TAGS), required=True
+        ),
+        Section(
+            "backend",
+            "Where Terraform keeps its state.",
+            keys=(BACKEND_TYPE,),
+            variants=(
+                Section("local", "A state file in the project folder.", keys=(STATE_PATH,)),
+                Section(
+                    "s3",
+                    "An S3 bucket.",
+                    keys=(BUCKET, STATE_KEY, BUCKET_REGION, DYNAMODB_TABLE, USE_LOCKFILE, ENCRYPT),
+                ),
+            ),
+        ),
+        Section(
+            "state_machine",
+            "The state machine, its logs and tracing.",
+            keys=(
+                STATE_MACHINE_NAME,
+                LOG_LEVEL,
+                LOG_RETENTION_DAYS,
+                INCLUDE_EXECUTION_DATA,
+                TRACING,
+                TEST_STATE_ROLE,
+                STATE_MACHINE_TIMEOUT_SECONDS,
+            ),
+        ),
+        Section(
+            "schedule",
+            "The EventBridge Scheduler schedule that starts the pipeline.",
+            keys=(
+                EXPRESSION,
+                TIMEZONE,
+                ENABLED,
+                SCHEDULE_INPUT,
+                GROUP,
+                RETRY_ATTEMPTS,
+                MAX_EVENT_AGE_SECONDS,
+            ),
+        ),
+        NIGHT_WATCH,
+        Section("notifications", "The team's failure notifications.", keys=(TOPIC_NAME, EMAILS, SUBJECT)),
+        CONNECTIONS,
+        Section(
+            "ticket",
+            "The ticket every failure opens (an http:invoke task), written by a preset or by hand.",
+            keys=(PRESET, *(item for item in TICKET_REQUEST.all() if item.name != "endpoint"), REPORTER),
+            children=(retry_section(HTTP_RETRIED),),
+            required=True,
+            variants=PRESET_VARIANTS,
+            discriminator=PRESET.name,
+        ),
+        STEPS,
+    ),
+)
+"""The whole configuration file, as core.schema renders it (docs/configuration.md, the JSON Schema)."""
 
 
 def _check_state_names(root: Table, steps: tuple[Step, ...]) -> None:

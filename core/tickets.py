@@ -22,18 +22,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
 from core import validators
 from core.connections import AuthKind, ConnectionSettings
-from core.toml_table import REQUIRED, Check, Table, one_of
+from core.schema import Section
+from core.steps.http_invoke import RequestKeys, request_keys
+from core.toml_table import DERIVED, REQUIRED, Key, Kind, Table, key
 
 JSON = {"Content-Type": "application/json"}
 JSON_BOTH_WAYS = {"Content-Type": "application/json", "Accept": "application/json"}
 _FIELD = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
-_LEVEL = one_of(("1", "2", "3"))
+_LEVELS = ("1", "2", "3")
 
 # The support-case body of the reference design (Outseta), with the error added.
 OUTSETA_SUPPORT_CASE = {
@@ -66,14 +68,9 @@ class Preset(Enum):
         return TICKET_APIS[self]
 
 
-@dataclass(frozen=True, kw_only=True)
-class InstanceField:
-    name: str
-    description: str
-    default: str | None = None
-    """None: required."""
-    check: Check | None = None
-    """Default: any text. The vendor's allowed values, where its API description lists them."""
+def instance_field(name: str, doc: str, default: Any = REQUIRED, **details: Any) -> Key[str]:
+    """A preset's own [ticket] key; choices, where the vendor's API description lists them."""
+    return key(name, Kind.STRING, doc, default, **details)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,7 +86,7 @@ class TicketApi:
     method: str = "POST"
     headers: Mapping[str, str] = field(default_factory=lambda: dict(JSON))
     query: Mapping[str, str] = field(default_factory=dict)
-    fields: tuple[InstanceField, ...] = ()
+    fields: tuple[Key[str], ...] = ()
     deduplication: str | None = None
     """Where the execution-derived key travels; None: the vendor has no such key."""
     connection_body_keys: tuple[str, ...] = ()
@@ -133,9 +130,9 @@ TICKET_APIS: dict[Preset, TicketApi] = {
         },
         auth=AuthKind.BASIC,
         fields=(
-            InstanceField(name="project", description="the project key, e.g. OPS"),
-            InstanceField(name="issue_type", description="the issue type's name", default="Task"),
-            InstanceField(name="label", description="a label put on the issue", default="nightly-pipeline"),
+            instance_field("project", doc="The project key, e.g. OPS."),
+            instance_field("issue_type", doc="The issue type's name.", default="Task"),
+            instance_field("label", doc="A label put on the issue.", default="nightly-pipeline"),
         ),
     ),
     # The Table API: https://developer.servicenow.com/dev.do#!/reference/api/latest/rest/c_TableAPI
@@ -153,11 +150,17 @@ TICKET_APIS: dict[Preset, TicketApi] = {
         },
         auth=AuthKind.BASIC,
         fields=(
-            InstanceField(
-                name="urgency", description="1 (high), 2 (medium) or 3 (low)", default="1", check=_LEVEL
+            instance_field(
+                "urgency",
+                doc="The incident's urgency: 1 (high), 2 (medium) or 3 (low).",
+                default="1",
+                choices=_LEVELS,
             ),
-            InstanceField(
-                name="impact", description="1 (high), 2 (medium) or 3 (low)", default="2", check=_LEVEL
+            instance_field(
+                "impact",
+                doc="The incident's impact: 1 (high), 2 (medium) or 3 (low).",
+                default="2",
+                choices=_LEVELS,
             ),
         ),
     ),
@@ -179,13 +182,13 @@ TICKET_APIS: dict[Preset, TicketApi] = {
         },
         auth=AuthKind.BASIC,
         fields=(
-            InstanceField(
-                name="priority",
-                description="urgent, high, normal or low",
+            instance_field(
+                "priority",
+                doc="The ticket's priority.",
                 default="urgent",
-                check=one_of(("urgent", "high", "normal", "low")),
+                choices=("urgent", "high", "normal", "low"),
             ),
-            InstanceField(name="tag", description="a tag put on the ticket", default="nightly-pipeline"),
+            instance_field("tag", doc="A tag put on the ticket.", default="nightly-pipeline"),
         ),
         deduplication="the Idempotency-Key header (and external_id, to find the ticket)",
     ),
@@ -198,14 +201,14 @@ TICKET_APIS: dict[Preset, TicketApi] = {
         body={"title": _SUMMARY, "body": _DESCRIPTION, "labels": ["{{label}}"]},
         auth=AuthKind.API_KEY,
         fields=(
-            InstanceField(
-                name="repository",
-                description="owner/name, e.g. acme/data-pipeline",
+            instance_field(
+                "repository",
+                doc="The repository, owner/name, e.g. acme/data-pipeline.",
                 check=validators.pattern(
                     r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", "must be owner/name, e.g. acme/data-pipeline"
                 ),
             ),
-            InstanceField(name="label", description="a label put on the issue", default="nightly-pipeline"),
+            instance_field("label", doc="A label put on the issue.", default="nightly-pipeline"),
         ),
     ),
     # Events API v2: https://developer.pagerduty.com/api-reference/368ae3d938c9e-send-an-event-to-pager-duty
@@ -231,11 +234,11 @@ TICKET_APIS: dict[Preset, TicketApi] = {
         },
         auth=AuthKind.API_KEY,
         fields=(
-            InstanceField(
-                name="severity",
-                description="critical, error, warning or info",
+            instance_field(
+                "severity",
+                doc="The event's severity.",
                 default="critical",
-                check=one_of(("critical", "error", "warning", "info")),
+                choices=("critical", "error", "warning", "info"),
             ),
         ),
         deduplication="dedup_key",
@@ -258,41 +261,84 @@ TICKET_APIS: dict[Preset, TicketApi] = {
         },
         auth=AuthKind.API_KEY,
         fields=(
-            InstanceField(
-                name="priority",
-                description="P1 (highest) to P5",
+            instance_field(
+                "priority",
+                doc="The alert's priority, P1 (highest) to P5.",
                 default="P1",
-                check=one_of(("P1", "P2", "P3", "P4", "P5")),
+                choices=("P1", "P2", "P3", "P4", "P5"),
             ),
-            InstanceField(name="tag", description="a tag put on the alert", default="nightly-pipeline"),
+            instance_field("tag", doc="A tag put on the alert.", default="nightly-pipeline"),
         ),
         deduplication="alias",
     ),
 }
 
 
-@dataclass(frozen=True, kw_only=True)
-class RequestDefaults:
-    """What [ticket] falls back to: a preset's request, or today's hand-written defaults."""
+PRESET: Key[str | None] = key(
+    "preset",
+    Kind.STRING,
+    "Writes the request for a ticketing API from `base_url` and the preset's own keys; each of its "
+    "values stays a default that `method`, `headers`, `query` and `body` replace. "
+    "See [docs/tickets.md](tickets.md).",
+    None,
+    choices=tuple(preset.value for preset in Preset),
+)
+BASE_URL: Key[str] = key(
+    "base_url",
+    Kind.STRING,
+    "The instance's https:// address; the preset adds its path.",
+    DERIVED,
+    check=validators.https_url,
+)
+TICKET_REQUEST = request_keys(
+    method="POST",
+    headers=JSON,
+    query={},
+    body=OUTSETA_SUPPORT_CASE,
+    body_doc="A template: see the README's ticket templates.",
+    default_docs={
+        "method": "the preset's, else `POST`",
+        "headers": "the preset's, else `Content-Type: application/json`",
+        "query": "the preset's, else none",
+        "body": "the preset's, else the Outseta support case",
+    },
+)
+_PRESET_ENDPOINT = replace(
+    TICKET_REQUEST.endpoint, default=DERIVED, default_doc="`base_url` + the preset's path"
+)
 
-    endpoint: Any = REQUIRED
-    method: str = "POST"
-    headers: Mapping[str, str] = field(default_factory=lambda: dict(JSON))
-    query: Mapping[str, str] = field(default_factory=dict)
-    body: Any = field(default_factory=lambda: OUTSETA_SUPPORT_CASE)
+
+def _preset_section(preset: Preset) -> Section:
+    api = preset.api
+    doc = f"{api.method} `{api.path}`; the auth the vendor documents: `{api.auth.value}`."
+    if api.deduplication:
+        doc += f" A retried call cannot open a second ticket: {api.deduplication}."
+    base_url = replace(BASE_URL, default=api.base_url or REQUIRED)
+    return Section(preset.value, doc, keys=(_PRESET_ENDPOINT, base_url, *api.fields))
 
 
-def read_preset(table: Table) -> tuple[Preset | None, RequestDefaults]:
-    """Reads preset, base_url and the preset's instance fields from [ticket]."""
-    names = tuple(preset.value for preset in Preset)
-    name = table.string("preset", None, one_of(names))
+PRESET_VARIANTS = (
+    Section(
+        "",
+        "The request written out by hand; left out, its parts are Outseta's support case.",
+        keys=(TICKET_REQUEST.endpoint,),
+    ),
+    *(_preset_section(preset) for preset in Preset),
+)
+"""The [ticket] keys each preset adds, and those of a ticket without one."""
+
+
+def read_preset(table: Table) -> tuple[Preset | None, RequestKeys]:
+    """Reads preset, base_url and the preset's instance fields from [ticket]; the request's keys
+    then default to the preset's request."""
+    name = table.read(PRESET)
     if not name:
-        return None, RequestDefaults()
+        return None, TICKET_REQUEST
     preset = Preset(name)
     api = preset.api
-    base_url = table.string("base_url", api.base_url or REQUIRED, validators.https_url)
-    values = {item.name: table.string(item.name, item.default or REQUIRED, item.check) for item in api.fields}
-    return preset, RequestDefaults(
+    base_url = table.read(BASE_URL, api.base_url or REQUIRED)
+    values = {item.name: table.read(item) for item in api.fields}
+    return preset, TICKET_REQUEST.with_defaults(
         endpoint=base_url.rstrip("/") + fill(api.path, values),
         method=api.method,
         headers=fill(api.headers, values),

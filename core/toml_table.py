@@ -14,13 +14,16 @@ import os
 import stat
 import tomllib
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, Final, Literal, TypeVar, overload
+from typing import Any, Final, Generic, Literal, TypeVar, cast, overload
 
 from core.errors import Problem
 
 D = TypeVar("D")
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 V = TypeVar("V")
 
 # Deeper documents are refused before any recursive code (tomllib's own, the loader's) walks them.
@@ -98,6 +101,54 @@ def one_of(choices: tuple[str, ...]) -> Check:
     return lambda value: None if value in choices else f"must be one of {', '.join(choices)}"
 
 
+class Kind(Enum):
+    STRING = "string"
+    INTEGER = "whole number"
+    NUMBER = "number"
+    BOOLEAN = "true or false"
+    STRINGS = "array of strings"
+    STRING_TABLE = "table of strings"
+    TABLE = "table"
+    PARAMETERS = "table of strings or secret sources"
+    """Read by core.connections: each value is text, or a table naming where a secret value comes from."""
+
+
+class _Derived(Enum):
+    DERIVED = "derived"
+
+
+DERIVED = _Derived.DERIVED
+"""A default computed from other keys; the reader passes it in (Table.read's default)."""
+
+
+@dataclass(frozen=True)
+class Key(Generic[T_co]):
+    name: str
+    kind: Kind
+    doc: str
+    default: Any = REQUIRED
+    """REQUIRED, DERIVED (see default_doc) or the value used when the key is left out."""
+    default_doc: str = ""
+    """How the docs show the default when the value alone would not say it."""
+    check: Check | None = None
+    choices: tuple[str, ...] = ()
+    low: float | None = None
+    high: float | None = None
+    value_table: Any = None
+    """Kind.PARAMETERS: the core.schema.Section a value may be given as instead of text."""
+    required_message: str = ""
+    """Set: the key must be written out even where its default would do; the problem says why."""
+
+
+def key(name: str, kind: Kind, doc: str, default: Any = REQUIRED, **details: Any) -> Key[Any]:
+    """A Key; annotate the variable holding it with its value type, e.g. `NAME: Key[str] = key(...)`."""
+    return Key(name, kind, doc, default, **details)
+
+
+class _Unset(Enum):
+    UNSET = "unset"
+
+
 class Problems:
     def __init__(self, file: str):
         self.file = file
@@ -117,6 +168,32 @@ class Table:
 
     def field(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
+
+    def read(self, key: Key[T], default: T | Required | _Unset = _Unset.UNSET) -> T:
+        """The key's value, checked as the key says; default replaces the key's own (for DERIVED)."""
+        value: Any = key.default if isinstance(default, _Unset) else default
+        if value is DERIVED:
+            raise TypeError(f"{self.field(key.name)}: a derived default must be passed in")
+        if key.required_message and key.name not in self.data:
+            self.problems.add(self.field(key.name), key.required_message)
+        match key.kind:
+            case Kind.STRING:
+                check = one_of(key.choices) if key.choices else key.check
+                return cast(T, self.string(key.name, value, check))
+            case Kind.INTEGER:
+                return cast(T, self.integer(key.name, value, low=int(key.low or 0), high=int(key.high or 0)))
+            case Kind.NUMBER:
+                return cast(T, self.number(key.name, value, low=key.low or 0, high=key.high or 0))
+            case Kind.BOOLEAN:
+                return cast(T, self.boolean(key.name, value))
+            case Kind.STRINGS:
+                return cast(T, self.strings(key.name, value, key.check))
+            case Kind.STRING_TABLE:
+                return cast(T, self.string_table(key.name, value, key.check))
+            case Kind.TABLE:
+                return cast(T, self.json_table(key.name, value))
+            case Kind.PARAMETERS:
+                raise TypeError(f"{self.field(key.name)}: read by core.connections, value by value")
 
     def problem(self, key: str, allowed: str, value: Any = None) -> None:
         self.problems.add(self.field(key), allowed, self.data.get(key) if value is None else value)
@@ -206,6 +283,11 @@ class Table:
             else:
                 self.problems.add(where, "must be a table", item)
         return tables
+
+    @property
+    def keys_read(self) -> tuple[str, ...]:
+        """Every key a reader asked for, in order: the keys allowed here."""
+        return tuple(self._known)
 
     def finish(self) -> None:
         """Reports keys that no reader asked for: typos, or fields of another step kind."""

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
 from core import validators
+from core.defaults import field_default
 from core.refs import Refs
+from core.schema import Section, Shape
 from core.steps.step import CommonFields, ReadContext, Step
-from core.steps.task import Retry, task_state
-from core.toml_table import Table
+from core.steps.task import Retry, retry_section, task_state
+from core.toml_table import Key, Kind, Table, key
 from policies.arns import ecs_tasks_of_cluster, event_rule_arn, task_definition_revisions
 from policies.statement import Condition, Statement, sid_from_name
 
@@ -33,9 +35,7 @@ class ContainerOverride:
     @classmethod
     def read(cls, table: Table) -> ContainerOverride:
         override = cls(
-            name=table.string("name"),
-            command=table.strings("command", cls.command),
-            environment=table.string_table("environment"),
+            name=table.read(CONTAINER_NAME), command=table.read(COMMAND), environment=table.read(ENVIRONMENT)
         )
         table.finish()
         return override
@@ -60,20 +60,72 @@ PASS_ROLES_REQUIRED = (
     "which RunTask passes to ECS (iam:PassRole; without them every run is denied). "
     "Write pass_roles = [] if the task definition has neither"
 )
+CONTAINER_NAME: Key[str] = key("name", Kind.STRING, "The container, as the task definition names it.")
+COMMAND: Key[tuple[str, ...] | None] = key(
+    "command", Kind.STRINGS, "Replaces the image's command.", ContainerOverride.command
+)
+ENVIRONMENT: Key[dict[str, str]] = key(
+    "environment",
+    Kind.STRING_TABLE,
+    "Environment variables added to the container.",
+    field_default(ContainerOverride, "environment", dict),
+)
+CLUSTER: Key[str] = key("cluster", Kind.STRING, "The cluster's ARN.", check=validators.ecs_cluster_arn)
+TASK_DEFINITION: Key[str] = key(
+    "task_definition",
+    Kind.STRING,
+    "The task definition's ARN; without `:revision` the latest active one runs.",
+    check=validators.ecs_task_definition_arn,
+)
+SUBNETS: Key[tuple[str, ...]] = key(
+    "subnets", Kind.STRINGS, "At least one subnet id.", (), default_doc="required", check=validators.subnet_id
+)
+SECURITY_GROUPS: Key[tuple[str, ...]] = key(
+    "security_groups",
+    Kind.STRINGS,
+    "Security group ids.",
+    (),
+    default_doc="the VPC's default security group",
+    check=validators.security_group_id,
+)
+ASSIGN_PUBLIC_IP: Key[bool] = key("assign_public_ip", Kind.BOOLEAN, "Gives the task a public IP.", False)
+PASS_ROLES: Key[tuple[str, ...]] = key(
+    "pass_roles",
+    Kind.STRINGS,
+    "The task definition's task and execution role ARNs, which RunTask passes to ECS (`[]` if it has "
+    "neither; without them RunTask is denied).",
+    (),
+    check=validators.iam_role_arn,
+    required_message=PASS_ROLES_REQUIRED,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
 class EcsStep(Step):
     type: ClassVar[str] = "ecs"
+    section: ClassVar[Section] = Section(
+        "ecs",
+        "A Fargate task run to completion (ecs:runTask.sync); its result, if kept, is the task ARN and stop code.",
+        keys=(CLUSTER, TASK_DEFINITION, SUBNETS, SECURITY_GROUPS, ASSIGN_PUBLIC_IP, PASS_ROLES),
+        children=(
+            Section(
+                "container_overrides",
+                "Per-container changes for this run.",
+                keys=(CONTAINER_NAME, COMMAND, ENVIRONMENT),
+                shape=Shape.ARRAY,
+            ),
+            retry_section("none: a failed task is not run again"),
+        ),
+    )
 
     cluster_arn: str
     task_definition_arn: str
     """With a revision (":12") that revision runs; without, the latest active one."""
     subnets: tuple[str, ...]
-    security_groups: tuple[str, ...] = ()
+    security_groups: tuple[str, ...] = SECURITY_GROUPS.default
     """Default: the VPC's default security group."""
-    assign_public_ip: bool = False
-    pass_role_arns: tuple[str, ...] = ()
+    assign_public_ip: bool = ASSIGN_PUBLIC_IP.default
+    pass_role_arns: tuple[str, ...] = PASS_ROLES.default
     """The task definition's task and execution roles, which RunTask passes to ECS."""
     container_overrides: tuple[ContainerOverride, ...] = ()
     timeout_seconds: int | None = DEFAULT_TIMEOUT_SECONDS
@@ -85,14 +137,12 @@ class EcsStep(Step):
     def read(cls, table: Table, common: CommonFields, context: ReadContext) -> Self:
         step = cls(
             **common,
-            cluster_arn=table.string("cluster", check=validators.ecs_cluster_arn),
-            task_definition_arn=table.string("task_definition", check=validators.ecs_task_definition_arn),
-            subnets=table.strings("subnets", check=validators.subnet_id),
-            security_groups=table.strings(
-                "security_groups", cls.security_groups, validators.security_group_id
-            ),
-            assign_public_ip=table.boolean("assign_public_ip", cls.assign_public_ip),
-            pass_role_arns=table.strings("pass_roles", cls.pass_role_arns, validators.iam_role_arn),
+            cluster_arn=table.read(CLUSTER),
+            task_definition_arn=table.read(TASK_DEFINITION),
+            subnets=table.read(SUBNETS),
+            security_groups=table.read(SECURITY_GROUPS),
+            assign_public_ip=table.read(ASSIGN_PUBLIC_IP),
+            pass_role_arns=table.read(PASS_ROLES),
             container_overrides=tuple(
                 ContainerOverride.read(item) for item in table.tables("container_overrides")
             ),
@@ -100,8 +150,6 @@ class EcsStep(Step):
         )
         if not step.subnets and not table.data.get("subnets"):
             table.problem("subnets", "at least one subnet id is required", value=[])
-        if "pass_roles" not in table.data:
-            table.problems.add(table.field("pass_roles"), PASS_ROLES_REQUIRED)
         return step
 
     def to_state(self, refs: Refs) -> dict[str, Any]:

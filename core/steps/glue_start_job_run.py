@@ -9,11 +9,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
-from core.defaults import field_default
 from core.refs import Refs
+from core.schema import Section
 from core.steps.step import CommonFields, ReadContext, Step
-from core.steps.task import Retry, task_state
-from core.toml_table import Table
+from core.steps.task import Retry, retry_section, task_state
+from core.toml_table import Key, Kind, Table, key
 from policies.statement import Statement, sid_from_name
 
 # AWS's rule for JobName: 1-255 characters of the "single-line string" pattern
@@ -44,15 +44,31 @@ def job_arn(partition: str, region: str, account: str, job: str) -> str:
     return f"arn:{partition}:glue:{region}:{account}:job/{job}"
 
 
+JOB: Key[str] = key("job", Kind.STRING, "The job's name, in the stack's account and region.", check=job_name)
+ARGUMENTS: Key[dict[str, str]] = key(
+    "arguments",
+    Kind.STRING_TABLE,
+    'Replace the job\'s default arguments for this run, e.g. `"--day.$" = "$.day"`.',
+    {},
+    default_doc="the job's own default arguments",
+)
+
+
 @dataclass(frozen=True, kw_only=True)
 class GlueStep(Step):
     """The step's result, if kept (result_path), is the job run's id and final state."""
 
     type: ClassVar[str] = "glue"
+    section: ClassVar[Section] = Section(
+        "glue",
+        "A Glue job run to completion (glue:startJobRun.sync); its result, if kept, is the run's id and state.",
+        keys=(JOB, ARGUMENTS),
+        children=(retry_section("none: a failed job run is not started again"),),
+    )
 
     job: str
     """The job's name, in this stack's account and region."""
-    arguments: Mapping[str, str] = field(default_factory=dict)
+    arguments: Mapping[str, str] = field(default_factory=lambda: dict(ARGUMENTS.default))
     """Replace the job's default arguments for this run, e.g. {"--day.$" = "$.day"}.
     Default: the job's own default arguments."""
     retry: Retry = field(default_factory=lambda: Retry(errors=()))
@@ -62,8 +78,8 @@ class GlueStep(Step):
     def read(cls, table: Table, common: CommonFields, context: ReadContext) -> Self:
         return cls(
             **common,
-            job=table.string("job", check=job_name),
-            arguments=table.string_table("arguments", field_default(cls, "arguments", dict)),
+            job=table.read(JOB),
+            arguments=table.read(ARGUMENTS),
             retry=cls.read_retry(table),
         )
 

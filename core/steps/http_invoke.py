@@ -7,15 +7,16 @@ by the request adds it to every call.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Self
 
-from core import validators
+from core import aws_rules, validators
 from core.defaults import field_default
 from core.refs import Refs
+from core.schema import Section
 from core.steps.step import CommonFields, ReadContext, Step
-from core.steps.task import Retry, task_state
-from core.toml_table import REQUIRED, Required, Table
+from core.steps.task import Retry, retry_section, task_state
+from core.toml_table import Key, Kind, Table, key
 from policies.http_endpoint import endpoint_conditions
 from policies.statement import Condition, Statement, sid_from_name
 
@@ -36,6 +37,11 @@ HTTP_TRANSIENT_ERRORS = (
     "States.Http.StatusCode.503",
     "States.Http.StatusCode.504",
 )
+HTTP_RETRIED = (
+    "socket errors, the connection's transient errors (`Events.ConnectionResource.AuthInProgress`, "
+    "`ConcurrentModification`, `InternalError`), 429, 500, 502, 503, 504"
+)
+"""HTTP_TRANSIENT_ERRORS, in words for the docs."""
 DEFAULT_METHOD = "GET"
 
 
@@ -55,34 +61,20 @@ class HttpRequest:
     """Default: no body is sent. Keys ending in ".$" take a JSONPath or an intrinsic."""
 
     @classmethod
-    def read(
-        cls,
-        table: Table,
-        connections: Collection[str],
-        *,
-        default_endpoint: str | Required = REQUIRED,
-        default_method: str,
-        default_headers: Mapping[str, str],
-        default_query: Mapping[str, str] | None = None,
-        default_body: Any,
-    ) -> HttpRequest:
+    def read(cls, table: Table, connections: Collection[str], keys: RequestKeys) -> HttpRequest:
         """The request keys of a table that has others too (a step, the ticket)."""
-        connection = table.string("connection")
+        connection = table.read(keys.connection)
         if connection and connection not in connections:
             known = ", ".join(sorted(connections)) or "none are configured"
             table.problem("connection", f"must name a configured connection ([connections.<name>]): {known}")
         return cls(
-            endpoint=table.string("endpoint", default_endpoint, validators.https_url),
-            endpoint_is_root=table.boolean("endpoint_is_root", field_default(cls, "endpoint_is_root", bool)),
-            method=table.string("method", default_method, validators.http_method),
+            endpoint=table.read(keys.endpoint),
+            endpoint_is_root=table.read(keys.endpoint_is_root),
+            method=table.read(keys.method),
             connection=connection,
-            headers=table.string_table("headers", default_headers, validators.request_header),
-            query=table.string_table(
-                "query",
-                field_default(cls, "query", dict) if default_query is None else default_query,
-                validators.query_parameter,
-            ),
-            body=table.json_table("body", default_body),
+            headers=table.read(keys.headers),
+            query=table.read(keys.query),
+            body=table.read(keys.body),
         )
 
     def parameters(self, refs: Refs) -> dict[str, Any]:
@@ -138,24 +130,125 @@ def connection_access(name: str, arn: str, secret_arn: str) -> list[Statement]:
     ]
 
 
+@dataclass(frozen=True)
+class RequestKeys:
+    """The request's keys; the ticket and HTTP steps differ in their defaults."""
+
+    connection: Key[str]
+    endpoint: Key[str]
+    endpoint_is_root: Key[bool]
+    method: Key[str]
+    headers: Key[dict[str, str]]
+    query: Key[dict[str, str]]
+    body: Key[Any]
+
+    def all(self) -> tuple[Key[Any], ...]:
+        return (
+            self.connection,
+            self.endpoint,
+            self.endpoint_is_root,
+            self.method,
+            self.headers,
+            self.query,
+            self.body,
+        )
+
+    def with_defaults(self, **defaults: Any) -> RequestKeys:
+        """The same keys, those named taking the given defaults (a ticket preset's request)."""
+        return replace(
+            self, **{name: replace(getattr(self, name), default=value) for name, value in defaults.items()}
+        )
+
+
+def request_keys(
+    *,
+    method: str,
+    headers: Mapping[str, str],
+    query: Mapping[str, str],
+    body: Any,
+    body_doc: str,
+    default_docs: Mapping[str, str] | None = None,
+) -> RequestKeys:
+    """default_docs: how the docs show a key's default, by name, where the value alone would not."""
+    default_doc = dict(default_docs or {}).get
+    return RequestKeys(
+        connection=key(
+            "connection",
+            Kind.STRING,
+            "The connection ([connections.<name>]) that authenticates the call.",
+        ),
+        endpoint=key(
+            "endpoint",
+            Kind.STRING,
+            "An https:// URL without a query string or fragment.",
+            check=validators.https_url,
+        ),
+        endpoint_is_root=key(
+            "endpoint_is_root",
+            Kind.BOOLEAN,
+            "`true`: the endpoint is an API root, and the grant covers any path under it too. `false`: "
+            "only the endpoint itself, with or without a query string.",
+            field_default(HttpRequest, "endpoint_is_root", bool),
+        ),
+        method=key(
+            "method",
+            Kind.STRING,
+            "The HTTP method.",
+            method,
+            default_doc=default_doc("method", ""),
+            choices=aws_rules.HTTP_METHODS,
+        ),
+        headers=key(
+            "headers",
+            Kind.STRING_TABLE,
+            "Request headers. Those Step Functions refuses (`Authorization`, `Host`, `X-Amz-*`, ...) and "
+            "credential headers (`X-Api-Key`, `X-Auth-Token`, ...) are rejected: credentials belong in "
+            "the connection.",
+            dict(headers),
+            default_doc=default_doc("headers", ""),
+            check=validators.request_header,
+        ),
+        query=key(
+            "query",
+            Kind.STRING_TABLE,
+            "Query parameters, as strings. Credentials (`token`, `api_key`, ...) are rejected: they "
+            "would sit in plain text in the Terraform JSON and state.",
+            dict(query),
+            default_doc=default_doc("query", ""),
+            check=validators.query_parameter,
+        ),
+        body=key("body", Kind.TABLE, body_doc, body, default_doc=default_doc("body", "")),
+    )
+
+
+STEP_REQUEST = request_keys(
+    method=DEFAULT_METHOD,
+    headers=field_default(HttpRequest, "headers", dict),
+    query=field_default(HttpRequest, "query", dict),
+    body=HttpRequest.body,
+    body_doc="A JSON body; keys ending in `.$` take a JSONPath or an intrinsic. Default: no body.",
+)
+
+
 @dataclass(frozen=True, kw_only=True)
 class HttpStep(Step):
     """The step's result, if kept (result_path), is the status code and the response body."""
 
     type: ClassVar[str] = "http"
+    section: ClassVar[Section] = Section(
+        "http",
+        "A third-party HTTPS API called from the state machine (http:invoke); its result, if kept, is the "
+        "status code and the response body.",
+        keys=STEP_REQUEST.all(),
+        children=(retry_section(HTTP_RETRIED),),
+    )
 
     request: HttpRequest
     retry: Retry = field(default_factory=lambda: Retry(errors=HTTP_TRANSIENT_ERRORS))
 
     @classmethod
     def read(cls, table: Table, common: CommonFields, context: ReadContext) -> Self:
-        request = HttpRequest.read(
-            table,
-            context.connections,
-            default_method=DEFAULT_METHOD,
-            default_headers=field_default(HttpRequest, "headers", dict),
-            default_body=HttpRequest.body,
-        )
+        request = HttpRequest.read(table, context.connections, STEP_REQUEST)
         return cls(**common, request=request, retry=cls.read_retry(table))
 
     def to_state(self, refs: Refs) -> dict[str, Any]:

@@ -8,9 +8,10 @@ from typing import Any, ClassVar, Self
 
 from core import aws_rules, validators
 from core.refs import Refs
+from core.schema import Section
 from core.steps.step import CommonFields, ReadContext, Step
-from core.steps.task import Retry, task_state
-from core.toml_table import Table
+from core.steps.task import Retry, retry_section, task_state
+from core.toml_table import Key, Kind, Table, key
 from policies.statement import Statement, sid_from_name
 
 # The errors AWS recommends retrying for every Lambda task, and throttling:
@@ -28,12 +29,33 @@ LAMBDA_TRANSIENT_ERRORS = (
 DEFAULT_TIMEOUT_SECONDS = aws_rules.LAMBDA_MAX_RUN_SECONDS + 60
 
 
+FUNCTION: Key[str] = key(
+    "function",
+    Kind.STRING,
+    "The function's ARN, optionally with a version or alias.",
+    check=validators.lambda_function_arn,
+)
+PAYLOAD: Key[Mapping[str, Any] | None] = key(
+    "payload",
+    Kind.TABLE,
+    "The payload; keys ending in `.$` take a JSONPath or an intrinsic.",
+    None,
+    default_doc="the step's input",
+)
+
+
 @dataclass(frozen=True, kw_only=True)
 class LambdaStep(Step):
     type: ClassVar[str] = "lambda"
+    section: ClassVar[Section] = Section(
+        "lambda",
+        "A Lambda function (lambda:invoke); its result, if kept, is the function's return value.",
+        keys=(FUNCTION, PAYLOAD),
+        children=(retry_section("Lambda's transient errors (`Lambda.ServiceException`, ...)"),),
+    )
 
     function_arn: str
-    payload: Mapping[str, Any] | None = None
+    payload: Mapping[str, Any] | None = PAYLOAD.default
     """Default: the step's input is the payload."""
     timeout_seconds: int | None = DEFAULT_TIMEOUT_SECONDS
     retry: Retry = field(default_factory=lambda: Retry(errors=LAMBDA_TRANSIENT_ERRORS))
@@ -42,8 +64,8 @@ class LambdaStep(Step):
     def read(cls, table: Table, common: CommonFields, context: ReadContext) -> Self:
         return cls(
             **common,
-            function_arn=table.string("function", check=validators.lambda_function_arn),
-            payload=table.json_table("payload", cls.payload),
+            function_arn=table.read(FUNCTION),
+            payload=table.read(PAYLOAD),
             retry=cls.read_retry(table),
         )
 

@@ -12,9 +12,10 @@ from typing import Any, ClassVar, Self
 
 from core import validators
 from core.refs import Refs
+from core.schema import Section
 from core.steps.step import CommonFields, ReadContext, Step
-from core.steps.task import Retry, task_state
-from core.toml_table import Table
+from core.steps.task import Retry, retry_section, task_state
+from core.toml_table import Key, Kind, Table, key
 from policies.arns import event_rule_arn
 from policies.statement import Statement, sid_from_name
 
@@ -42,14 +43,36 @@ def state_machine_arn(value: str) -> str | None:
     return None
 
 
+STATE_MACHINE: Key[str] = key(
+    "state_machine",
+    Kind.STRING,
+    "The ARN of the state machine to run, without a version or alias.",
+    check=state_machine_arn,
+)
+INPUT: Key[Mapping[str, Any] | None] = key(
+    "input",
+    Kind.TABLE,
+    "The child execution's input; keys ending in `.$` take a JSONPath or an intrinsic.",
+    None,
+    default_doc="the step's input",
+)
+
+
 @dataclass(frozen=True, kw_only=True)
 class StateMachineStep(Step):
     """The step's result, if kept (result_path), is the child execution's ARN and output."""
 
     type: ClassVar[str] = "state_machine"
+    section: ClassVar[Section] = Section(
+        "state_machine",
+        "Another state machine run to completion (states:startExecution.sync:2); its result, if kept, "
+        "is the child execution's ARN and JSON output.",
+        keys=(STATE_MACHINE, INPUT),
+        children=(retry_section("none: a failed child execution is not started again"),),
+    )
 
     state_machine_arn: str
-    input: Mapping[str, Any] | None = None
+    input: Mapping[str, Any] | None = INPUT.default
     """The child execution's input; keys ending in ".$" take a JSONPath or an intrinsic.
     Default: the step's input."""
     retry: Retry = field(default_factory=lambda: Retry(errors=()))
@@ -59,8 +82,8 @@ class StateMachineStep(Step):
     def read(cls, table: Table, common: CommonFields, context: ReadContext) -> Self:
         return cls(
             **common,
-            state_machine_arn=table.string("state_machine", check=state_machine_arn),
-            input=table.json_table("input", cls.input),
+            state_machine_arn=table.read(STATE_MACHINE),
+            input=table.read(INPUT),
             retry=cls.read_retry(table),
         )
 

@@ -15,8 +15,9 @@ from typing import Any, ClassVar, Self, TypedDict
 from core import validators
 from core.defaults import field_default
 from core.refs import Refs
+from core.schema import Section
 from core.steps.task import Retry
-from core.toml_table import Table
+from core.toml_table import DERIVED, Key, Kind, Table, key
 from policies.statement import Statement
 
 # The longest an execution of a standard workflow may run, hence any of its states.
@@ -46,6 +47,8 @@ class ReadContext:
 class Step(ABC):
     type: ClassVar[str]
     """The step's `type` in configuration files."""
+    section: ClassVar[Section]
+    """The keys this kind adds to a [[steps]] table (its name is the type), for the docs and the JSON Schema."""
 
     name: str
     result_path: str | None = None
@@ -81,14 +84,36 @@ class Step(ABC):
         """Exactly what the execution role needs to run this state."""
 
 
+NAME: Key[str] = key(
+    "name",
+    Kind.STRING,
+    "The state's name: letters, digits, spaces, `-`, `_`; at most 80 characters with the `<name>Failed` "
+    "state derived from it.",
+    check=validators.state_name,
+)
+RESULT_PATH: Key[str | None] = key(
+    "result_path",
+    Kind.STRING,
+    "Where the step's result goes, e.g. `$.extract`. Default: dropped; every step sees the execution input.",
+    Step.result_path,
+    check=validators.result_path,
+)
+TIMEOUT_SECONDS: Key[int | None] = key(
+    "timeout_seconds",
+    Kind.INTEGER,
+    "The state's TimeoutSeconds.",
+    DERIVED,
+    low=1,
+    high=MAX_TIMEOUT_SECONDS,
+)
+
+
 def read_common(table: Table, kind: type[Step]) -> CommonFields:
     """A key left out takes the kind's own default (a Lambda step's timeout, ...)."""
     return CommonFields(
-        name=table.string("name", check=validators.state_name),
-        result_path=table.string("result_path", Step.result_path, validators.result_path),
-        timeout_seconds=table.integer(
-            "timeout_seconds", kind.timeout_seconds, low=1, high=MAX_TIMEOUT_SECONDS
-        ),
+        name=table.read(NAME),
+        result_path=table.read(RESULT_PATH),
+        timeout_seconds=table.read(TIMEOUT_SECONDS, kind.timeout_seconds),
     )
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from core.toml_table import Table
+from core.schema import Section
+from core.toml_table import DERIVED, Key, Kind, Table, key
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -22,10 +23,10 @@ class Retry:
     def read(cls, table: Table, default: Retry) -> Retry:
         """A [retry] table; each key left out keeps default's value."""
         retry = cls(
-            errors=table.strings("errors", default.errors),
-            max_attempts=table.integer("max_attempts", default.max_attempts, low=0, high=10),
-            interval_seconds=table.integer("interval_seconds", default.interval_seconds, low=1, high=300),
-            backoff_rate=table.number("backoff_rate", default.backoff_rate, low=1.0, high=10.0),
+            errors=table.read(RETRY_ERRORS, default.errors),
+            max_attempts=table.read(MAX_ATTEMPTS, default.max_attempts),
+            interval_seconds=table.read(INTERVAL_SECONDS, default.interval_seconds),
+            backoff_rate=table.read(BACKOFF_RATE, default.backoff_rate),
         )
         table.finish()
         return retry
@@ -68,3 +69,41 @@ def task_state(
     if retriers:
         state["Retry"] = retriers
     return state
+
+
+RETRY_ERRORS: Key[tuple[str, ...]] = key(
+    "errors", Kind.STRINGS, "The error names retried.", DERIVED, default_doc="see the table above"
+)
+MAX_ATTEMPTS: Key[int] = key(
+    "max_attempts",
+    Kind.INTEGER,
+    "Tries after the first; 0 turns retrying off.",
+    Retry.max_attempts,
+    low=0,
+    high=10,
+)
+INTERVAL_SECONDS: Key[int] = key(
+    "interval_seconds",
+    Kind.INTEGER,
+    "The wait before the first retry.",
+    Retry.interval_seconds,
+    low=1,
+    high=300,
+)
+BACKOFF_RATE: Key[float] = key(
+    "backoff_rate",
+    Kind.NUMBER,
+    "Each wait is this many times the one before.",
+    Retry.backoff_rate,
+    low=1,
+    high=10,
+)
+
+
+def retry_section(errors_doc: str) -> Section:
+    """The [retry] table of a step or of the ticket; errors_doc says what is retried by default."""
+    return Section(
+        "retry",
+        "Retries of errors worth trying again (interval x backoff_rate^n, with full jitter).",
+        keys=(replace(RETRY_ERRORS, default_doc=errors_doc), MAX_ATTEMPTS, INTERVAL_SECONDS, BACKOFF_RATE),
+    )

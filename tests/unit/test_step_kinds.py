@@ -8,10 +8,12 @@ from typing import ClassVar
 import pytest
 
 import core.steps.step
-from core.steps import STEP_KINDS, Step
+from core.steps import STEP_KINDS, STEPS, Step
 from core.steps.ecs_run_task import EcsStep
 from core.steps.http_invoke import HttpStep
 from core.steps.lambda_invoke import LambdaStep
+from core.steps.step import ReadContext, read_common
+from core.toml_table import Problems, Table
 
 
 @pytest.fixture
@@ -50,3 +52,15 @@ def test_a_kind_without_its_state_or_policy_cannot_be_built(scratch_registry):
 
     with pytest.raises(TypeError, match="abstract"):
         HalfStep(name="Half", retry=None)
+
+
+@pytest.mark.parametrize("kind", STEP_KINDS.values(), ids=lambda kind: kind.type)
+def test_each_kind_documents_exactly_the_keys_it_reads(kind):
+    table = Table({}, "steps[0]", Problems("env.toml"))
+    kind.read(table, read_common(table, kind), ReadContext(connections=()))
+
+    common = [item.name for item in STEPS.keys if item.name != "type"]
+    documented = [*common, *(item.name for item in kind.section.keys)]
+    documented += [child.name for child in kind.section.children]
+    assert kind.section.name == kind.type
+    assert sorted(table.keys_read) == sorted(documented)
