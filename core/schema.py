@@ -127,7 +127,10 @@ def _number(value: float | None) -> str:
 
 def json_schema(root: Section) -> dict[str, Any]:
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        # Only keywords Draft 4 already had (hence `enum` of one value, not `const`): taplo, behind
+        # Even Better TOML, documents Draft 4 support.
+        # https://taplo.tamasfe.dev/configuration/developing-schemas.html
+        "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "Nightly pipeline configuration",
         "description": root.doc,
         **_object_schema(root),
@@ -161,7 +164,7 @@ def _variant_schema(parent: Section, variant: Section) -> dict[str, Any]:
     schema = _object_schema(merged)
     chosen = parent.discriminator
     if variant.name:
-        schema["properties"][chosen] = {**schema["properties"][chosen], "const": variant.name}
+        schema["properties"][chosen] = {**schema["properties"][chosen], "enum": [variant.name]}
         [discriminator] = [item for item in parent.keys if item.name == chosen]
         if discriminator.default != variant.name:
             # Left out, the discriminator chooses another variant (its default) or none.

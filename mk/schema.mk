@@ -1,9 +1,11 @@
-# The configuration schema (core/schema.py; the keys are those core/loading.py and core/steps/ read).
+# The configuration schema (core/schema.py; the keys are core.loading.CONFIG, the ones the loader reads).
 #   make schema
-#       Writes docs/configuration.md (the reference) and schema/pipeline-config.schema.json (JSON
-#       Schema, for editors); tests/unit/test_schema.py fails when either is stale.
+#       Rewrites the key reference in docs/configuration.md and schema/pipeline-config.schema.json
+#       (JSON Schema, for editors; .taplo.toml points them at it); tests/unit/test_schema.py fails
+#       when either is stale.
 
 .PHONY: schema
 
 schema: python-deps
-	cd "$(ROOT)" && "$(VENV_BIN)/python" -m core.schema_files
+	$(call say,the key reference in docs/configuration.md and schema/pipeline-config.schema.json)
+	@cd "$(ROOT)" && "$(VENV_BIN)/python" -m core.schema_files

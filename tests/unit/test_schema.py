@@ -15,21 +15,22 @@ from core.schema_files import JSON_SCHEMA, PROJECT, REFERENCE, rendered
 from core.steps import STEP_KINDS
 from core.tickets import Preset
 
-# Every configuration the project ships or tests with; each one loads.
-SHIPPED_CONFIGS = sorted(
-    [
-        *(PROJECT / "config").glob("*.toml"),
-        *(PROJECT / "tests" / "fixtures").glob("*.toml"),
-        *(PROJECT / "examples").glob("**/*.toml"),
-    ]
-)
+TAPLO = tomllib.loads((PROJECT / ".taplo.toml").read_text())
+[SCHEMA_RULE] = TAPLO["rule"]
+# Every configuration the project ships or tests with, as the editors' rule matches them.
+SHIPPED_CONFIGS = sorted({path for pattern in SCHEMA_RULE["include"] for path in PROJECT.glob(pattern)})
 
 
 @pytest.fixture(scope="module")
-def validator() -> jsonschema.Draft202012Validator:
+def validator() -> jsonschema.Draft7Validator:
     schema = json.loads(JSON_SCHEMA.read_text())
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema)
+
+
+def test_editors_are_pointed_at_the_json_schema():
+    assert (PROJECT / SCHEMA_RULE["schema"]["path"]).resolve() == JSON_SCHEMA
+    assert {"config", "tests", "examples"} <= {path.relative_to(PROJECT).parts[0] for path in SHIPPED_CONFIGS}
 
 
 @pytest.mark.parametrize("path", [REFERENCE, JSON_SCHEMA], ids=lambda path: path.name)
