@@ -95,8 +95,8 @@ BACKOFF_RATE: Key[float] = key(
     Kind.NUMBER,
     "Each wait is this many times the one before.",
     Retry.backoff_rate,
-    low=1,
-    high=10,
+    low=1.0,
+    high=10.0,
 )
 
 

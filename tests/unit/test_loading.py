@@ -311,6 +311,14 @@ def test_unknown_http_method_lists_the_methods(tmp_path):
     )
 
 
+def test_retry_backoff_rate_out_of_range_names_its_bounds_as_numbers(tmp_path):
+    expect_problem(
+        tmp_path,
+        in_table("[ticket]", "retry = { backoff_rate = 12 }"),
+        "ticket.retry.backoff_rate = 12: must be between 1.0 and 10.0",
+    )
+
+
 def test_ticket_connection_must_be_configured(tmp_path):
     expect_problem(
         tmp_path,
