@@ -127,9 +127,8 @@ def _number(value: float | None) -> str:
 
 def json_schema(root: Section) -> dict[str, Any]:
     return {
-        # Only keywords Draft 4 already had (hence `enum` of one value, not `const`): taplo, behind
-        # Even Better TOML, documents Draft 4 support.
-        # https://taplo.tamasfe.dev/configuration/developing-schemas.html
+        # Draft 7, for if/then: an editor then names the one variant's bad key rather than "no
+        # variant matches". taplo, behind Even Better TOML, checks it (tests/unit/test_schema.py).
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "Nightly pipeline configuration",
         "description": root.doc,
@@ -146,33 +145,32 @@ def _object_schema(section: Section) -> dict[str, Any]:
     if required:
         schema["required"] = required
     if section.variants:
-        schema["oneOf"] = [_variant_schema(section, variant) for variant in section.variants]
+        schema["allOf"] = [_variant_rule(section, variant) for variant in section.variants]
     else:
         schema["additionalProperties"] = False
     return schema
 
 
-def _variant_schema(parent: Section, variant: Section) -> dict[str, Any]:
-    """The parent's keys, the variant's, and the discriminator fixed to the variant's name
-    (or left out, for the variant named "")."""
+def _variant_rule(parent: Section, variant: Section) -> dict[str, Any]:
+    """If the discriminator chooses the variant, then the table holds the parent's keys and the
+    variant's, and no others."""
+    chosen = parent.discriminator
+    [discriminator] = [item for item in parent.keys if item.name == chosen]
+    condition: dict[str, Any]
+    if not variant.name:
+        condition = {"not": {"required": [chosen]}}
+    else:
+        condition = {"properties": {chosen: {"enum": [variant.name]}}}
+        if discriminator.default != variant.name:
+            # Left out, the discriminator chooses its default variant, or none.
+            condition["required"] = [chosen]
     merged = Section(
         name=variant.name,
         doc=variant.doc,
         keys=parent.keys + variant.keys,
         children=parent.children + variant.children,
     )
-    schema = _object_schema(merged)
-    chosen = parent.discriminator
-    if variant.name:
-        schema["properties"][chosen] = {**schema["properties"][chosen], "enum": [variant.name]}
-        [discriminator] = [item for item in parent.keys if item.name == chosen]
-        if discriminator.default != variant.name:
-            # Left out, the discriminator chooses another variant (its default) or none.
-            schema["required"] = sorted({*schema.get("required", ()), chosen})
-    else:
-        schema["not"] = {"required": [chosen]}
-    schema["description"] = variant.doc
-    return schema
+    return {"if": condition, "then": _object_schema(merged) | {"description": variant.doc}}
 
 
 def _section_schema(section: Section) -> dict[str, Any]:
