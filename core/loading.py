@@ -440,7 +440,8 @@ MISSED_NIGHT_ALARM: Key[bool] = key(
 )
 NIGHT_WATCH = Section(
     "night_watch",
-    "What reports the nights the state machine cannot report itself.",
+    "What reports the nights the state machine cannot report itself; all on by default. See "
+    "[failure-coverage.md](failure-coverage.md#configuration).",
     keys=(UNCAUGHT_FAILURES, WATCH_TICKET, DEAD_LETTER_QUEUE, DEAD_LETTER_RETENTION_DAYS, MISSED_NIGHT_ALARM),
 )
 
