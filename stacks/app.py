@@ -42,7 +42,7 @@ def synthesize(configs: Sequence[PipelineConfig], outdir: Path, project: Path) -
                 print(f"Note: {note}.", file=sys.stderr)
             _synthesize_and_swap(configs, outdir, project)
     except OSError as error:
-        raise OutputFolderError(f"Cannot write the output to {outdir}: {error}") from None
+        raise _cannot_write(outdir, error) from None
 
 
 def _synthesize_and_swap(configs: Sequence[PipelineConfig], outdir: Path, project: Path) -> None:
@@ -54,12 +54,13 @@ def _synthesize_and_swap(configs: Sequence[PipelineConfig], outdir: Path, projec
             state_dir = Path(os.path.relpath(project.resolve(), stack_dir)).as_posix()
             PipelineStack(app, config, local_state_dir=state_dir)
         app.synth()
-    except RuntimeError as error:
+    except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
-        if _NODE_FILE_ERROR.search(str(error)):
-            raise OutputFolderError(f"Cannot write the output to {outdir}: {error}") from None
-        raise
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(error, RuntimeError) and _NODE_FILE_ERROR.search(str(error)):
+            raise _cannot_write(outdir, error) from None
         raise
     output_folder.swap_in(staging, outdir)
+
+
+def _cannot_write(outdir: Path, error: Exception) -> OutputFolderError:
+    return OutputFolderError(f"Cannot write the output to {outdir}: {error}")
