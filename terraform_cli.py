@@ -3,6 +3,10 @@
 Providers come from the project's CLI config (`make setup` writes
 .terraform.d/terraformrc, pointing at the offline provider mirror). Without
 one, scripts/terraformrc.sh writes one into a scratch folder.
+
+Whatever their source, `terraform init` checks them against the hashes of the
+project's provider lock file, which synth copies into every stack folder and
+init() into its work folder: a mirror cannot swap the binary.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent
 PROJECT_CLI_CONFIG = PROJECT / ".terraform.d" / "terraformrc"
+# The name Terraform reads the lock from, in the folder it runs in.
+LOCK_FILE_NAME = ".terraform.lock.hcl"
+PROVIDER_LOCK = PROJECT / LOCK_FILE_NAME
 TIMEOUT_SECONDS = 300
 
 
@@ -50,7 +57,9 @@ class Terraform:
         return result.stdout
 
     def init(self) -> None:
-        self.check("init", "-input=false")
+        """With the project's provider lock: a provider whose hash it does not list is refused."""
+        install_provider_lock(self.workdir)
+        self.check("init", "-input=false", "-lockfile=readonly")
 
     def apply(self) -> None:
         self.check("apply", "-input=false", "-auto-approve")
@@ -70,6 +79,10 @@ class Terraform:
     def state_addresses(self) -> list[str]:
         result = self.run("state", "list")
         return result.stdout.split() if result.returncode == 0 else []
+
+
+def install_provider_lock(folder: Path) -> None:
+    shutil.copyfile(PROVIDER_LOCK, folder / LOCK_FILE_NAME)
 
 
 def automation_env(scratch: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -4,27 +4,94 @@
 #
 # Usage: scripts/terraformrc.sh OUTPUT_FILE
 #
-# Mirror lookup order (first hit wins):
-#   1. $TF_PROVIDER_MIRROR, if set (used as-is)
-#   2. /opt/tf-plugins, if it holds registry.terraform.io/
-#   3. the parent of the first `registry.terraform.io` directory found by
-#      `find / -maxdepth 4` (skipping /proc, /sys, /dev)
-# If none is found, a config without a mirror is written and a one-line
-# warning goes to stderr; the script still exits 0.
+# The mirror is one of these, never one found by searching the disk:
+#   1. $TF_PROVIDER_MIRROR, if set and not empty: refused (exit 1) unless it is safe (below)
+#   2. /opt/tf-plugins, if it holds registry.terraform.io/: skipped with a warning unless safe
+#   3. none: providers come from the registry (a one-line warning; exit 0)
+# Safe: an absolute path, each folder from / down to the mirror's provider folders owned by
+# root or by you and writable by no one else, so that nobody else can put a binary there.
+# Whatever the mirror holds, `terraform init` also checks each provider against the hashes of
+# the project's .terraform.lock.hcl, which synth copies into every stack folder.
 set -euo pipefail
 
 out="${1:?usage: $0 OUTPUT_FILE}"
+FIXED_MIRROR=/opt/tf-plugins
+me="$(id -u)"
+
+# Why the path may not be trusted, or nothing. Parsed from `ls -ldn` (the same on Linux and macOS):
+# "drwxr-xr-x  3 0  0 ..." is the mode, the link count, then the owner's numeric id. A symbolic
+# link's own mode means nothing: who can replace it is who can write its folder (checked too).
+unsafe_entry() {
+  local entry="$1" listing mode owner
+  listing="$(ls -ldn -- "$entry" 2>/dev/null)" || { echo "$entry cannot be read"; return; }
+  read -r mode _ owner _ <<<"$listing"
+  if [[ "$owner" != 0 && "$owner" != "$me" ]]; then
+    echo "$entry belongs to user id $owner (neither root nor you)"
+  elif [[ "$mode" != l* && ("${mode:5:1}" == w || "${mode:8:1}" == w) ]]; then
+    echo "$entry is writable by other users ($mode)"
+  fi
+}
+
+# The path and each folder above it: /, /opt, /opt/tf-plugins.
+with_parents() {
+  local path="" part
+  echo /
+  IFS=/ read -ra parts <<<"${1#/}"
+  for part in "${parts[@]}"; do
+    [[ -n "$part" ]] || continue
+    path="$path/$part"
+    echo "$path"
+  done
+}
+
+# Every folder from / down to the mirror, as named and with links resolved, and the mirror's own
+# folders and files down to each provider (registry.terraform.io/<namespace>/<type>/<version>/<platform>/<file>).
+mirror_problem() {
+  local mirror="$1" physical entry problem
+  if [[ "$mirror" != /* ]]; then
+    echo "it is not an absolute path"
+    return
+  fi
+  if [[ "$mirror" =~ [\"\\$%[:cntrl:]] ]]; then
+    echo 'its path holds a character that a Terraform CLI config cannot quote (", \, $, % or a control character)'
+    return
+  fi
+  if [[ ! -d "$mirror/registry.terraform.io" ]]; then
+    echo "it holds no registry.terraform.io folder"
+    return
+  fi
+  physical="$(cd -P -- "$mirror" && pwd -P)"
+  local -a entries=()
+  while IFS= read -r entry; do entries+=("$entry"); done < <(with_parents "$mirror"; with_parents "$physical")
+  local tree="$physical/registry.terraform.io"
+  shopt -s nullglob dotglob
+  entries+=("$tree" "$tree"/* "$tree"/*/* "$tree"/*/*/* "$tree"/*/*/*/* "$tree"/*/*/*/*/*)
+  shopt -u nullglob dotglob
+  for entry in "${entries[@]}"; do
+    problem="$(unsafe_entry "$entry")"
+    if [[ -n "$problem" ]]; then
+      echo "$problem"
+      return
+    fi
+  done
+}
 
 mirror=""
 if [[ -n "${TF_PROVIDER_MIRROR:-}" ]]; then
+  problem="$(mirror_problem "$TF_PROVIDER_MIRROR")"
+  if [[ -n "$problem" ]]; then
+    echo "terraformrc.sh: refusing TF_PROVIDER_MIRROR=$TF_PROVIDER_MIRROR: $problem." >&2
+    echo "terraformrc.sh: Terraform would run the provider found there with your AWS credentials;" \
+      "use a mirror folder that only root or you can write, or unset TF_PROVIDER_MIRROR to use $FIXED_MIRROR or the registry." >&2
+    exit 1
+  fi
   mirror="$TF_PROVIDER_MIRROR"
-elif [[ -d /opt/tf-plugins/registry.terraform.io ]]; then
-  mirror=/opt/tf-plugins
-else
-  found="$(find / -maxdepth 4 \( -path /proc -o -path /sys -o -path /dev \) -prune \
-             -o -type d -name registry.terraform.io -print 2>/dev/null | head -n 1 || true)"
-  if [[ -n "$found" ]]; then
-    mirror="$(dirname "$found")"
+elif [[ -d "$FIXED_MIRROR/registry.terraform.io" ]]; then
+  problem="$(mirror_problem "$FIXED_MIRROR")"
+  if [[ -n "$problem" ]]; then
+    echo "terraformrc.sh: warning: not using the provider mirror $FIXED_MIRROR: $problem; providers come from the registry" >&2
+  else
+    mirror="$FIXED_MIRROR"
   fi
 fi
 
@@ -48,13 +115,13 @@ provider_installation {
 }
 HCL
   else
-    echo "# No provider mirror found; providers are installed from the network."
+    echo "# No provider mirror; providers are installed from the registry."
   fi
 } >"$tmp"
 
 mv -f "$tmp" "$out"
 trap - EXIT
 
-if [[ -z "$mirror" ]]; then
-  echo "terraformrc.sh: warning: no Terraform provider mirror found (set TF_PROVIDER_MIRROR); wrote $out without one" >&2
+if [[ -z "$mirror" && ! -d "$FIXED_MIRROR/registry.terraform.io" ]]; then
+  echo "terraformrc.sh: warning: no Terraform provider mirror ($FIXED_MIRROR is absent; TF_PROVIDER_MIRROR names one); wrote $out without one" >&2
 fi

@@ -1,7 +1,8 @@
 """Synthesizes the stacks into a fresh folder, then swaps it in.
 
 A failed synth leaves the previous output exactly as it was, and a folder that
-is not cdktf output is never replaced (stacks.output_folder).
+is not cdktf output is never replaced (stacks.output_folder). Each stack folder
+gets the project's provider lock file, which `terraform init` checks providers against.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from core.config import PipelineConfig
 from stacks import output_folder
 from stacks.output_folder import OutputFolderError
 from stacks.pipeline_stack import PipelineStack
+from terraform_cli import install_provider_lock
 
 # How Node reports a failed file operation through jsii: "Error: ENOSPC: no space left on device, write".
 _NODE_FILE_ERROR = re.compile(r"\bE[A-Z]+: ")
@@ -54,6 +56,8 @@ def _synthesize_and_swap(configs: Sequence[PipelineConfig], outdir: Path, projec
             state_dir = Path(os.path.relpath(project.resolve(), stack_dir)).as_posix()
             PipelineStack(app, config, local_state_dir=state_dir)
         app.synth()
+        for config in configs:
+            install_provider_lock(staging / "stacks" / config.stack.name)
     except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, RuntimeError) and _NODE_FILE_ERROR.search(str(error)):
