@@ -161,7 +161,7 @@ def shown(path: Path) -> Path:
 if __name__ == "__main__":
     try:
         status = main(sys.argv[1:])
-    except Exception:
-        fast_synth.rerun_without_caches()
+    except Exception as error:
+        fast_synth.rerun_without_caches(error)
         raise
     fast_synth.exit(status)

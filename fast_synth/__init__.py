@@ -154,21 +154,61 @@ def cache_folder(environ: Mapping[str, str]) -> Path:
     return Path(environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "pipeline-fast-synth")
 
 
-def rerun_without_caches() -> None:
-    """After a run failed with fast synth on: deletes its caches, says so in one line and runs
-    the same command again in this process, once. Returns when that does not apply.
+def rerun_without_caches(error: BaseException) -> None:
+    """After a run failed with fast synth on, because of the jsii kernel: deletes the caches, says
+    so in one line and runs the same command again in this process, once. Returns when that does
+    not apply.
 
     kernel_hooks.js checks what it reads from the caches, but whatever they might
     still break must cost one slower run, never a failure until someone deletes them.
-    A failure that has nothing to do with them fails again, the same way."""
-    if _kernel is None or os.environ.get(CACHES_DISCARDED):
+    Only the kernel reads them: an error raised by Python code (a bad config, a bug) is
+    not theirs, and leaves them and the other runs that share them alone."""
+    if _kernel is None or os.environ.get(CACHES_DISCARDED) or not raised_by_the_kernel(error):
         return
     folder = cache_folder(os.environ)
     shutil.rmtree(folder, ignore_errors=True)
     print(f"fast synth: the run failed; deleted its caches ({folder}) and running once more", file=sys.stderr)
+    # What exit handlers do (stop the kernel, delete the temporary folders of it and of jsii),
+    # which exec would skip. A dead kernel fails to stop: that is known, and not shown.
+    sys.unraisablehook, shown = (lambda _: None), sys.unraisablehook
+    try:
+        atexit._run_exitfuncs()
+    finally:
+        sys.unraisablehook = shown
     sys.stdout.flush()
     sys.stderr.flush()
     os.execve(sys.executable, sys.orig_argv, {**os.environ, CACHES_DISCARDED: "1"})
+
+
+def raised_by_the_kernel(error: BaseException) -> bool:
+    """Whether the error, or one it came from, was raised where jsii reads the kernel's answers:
+    an error the kernel reported, or a kernel that died (its pipe closed, half a message).
+    A Python callback's error reaches the kernel and comes back as the kernel's error."""
+    readers = {
+        early_kernel.package_dir("jsii").resolve() / "_kernel" / "providers" / "process.py",
+        Path(early_kernel.__file__).resolve(),
+    }
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if readers & _files_of(current):
+            return True
+        pending += [current.__cause__, current.__context__]
+    return False
+
+
+def _files_of(error: BaseException) -> set[Path]:
+    """The source files of the functions the error was raised through."""
+    files = set()
+    traceback = error.__traceback__
+    while traceback is not None:
+        files.add(Path(traceback.tb_frame.f_code.co_filename).resolve())
+        traceback = traceback.tb_next
+    return files
 
 
 def _with_node_hooks(environ: Mapping[str, str]) -> dict[str, str]:

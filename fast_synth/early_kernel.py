@@ -53,10 +53,10 @@ class Assembly:
     def tarball(self) -> Path:
         """Where the package keeps it, named as jsii-pacmak names it: provider-aws@20.1.0.jsii.tgz."""
         unscoped = self.name.rpartition("/")[2]
-        return _package_dir(self.module) / "_jsii" / f"{unscoped}@{self.version}.jsii.tgz"
+        return package_dir(self.module) / "_jsii" / f"{unscoped}@{self.version}.jsii.tgz"
 
 
-def _package_dir(module: str) -> Path:
+def package_dir(module: str) -> Path:
     """An installed package's folder, found without importing it."""
     spec = importlib.machinery.PathFinder.find_spec(module)
     if spec is None or not spec.submodule_search_locations:
@@ -132,7 +132,7 @@ def spawn_environment(environ: Mapping[str, str]) -> dict[str, str]:
 
 def _extract_runtime(into: Path) -> Path:
     """Writes jsii's embedded kernel scripts out, as jsii does on every start."""
-    embedded = _package_dir("jsii") / "_embedded" / "jsii"
+    embedded = package_dir("jsii") / "_embedded" / "jsii"
     # Its file table, read without importing jsii itself (that import is what this overlaps).
     table_spec = importlib.util.spec_from_file_location("_jsii_embedded_files", embedded / "__init__.py")
     assert table_spec is not None and table_spec.loader is not None

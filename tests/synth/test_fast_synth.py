@@ -15,7 +15,7 @@ import pytest
 
 import fast_synth
 from fast_synth import lazy_provider
-from tests.conftest import ALL_CONFIGS, DEFAULT_CONFIGS, run_main
+from tests.conftest import ALL_CONFIGS, DEFAULT_CONFIGS, PROJECT, run_main
 
 
 def synthesize_in_subprocess(outdir: Path, fast: bool) -> subprocess.CompletedProcess:
@@ -363,20 +363,24 @@ class TestFallback:
 
 
 def test_a_failure_with_the_caches_in_use_deletes_them_and_synthesizes_the_same_bytes(tmp_path):
-    """A code cache whose check matches but whose bytes V8 cannot run: what no check can see."""
+    """A code cache whose check matches but whose bytes V8 cannot run: what no check can see.
+    The retry replaces the process: the first run's kernel and its folders must be gone first."""
+    env = isolated_env(tmp_path)
     cache_home = tmp_path / "cache-home"
-    first = run_main(DEFAULT_CONFIGS[:1], tmp_path / "first", timeout=120, XDG_CACHE_HOME=str(cache_home))
+    first = run_main(DEFAULT_CONFIGS[:1], tmp_path / "first", timeout=120, **env)
     assert first.returncode == 0, first.stderr
     for cached in (cache_home / "pipeline-fast-synth" / "v8-code-cache").glob("*.bin"):
         data = cached.read_bytes()[16:]
         broken = data[: len(data) // 2] + bytes(byte ^ 0xFF for byte in data[len(data) // 2 :])
         cached.write_bytes(hashlib.md5(broken).digest() + broken)
 
-    second = run_main(DEFAULT_CONFIGS[:1], tmp_path / "second", timeout=120, XDG_CACHE_HOME=str(cache_home))
+    second = run_main(DEFAULT_CONFIGS[:1], tmp_path / "second", timeout=120, **env)
 
     assert second.returncode == 0, second.stderr
     assert second.stderr.count("fast synth: the run failed; deleted its caches") == 1
     assert "Traceback" not in second.stderr.split("running once more")[-1]
+    assert "Exception ignored" not in second.stderr
+    assert list((tmp_path / "tmp").iterdir()) == []
     assert files_of(tmp_path / "second") == files_of(tmp_path / "first")
     assert any((cache_home / "pipeline-fast-synth" / "v8-code-cache").glob("*.bin"))
 
@@ -390,3 +394,61 @@ def test_a_refused_output_folder_is_not_blamed_on_the_caches(tmp_path):
     result = run_main([config], outdir, timeout=120, **env)
     assert result.returncode == 1
     assert "fast synth: the run failed" not in result.stderr
+
+
+# A synth whose Python fails: load_configs, or the stack's constructor once the kernel is in use.
+PROGRAM_ERRORS = {
+    "in the config loader": "import core.loading\ncore.loading.load_configs = fail\n",
+    # Imported once fast synth is on: importing stacks.app imports cdktf.
+    "in a construct": (
+        "import fast_synth\nenable = fast_synth.enable\n"
+        "def enable_then_patch(*args):\n"
+        "    reason = enable(*args)\n"
+        "    import stacks.app\n"
+        "    stacks.app.PipelineStack = fail\n"
+        "    return reason\n"
+        "fast_synth.enable = enable_then_patch\n"
+    ),
+}
+
+
+def run_failing_synth(tmp_path: Path, patch: str) -> subprocess.CompletedProcess:
+    """main.py as `python main.py` runs it, with one function replaced by one that raises."""
+    driver = tmp_path / "driver.py"
+    driver.write_text(
+        f"import runpy, sys\nsys.path.insert(0, {str(PROJECT)!r})\n"
+        "def fail(*args, **kwargs):\n    raise ValueError('a program error')\n"
+        f"{patch}"
+        f"sys.argv = [{str(PROJECT / 'main.py')!r}, *sys.argv[1:]]\n"
+        f"runpy.run_path({str(PROJECT / 'main.py')!r}, run_name='__main__')\n"
+    )
+    return subprocess.run(
+        [sys.executable, str(driver), *map(str, DEFAULT_CONFIGS[:1]), "--outdir", str(tmp_path / "out")],
+        env=isolated_env(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def isolated_env(tmp_path: Path) -> dict[str, str]:
+    """Caches and temporary files of its own, so that what a run leaves behind can be counted."""
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    cache = tmp_path / "cache-home" / "pipeline-fast-synth"
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / "kept.txt").write_text("another run's cache")
+    return dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache-home"), TMPDIR=str(tmp_path / "tmp"))
+
+
+@pytest.mark.parametrize("where", PROGRAM_ERRORS)
+def test_a_program_error_fails_once_and_leaves_the_caches_alone(tmp_path, where):
+    result = run_failing_synth(tmp_path, PROGRAM_ERRORS[where])
+
+    assert result.returncode == 1
+    assert "fast synth is off" not in result.stderr
+    assert result.stderr.count("Traceback (most recent call last)") == 1
+    assert result.stderr.rstrip().endswith("ValueError: a program error")
+    assert "deleted its caches" not in result.stderr
+    assert (tmp_path / "cache-home" / "pipeline-fast-synth" / "kept.txt").is_file()
+    assert list((tmp_path / "tmp").iterdir()) == []
