@@ -100,19 +100,20 @@ class EarlyKernel:
 def start(assemblies: Sequence[Assembly], environ: Mapping[str, str]) -> EarlyKernel:
     """Spawns the kernel the way jsii would, writes the load requests, and has
     jsii adopt the process (which imports jsii's kernel client)."""
-    entry_point = environ.get("JSII_RUNTIME")
-    if not entry_point:
-        runtime_dir = tempfile.mkdtemp(prefix="jsii-runtime-")
-        # Registered first, so it runs after the kernel has been stopped.
-        atexit.register(shutil.rmtree, runtime_dir, ignore_errors=True)
-        entry_point = str(_extract_runtime(Path(runtime_dir)))
+    scratch = Path(tempfile.mkdtemp(prefix="jsii-runtime-"))
+    # Registered first, so it runs after the kernel has been stopped. The kernel's own temporary
+    # folder (jsii-kernel-*) is made in it too: a kernel stopped before jsii adopts it is
+    # terminated, and cannot delete that folder itself.
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    entry_point = environ.get("JSII_RUNTIME") or str(_extract_runtime(scratch / "runtime"))
+    (scratch / "tmp").mkdir()
     keys = [assembly.load_key() for assembly in assemblies]
     process = subprocess.Popen(
         [environ.get("JSII_NODE", "node"), "--max-old-space-size=4069", entry_point],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=spawn_environment(environ),
+        env={**spawn_environment(environ), "TMPDIR": str(scratch / "tmp")},
     )
     assert process.stdin is not None
     process.stdin.write(b"".join(_load_request(key) for key in keys))

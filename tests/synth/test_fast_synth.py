@@ -452,3 +452,17 @@ def test_a_program_error_fails_once_and_leaves_the_caches_alone(tmp_path, where)
     assert "deleted its caches" not in result.stderr
     assert (tmp_path / "cache-home" / "pipeline-fast-synth" / "kept.txt").is_file()
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize("config", ["valid", "invalid"])
+def test_a_synth_leaves_nothing_in_the_temporary_folder(tmp_path, config):
+    """An invalid config stops the run before jsii adopts the early kernel, which is then terminated."""
+    path = DEFAULT_CONFIGS[0]
+    if config == "invalid":
+        path = tmp_path / "invalid.toml"
+        path.write_text('[stack]\nname = "x"\n')
+    result = run_main([path], tmp_path / "out", timeout=120, **isolated_env(tmp_path))
+
+    assert result.returncode == (0 if config == "valid" else 1), result.stderr
+    assert "fast synth is off" not in result.stderr
+    assert list((tmp_path / "tmp").iterdir()) == []
