@@ -154,7 +154,7 @@ function samePath(entry, where) {
 // Anything but a JSON object of entries counts as nothing remembered.
 function readDigests() {
   try {
-    const digests = JSON.parse(readFileSync.call(fs, digestsFile, "utf8"));
+    const digests = JSON.parse(readCacheFile(digestsFile, DIGESTS_LIMIT_BYTES).toString("utf8"));
     return digests !== null && typeof digests === "object" && !Array.isArray(digests) ? digests : {};
   } catch (error) {
     return {};
@@ -168,13 +168,46 @@ function writeDigests(digests) {
 
 // Written beside, then renamed: another kernel reads the old file or the new one, never half.
 // contents() is called inside the try, so that nothing here can fail a synth.
+// The file beside is made anew ("wx"): never written through a link or into a pipe left there.
 function writeWhole(file, contents) {
+  const beside = `${file}.${process.pid}`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(`${file}.${process.pid}`, contents());
-    fs.renameSync(`${file}.${process.pid}`, file);
+    fs.rmSync(beside, { force: true });
+    fs.writeFileSync(beside, contents(), { flag: "wx" });
+    fs.renameSync(beside, file);
   } catch (error) {
     // Left to the next run.
+  }
+}
+
+// A cache file's bytes, read only from a regular file of at most `limit` bytes: a pipe, a device,
+// a link (to /dev/zero, say) or a huge file in the cache would hang the kernel or fill its memory.
+// Opened without following a link and without blocking (a pipe's open waits for a writer),
+// then checked on the open descriptor. Throws when the file is not one to read.
+const CACHE_OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW || 0) | (fs.constants.O_NONBLOCK || 0);
+const DIGESTS_LIMIT_BYTES = 1024 * 1024;
+const CODE_CACHE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+function readCacheFile(file, limit) {
+  const descriptor = fs.openSync(file, CACHE_OPEN_FLAGS);
+  try {
+    const stat = fs.fstatSync(descriptor);
+    if (!stat.isFile() || stat.size > limit) {
+      throw new Error(`${file}: not a regular file of at most ${limit} bytes`);
+    }
+    const bytes = Buffer.alloc(stat.size);
+    let read = 0;
+    while (read < bytes.length) {
+      const chunk = fs.readSync(descriptor, bytes, read, bytes.length - read, read);
+      if (chunk === 0) {
+        break;
+      }
+      read += chunk;
+    }
+    return bytes.subarray(0, read);
+  } finally {
+    fs.closeSync(descriptor);
   }
 }
 
@@ -248,7 +281,7 @@ function checkedCodeCache(file) {
 
 function readIfThere(file) {
   try {
-    return readFileSync.call(fs, file);
+    return readCacheFile(file, CODE_CACHE_LIMIT_BYTES);
   } catch (error) {
     return undefined;
   }

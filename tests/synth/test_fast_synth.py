@@ -56,8 +56,32 @@ def node_with_hooks(*arguments: str, cwd: Path | None = None, **env: str) -> str
         capture_output=True,
         text=True,
         check=True,
+        timeout=60,
     )
     return result.stdout.strip()
+
+
+# What may be found in a cache folder instead of a cache file: each would hang the kernel, fill its
+# memory or be read through a link, were it read as a file.
+NOT_CACHE_FILES = ["a pipe", "a link to /dev/zero", "a link to a good copy", "a folder", "oversized"]
+
+
+def replace_with(path: Path, kind: str) -> None:
+    good = path.read_bytes()
+    path.unlink()
+    if kind == "a pipe":
+        os.mkfifo(path)
+    elif kind == "a link to /dev/zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "a link to a good copy":
+        path.with_name(path.name + ".copy").write_bytes(good)
+        path.symlink_to(path.with_name(path.name + ".copy"))
+    elif kind == "a folder":
+        path.mkdir()
+    else:
+        # Sparse: larger than any cache file may be, without taking the disk.
+        path.write_bytes(good)
+        os.truncate(path, 100 * 1024 * 1024)
 
 
 class TestNodeHook:
@@ -208,6 +232,19 @@ class TestRememberedDigests:
         )
         assert run_kernel() == {"hashed": 1, "digest": first["digest"]}
 
+    @pytest.mark.parametrize("kind", NOT_CACHE_FILES)
+    def test_a_digests_file_that_is_not_a_small_regular_file_is_never_read(self, run_kernel, tmp_path, kind):
+        first = run_kernel()
+        replace_with(tmp_path / "cache" / "digests.json", kind)
+        assert run_kernel() == {"hashed": 1, "digest": first["digest"]}
+
+    def test_an_oversized_digests_file_is_not_read_even_if_valid(self, run_kernel, tmp_path):
+        first = run_kernel()
+        digests = tmp_path / "cache" / "digests.json"
+        digests.write_text(digests.read_text() + " " * 1024 * 1024)
+        assert run_kernel() == {"hashed": 1, "digest": first["digest"]}
+        assert run_kernel() == {"hashed": 0, "digest": first["digest"]}
+
     def test_without_a_digests_file_it_always_hashes(self, run_kernel):
         assert [run_kernel(digests=None)["hashed"] for _ in range(2)] == [1, 1]
 
@@ -274,6 +311,14 @@ class TestCodeCache:
             cached.write_bytes(bytes(data))
         assert load() == {"facts": self.facts(load.lib), "stats": {"reused": 0, "compiled": 2}}
         assert load()["stats"] == {"reused": 2, "compiled": 0}
+
+    @pytest.mark.parametrize("kind", NOT_CACHE_FILES)
+    def test_a_cache_file_that_is_not_a_small_regular_file_is_compiled_afresh(self, load, kind):
+        load()
+        for cached in load.cache.glob("*.bin"):
+            replace_with(cached, kind)
+        assert load()["stats"] == {"reused": 0, "compiled": 2}
+        assert load()["stats"] == {"reused": 2, "compiled": 0} or kind == "a folder"
 
     def test_other_packages_are_left_to_node(self, load):
         assert load("elsewhere") == {"facts": "not cached", "stats": {"reused": 0, "compiled": 0}}
@@ -466,3 +511,19 @@ def test_a_synth_leaves_nothing_in_the_temporary_folder(tmp_path, config):
     assert result.returncode == (0 if config == "valid" else 1), result.stderr
     assert "fast synth is off" not in result.stderr
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize("kind", ["a pipe", "a link to /dev/zero"])
+def test_a_synth_never_hangs_on_what_lies_in_the_caches(tmp_path, kind):
+    env = isolated_env(tmp_path)
+    first = run_main(DEFAULT_CONFIGS[:1], tmp_path / "first", timeout=120, **env)
+    assert first.returncode == 0, first.stderr
+    cache = tmp_path / "cache-home" / "pipeline-fast-synth"
+    for path in [cache / "tarball-digests.json", *(cache / "v8-code-cache").glob("*.bin")]:
+        replace_with(path, kind)
+
+    second = run_main(DEFAULT_CONFIGS[:1], tmp_path / "second", timeout=120, **env)
+
+    assert second.returncode == 0, second.stderr
+    assert "deleted its caches" not in second.stderr
+    assert files_of(tmp_path / "second") == files_of(tmp_path / "first")
