@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import sys
 from collections.abc import Sequence
@@ -40,8 +41,7 @@ def synthesize(configs: Sequence[PipelineConfig], outdir: Path, project: Path) -
     try:
         outdir.parent.mkdir(parents=True, exist_ok=True)
         with output_folder.exclusive(outdir):
-            for note in output_folder.recover(outdir):
-                print(f"Note: {note}.", file=sys.stderr)
+            _print_notes(output_folder.recover(outdir))
             _synthesize_and_swap(configs, outdir, project)
     except OSError as error:
         raise _cannot_write(outdir, error) from None
@@ -63,8 +63,26 @@ def _synthesize_and_swap(configs: Sequence[PipelineConfig], outdir: Path, projec
         if isinstance(error, RuntimeError) and _NODE_FILE_ERROR.search(str(error)):
             raise _cannot_write(outdir, error) from None
         raise
-    output_folder.swap_in(staging, outdir)
+    try:
+        notes = output_folder.swap_in(staging, outdir)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _print_notes(notes)
+
+
+def _print_notes(notes: Sequence[str]) -> None:
+    for note in notes:
+        print(f"Note: {note}.", file=sys.stderr)
 
 
 def _cannot_write(outdir: Path, error: Exception) -> OutputFolderError:
-    return OutputFolderError(f"Cannot write the output to {outdir}: {error}")
+    message = f"Cannot write the output to {outdir}: {error}"
+    denied = Path(error.filename) if isinstance(error, PermissionError) and error.filename else None
+    if denied is not None and (denied == outdir or outdir in denied.parents):
+        # The previous output, written by another user: left as it was.
+        message += (
+            f"; {outdir} was written by another user (`sudo make synth`?): "
+            f"remove it with sudo rm -rf {shlex.quote(str(outdir))}"
+        )
+    return OutputFolderError(message)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shlex
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -90,7 +91,10 @@ def exclusive(outdir: Path) -> Iterator[None]:
 
 
 def recover(outdir: Path) -> list[str]:
-    """Puts back output left under its retired name by a crash, removes leftovers; says what it did."""
+    """Puts back output left under its retired name by a crash, removes leftovers; says what it did.
+
+    A leftover that cannot be removed (files written by another user, by `sudo make synth` say)
+    is named with the command that removes it, and the synth goes on."""
     notes = []
     retired = _leftovers(outdir, retired_prefix(outdir))
     if retired and not outdir.exists():
@@ -98,38 +102,79 @@ def recover(outdir: Path) -> list[str]:
         newest.rename(outdir)
         retired.remove(newest)
         notes.append(f"put back {outdir}, which an interrupted synth had left as {newest.name}")
-    removed = [*retired, *_leftovers(outdir, staging_prefix(outdir))]
-    for folder in removed:
-        shutil.rmtree(folder)
+    leftovers = [*retired, *_leftovers(outdir, staging_prefix(outdir))]
+    kept = remove_folders(leftovers)
+    removed = len(leftovers) - len(kept)
     if removed:
-        notes.append(f"removed {len(removed)} folder(s) left beside {outdir.name} by interrupted synths")
-    return notes
+        notes.append(f"removed {removed} folder(s) left beside {outdir.name} by interrupted synths")
+    return notes + [_cannot_remove(folder, error) for folder, error in kept.items()]
 
 
 def _leftovers(outdir: Path, prefix: str) -> list[Path]:
-    """Our own leftovers only: named by us and marked or shaped as synth output, or empty."""
+    """Our own leftovers only: named by us and marked or shaped as synth output, or empty.
+    Matched by name, not by a glob: the output folder's name may hold *, ? or [."""
     return [
         folder
-        for folder in outdir.parent.glob(f"{prefix}*")
-        if folder.is_dir()
+        for folder in outdir.parent.iterdir()
+        if folder.name.startswith(prefix)
+        and folder.is_dir()
         and not folder.is_symlink()
         and (is_synth_output(folder) or not any(folder.iterdir()))
     ]
 
 
+def remove_folders(folders: Iterable[Path]) -> dict[Path, OSError]:
+    """Removes each folder of ours; returns those it could not remove, with why.
+
+    The marker goes last, so that a folder removed in part is still known as ours next time."""
+    kept = {}
+    for folder in folders:
+        try:
+            for entry in folder.iterdir():
+                if entry.name == MARKER:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+            (folder / MARKER).unlink(missing_ok=True)
+            folder.rmdir()
+        except OSError as error:
+            kept[folder] = error
+    return kept
+
+
+def _cannot_remove(folder: Path, error: OSError) -> str:
+    return (
+        f"could not remove {folder} ({error.strerror or error}), which holds files you may not delete "
+        f"(left by `sudo make synth`?); remove it with: sudo rm -rf {shlex.quote(str(folder))}"
+    )
+
+
 def new_staging(outdir: Path) -> Path:
+    """A staging folder, marked; none at all if it cannot be marked (a full disk)."""
     staging = Path(tempfile.mkdtemp(prefix=staging_prefix(outdir), dir=outdir.parent))
-    (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-    staging.chmod(0o755)
+    try:
+        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        staging.chmod(0o755)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return staging
 
 
-def swap_in(staging: Path, outdir: Path) -> None:
+def swap_in(staging: Path, outdir: Path) -> list[str]:
+    """Puts staging in outdir's place; says what it could not clean up, which is no failure:
+    the new output is in place, and the next synth tries again."""
     if not outdir.exists():
         staging.rename(outdir)
-        return
+        return []
     retired = Path(tempfile.mkdtemp(prefix=retired_prefix(outdir), dir=outdir.parent))
     retired.rmdir()
     outdir.rename(retired)
-    staging.rename(outdir)
-    shutil.rmtree(retired)
+    try:
+        staging.rename(outdir)
+    except OSError:
+        retired.rename(outdir)
+        raise
+    return [_cannot_remove(folder, error) for folder, error in remove_folders([retired]).items()]
