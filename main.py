@@ -35,6 +35,10 @@ HCL_RESOURCE = re.compile(r'^resource "', re.MULTILINE)
 # The Node that `make setup` installs from npm (package.json), which jsii supports. The Makefile puts
 # it first on PATH; this does the same for `python main.py` and `cdktf synth` run by hand.
 PROJECT_NODE_BIN = PROJECT / "node_modules" / "node" / "bin"
+# Set by `cdktf synth --hcl` (make hcl): the kernel then writes HCL, with the strings of
+# scripts/exact_hcl_strings.js.
+HCL_VARIABLE = "SYNTH_HCL_OUTPUT"
+EXACT_HCL_STRINGS = PROJECT / "scripts" / "exact_hcl_strings.js"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -94,6 +98,13 @@ def use_project_node() -> None:
         os.environ["PATH"] = f"{PROJECT_NODE_BIN}{os.pathsep}{path}"
 
 
+def use_exact_hcl_strings() -> None:
+    """When the kernel writes HCL, it preloads the fix of its strings (inherited by jsii's kernel)."""
+    if os.environ.get(HCL_VARIABLE) in ("true", "1"):
+        preload = f'--require "{EXACT_HCL_STRINGS}"'
+        os.environ["NODE_OPTIONS"] = f"{os.environ.get('NODE_OPTIONS', '')} {preload}".strip()
+
+
 def stack_file(outdir: Path, stack: str) -> Path:
     return outdir / "stacks" / stack / STACK_FILE
 
@@ -107,6 +118,7 @@ def main(arguments: Sequence[str]) -> int:
         return 1
     if not options.list:
         use_project_node()
+        use_exact_hcl_strings()
         # Before anything imports cdktf; it starts the jsii kernel, which boots while Python reads the configs.
         fast_synth.notice_if_off(fast_synth.enable())
     from core.errors import ConfigError
