@@ -28,7 +28,11 @@ TIMEOUT_SECONDS = 300
 
 
 class TerraformError(Exception):
-    """A terraform command failed; the message holds its output."""
+    """A terraform command failed; the message holds its output, `errors` its error output alone."""
+
+    def __init__(self, message: str, errors: str = "") -> None:
+        super().__init__(message)
+        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,8 @@ class Terraform:
     def check(self, *arguments: str) -> str:
         result = self.run(*arguments)
         if result.returncode != 0:
-            raise TerraformError(f"terraform {' '.join(arguments)} failed:\n{result.stderr}{result.stdout}")
+            command = f"terraform {' '.join(arguments)}"
+            raise TerraformError(f"{command} failed:\n{result.stderr}{result.stdout}", result.stderr.strip())
         return result.stdout
 
     def init(self) -> None:

@@ -26,6 +26,7 @@ from offline.executions import ExecutionResult
 from offline.failures import make_step_fail
 from offline.night_failures import Night, NightNotPossible, prepared_config, run_night
 from offline.report import format_execution, format_sns, format_ticket, section
+from terraform_cli import TerraformError
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT / "config" / "dev.toml"
@@ -111,4 +112,11 @@ def _report(
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except TerraformError as error:
+        print(
+            f"make try-failure: Terraform failed on the local emulator, so no night ran.\n{error.errors or error}",
+            file=sys.stderr,
+        )
+        sys.exit(1)
