@@ -108,9 +108,28 @@ def incompatibility(installed: Callable[[str], str | None]) -> str | None:
 
 def provider_index_built() -> bool:
     """Whether jsii's package cache holds the runtime index of the pinned provider."""
-    root = os.environ.get("JSII_RUNTIME_PACKAGE_CACHE_ROOT") or Path.home() / ".cache/aws/jsii/package-cache"
-    versions = Path(root, PROVIDER_ASSEMBLY.name, PROVIDER_ASSEMBLY.version)
+    versions = Path(jsii_package_cache(os.environ), PROVIDER_ASSEMBLY.name, PROVIDER_ASSEMBLY.version)
     return any(versions.glob(f"*/{PROVIDER_INDEX_MANIFEST}"))
+
+
+def jsii_package_cache(environ: Mapping[str, str]) -> Path:
+    """Where jsii's kernel keeps its package cache (jsii's defaultCacheRoot, Linux and macOS)."""
+    if environ.get("JSII_RUNTIME_PACKAGE_CACHE_ROOT"):
+        return Path(environ["JSII_RUNTIME_PACKAGE_CACHE_ROOT"])
+    if sys.platform == "darwin":
+        return home(environ) / "Library" / "Caches" / "com.amazonaws.jsii" / "package-cache"
+    return home(environ) / ".cache" / "aws" / "jsii" / "package-cache"
+
+
+def home(environ: Mapping[str, str]) -> Path:
+    """The home folder as Node finds it (os.homedir): $HOME, or the user's entry in the password
+    database when HOME is empty. Python's Path.home() is then "", the working folder."""
+    value = environ.get("HOME", "")
+    if os.path.isabs(value):
+        return Path(value)
+    import pwd
+
+    return Path(pwd.getpwuid(os.getuid()).pw_dir)
 
 
 def notice_if_off(reason: str | None) -> None:
@@ -151,7 +170,7 @@ def _install() -> str | None:
 
 def cache_folder(environ: Mapping[str, str]) -> Path:
     """The tarball digests and the code cache: worth a few tenths of a second, safe to delete."""
-    return Path(environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "pipeline-fast-synth")
+    return Path(environ.get("XDG_CACHE_HOME") or home(environ) / ".cache", "pipeline-fast-synth")
 
 
 def rerun_without_caches(error: BaseException) -> None:
