@@ -65,3 +65,17 @@ def test_the_link_check_sees_links_and_anchors():
     assert "docs/configuration.md" in relative_links(README)
     assert "quick-start" in anchors(README)
     assert anchor("How IAM is scoped, and why") == "how-iam-is-scoped-and-why"
+
+
+def test_the_quick_starts_sample_output_is_what_make_synth_prints(tmp_path):
+    """The sample in the README, but the seconds, against a synth of the shipped configuration."""
+    from tests.conftest import DEFAULT_CONFIGS, run_main
+
+    sample = README.read_text().split("`make synth` with the shipped configuration", 1)[1]
+    sample = sample.split("```text\n", 1)[1].split("```", 1)[0]
+
+    result = run_main(DEFAULT_CONFIGS, "cdktf.out", timeout=180, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    seconds = re.compile(r" in \d+\.\d s\.$", re.MULTILINE)
+    assert seconds.sub(" in N s.", result.stdout) == seconds.sub(" in N s.", sample)
