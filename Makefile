@@ -21,7 +21,8 @@ NPM            ?= npm
 PYTEST_ARGS    ?=
 
 STAMP_DIR  := $(ROOT)/.make
-NPM_STAMP  := $(STAMP_DIR)/npm.stamp
+# Inside node_modules, as the venv's is inside .venv: make clean keeps it, a deleted node_modules loses it.
+NPM_STAMP  := $(ROOT)/node_modules/.synced-with-package-lock.json
 # PIPENV_VENV_IN_PROJECT puts the venv here. Tools run from it directly: `pipenv run` alone
 # costs about a second per call. The stamp lives inside, so a deleted venv is re-made.
 VENV_BIN   := $(ROOT)/.venv/bin
@@ -72,7 +73,7 @@ node-deps: $(NPM_STAMP)
 $(NPM_STAMP): $(ROOT)/package-lock.json $(ROOT)/package.json
 	$(call say,installing the project's Node and the Node tools of package-lock.json into node_modules/ (npm ci))
 	@cd "$(ROOT)" && $(NPM) ci --no-audit --no-fund >&2
-	@mkdir -p "$(STAMP_DIR)" && touch "$@"
+	@touch "$@"
 
 terraformrc:
 	@"$(ROOT)/scripts/terraformrc.sh" "$(TF_RC)"

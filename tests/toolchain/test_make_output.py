@@ -66,3 +66,19 @@ def test_make_review_writes_only_the_report_on_stdout_and_its_progress_on_stderr
     assert next(line for line in progress if line.startswith("review: ")).startswith(
         "review: synthesizing HEAD ("
     )
+
+
+def test_make_clean_does_not_make_the_next_setup_reinstall_node_modules(tmp_path):
+    """make clean removes .make/; with node_modules in place and in step with package-lock.json,
+    node-deps stays up to date (make -q: exit 0), as python-deps does with .venv."""
+    subprocess.run(["make", "--no-print-directory", "node-deps"], cwd=PROJECT, check=True, timeout=600)
+
+    after_clean = subprocess.run(
+        ["make", "-q", "node-deps", f"STAMP_DIR={tmp_path / 'removed-by-make-clean'}"],
+        cwd=PROJECT,
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+
+    assert after_clean.returncode == 0
