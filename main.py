@@ -70,7 +70,8 @@ def parse_arguments(arguments: Sequence[str]) -> argparse.Namespace:
         "--outdir",
         type=Path,
         metavar="DIR",
-        help=f"the output folder, replaced whole (default: ${OUTDIR_VARIABLE}, else {DEFAULT_OUTDIR})",
+        help=f"the output folder, replaced whole (default: ${OUTDIR_VARIABLE}, else {DEFAULT_OUTDIR}); "
+        "a leading ~ is your home folder",
     )
     parser.add_argument(
         "--list",
@@ -82,16 +83,28 @@ def parse_arguments(arguments: Sequence[str]) -> argparse.Namespace:
 
 def config_paths(arguments: Sequence[Path]) -> list[Path]:
     if arguments:
-        return list(arguments)
+        return [path.expanduser() for path in arguments]
     selected = os.environ.get(CONFIG_VARIABLE)
     if selected:
-        return [Path(path) for path in selected.split(os.pathsep) if path]
+        return [Path(path).expanduser() for path in selected.split(os.pathsep) if path]
     return sorted((PROJECT / "config").glob("*.toml"))
 
 
+def no_configs() -> str:
+    selected = os.environ.get(CONFIG_VARIABLE)
+    if selected:
+        return (
+            f"{CONFIG_VARIABLE}={selected!r} names no file: "
+            f"give one or more paths separated by '{os.pathsep}', or unset it for every config/*.toml."
+        )
+    return "No configuration files found (config/*.toml)."
+
+
 def output_dir(option: Path | None) -> Path:
-    """--outdir, else CDKTF_OUTDIR as `cdktf synth` sets it; empty (an unset CI variable) counts as unset."""
-    return option or Path(os.environ.get(OUTDIR_VARIABLE) or DEFAULT_OUTDIR)
+    """--outdir, else CDKTF_OUTDIR as `cdktf synth` sets it; empty (an unset CI variable) counts as unset.
+    A leading ~ is the home folder, as a shell reads it: '~/out' quoted, or set in a CI variable, would
+    otherwise be a folder named ~."""
+    return (option or Path(os.environ.get(OUTDIR_VARIABLE) or DEFAULT_OUTDIR)).expanduser()
 
 
 def use_project_node() -> None:
@@ -117,7 +130,7 @@ def main(arguments: Sequence[str]) -> int:
     options = parse_arguments(arguments)
     paths, outdir = config_paths(options.configs), output_dir(options.outdir)
     if not paths:
-        print("No configuration files found (config/*.toml).", file=sys.stderr)
+        print(no_configs(), file=sys.stderr)
         return 1
     if not options.list:
         use_project_node()

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 
-from tests.conftest import run_main
+import pytest
+
+from tests.conftest import DEFAULT_CONFIGS, run_main
 from tests.synth.test_main import contents, previous_output
 from tests.unit.support import MINIMAL_CONFIG
 
@@ -42,3 +44,37 @@ def test_odd_files_end_in_one_message_each(tmp_path):
         "here the minutes field '\u0660' is invalid",
     ]
     assert contents(outdir) == before
+
+
+@pytest.mark.parametrize("value", [":", "::", ":::"])
+def test_a_pipeline_config_that_names_no_file_is_named(tmp_path, value):
+    result = run_main([], tmp_path / "out", timeout=60, PIPELINE_CONFIG=value)
+
+    assert result.returncode == 1
+    assert f"PIPELINE_CONFIG={value!r} names no file" in result.stderr
+    assert "config/*.toml)" not in result.stderr.split("unset it")[0]
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("outdir", ["~/out", "~"])
+def test_an_outdir_starting_with_a_tilde_is_in_the_home_folder(tmp_path, outdir):
+    """As a shell reads it: '~/out' quoted, or in a CI variable, was a folder named ~."""
+    import fast_synth
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {
+        "HOME": str(home),
+        # The machine's caches, not new ones in the made-up home.
+        "JSII_RUNTIME_PACKAGE_CACHE_ROOT": str(fast_synth.jsii_package_cache(os.environ)),
+        "XDG_CACHE_HOME": str(fast_synth.cache_folder(os.environ).parent),
+    }
+    result = run_main(DEFAULT_CONFIGS[:1], outdir, timeout=120, cwd=tmp_path, **env)
+
+    if outdir == "~":
+        assert result.returncode == 1
+        assert f"Refusing to write the output to {home}" in result.stderr
+        return
+    assert result.returncode == 0, result.stderr
+    assert (home / "out" / "stacks" / "nightly-pipeline-dev" / "cdk.tf.json").is_file()
+    assert not (tmp_path / "~").exists()
