@@ -40,7 +40,7 @@ class Terraform:
     workdir: Path
     env: Mapping[str, str]
 
-    def run(self, *arguments: str) -> subprocess.CompletedProcess:
+    def run(self, *arguments: str) -> subprocess.CompletedProcess[str]:
         """Runs terraform; the caller decides what a non-zero exit means."""
         if shutil.which("terraform") is None:
             raise TerraformError("terraform is not on PATH")

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from cdktf import App
 
-import fast_synth
 from core.config import PipelineConfig
 from stacks import output_folder
 from stacks.output_folder import OutputFolderError
@@ -35,7 +34,7 @@ def synthesize(configs: Sequence[PipelineConfig], outdir: Path, project: Path) -
     Raises OutputFolderError, leaving every file as it was, when outdir is not
     cdktf output or cannot be written."""
     outdir = outdir.resolve()
-    protected = {project.resolve(), Path.cwd(), fast_synth.home(os.environ), *(Path(c.source).resolve() for c in configs)}
+    protected = {project.resolve(), Path.cwd(), Path.home(), *(Path(c.source).resolve() for c in configs)}
     problem = output_folder.replace_problem(outdir, protected)
     if problem:
         raise OutputFolderError(f"Refusing to write the output to {outdir}: {problem}.")
