@@ -8,14 +8,12 @@ a tab, a carriage return and an emoji, and hand-written ones around heredocs."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from terraform_cli import Terraform, automation_env
+from terraform_cli import Terraform
 from tests.conftest import DEFAULT_CONFIGS, PROJECT, run_main
 
 pytestmark = pytest.mark.terraform
@@ -74,15 +72,6 @@ def outputs(workdir: Path, env: dict[str, str]) -> dict[str, str]:
     terraform.check("init", "-input=false")
     terraform.check("apply", "-input=false", "-auto-approve")
     return terraform.outputs()
-
-
-@pytest.fixture(scope="module")
-def terraform_env(tmp_path_factory) -> dict[str, str]:
-    if shutil.which("terraform") is None:
-        if os.environ.get("CI"):
-            pytest.fail("terraform is not on PATH; CI must run these tests")
-        pytest.skip("terraform is not on PATH")
-    return automation_env(tmp_path_factory.mktemp("terraform"))
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from terraform_cli import LOCK_FILE_NAME, PROVIDER_LOCK, Terraform, TerraformError, automation_env
+from terraform_cli import LOCK_FILE_NAME, PROVIDER_LOCK, Terraform, TerraformError
 from tests.conftest import PROJECT
 
 pytestmark = pytest.mark.terraform
@@ -20,15 +20,6 @@ PROVIDER = "registry.terraform.io/hashicorp/aws"
 VERSION = "5.100.0"
 PLATFORM_DIR = Path(PROVIDER, VERSION, "linux_amd64")
 BINARY = f"terraform-provider-aws_v{VERSION}_x5"
-
-
-@pytest.fixture(scope="module")
-def terraform_env(tmp_path_factory) -> dict[str, str]:
-    if shutil.which("terraform") is None:
-        if os.environ.get("CI"):
-            pytest.fail("terraform is not on PATH; CI must run these tests")
-        pytest.skip("terraform is not on PATH")
-    return automation_env(tmp_path_factory.mktemp("terraform"))
 
 
 def test_every_synthesized_stack_folder_holds_the_project_lock_file(synth_dir, stacks):

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 
 import pytest
 
-from terraform_cli import Terraform, automation_env
+from terraform_cli import Terraform
 from tests.conftest import TICKET_EXAMPLES
 
 pytestmark = pytest.mark.terraform
-
-
-@pytest.fixture(scope="module")
-def terraform_env(tmp_path_factory) -> dict[str, str]:
-    if shutil.which("terraform") is None:
-        if os.environ.get("CI"):
-            pytest.fail("terraform is not on PATH; CI must run these tests")
-        pytest.skip("terraform is not on PATH")
-    return automation_env(tmp_path_factory.mktemp("terraform"))
 
 
 @pytest.mark.parametrize(
