@@ -82,3 +82,20 @@ def test_make_clean_does_not_make_the_next_setup_reinstall_node_modules(tmp_path
     )
 
     assert after_clean.returncode == 0
+
+
+def test_make_hcl_refuses_an_empty_output_folder():
+    """HCL_OUT= wrote "into /" (cdktf's --output ""), and then listed /stacks."""
+    result = subprocess.run(
+        ["make", "--no-print-directory", "hcl", "HCL_OUT="],
+        cwd=PROJECT,
+        env={name: value for name, value in os.environ.items() if name not in ("MAKEFLAGS", "MAKELEVEL")},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+    assert result.returncode != 0
+    assert "make hcl: HCL_OUT is empty" in result.stderr
+    assert "writing every stack as HCL" not in result.stderr
