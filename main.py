@@ -113,7 +113,7 @@ def main(arguments: Sequence[str]) -> int:
     from core.loading import load_configs
 
     try:
-        configs = load_configs(paths, PROJECT)
+        configs = load_configs(paths, PROJECT, outdir)
     except ConfigError as error:
         print(f"Invalid configuration ({len(error.problems)} problems):", file=sys.stderr)
         for problem in error.problems:

@@ -39,6 +39,7 @@ from core.night_watch import AlarmWindow, WatchedEnd, missed_night_window
 from core.role_policies import policy_size_problems
 from core.schedule_window import Recurrence, recurrence
 from core.schema import Section
+from core.state_files import local_state_problems, state_key
 from core.steps import STEP_KINDS, STEP_TYPE, STEPS, Retry, Step
 from core.steps.http_invoke import HTTP_RETRIED, HTTP_TRANSIENT_ERRORS, HttpRequest
 from core.steps.step import MAX_TIMEOUT_SECONDS, ReadContext, read_common
@@ -49,9 +50,12 @@ from core.toml_table import DERIVED, Key, Kind, Problems, Table, key, read_docum
 from policies.statement import sid_from_name
 
 
-def load_configs(paths: Iterable[Path], project: Path | None = None) -> list[PipelineConfig]:
+def load_configs(
+    paths: Iterable[Path], project: Path | None = None, outdir: Path | None = None
+) -> list[PipelineConfig]:
     """project: the folder local state paths are relative to; with it, their symlinks are
-    followed too, both to keep state inside it and to tell two stacks' state files apart."""
+    followed too, both to keep state inside it and out of what it deletes (core.state_files,
+    outdir being the output folder) and to tell two stacks' state files apart."""
     configs: list[PipelineConfig] = []
     problems: list[Problem] = []
     read: list[Path] = []
@@ -67,7 +71,9 @@ def load_configs(paths: Iterable[Path], project: Path | None = None) -> list[Pip
             problems += error.problems
     problems += _shared_between_stacks(configs, project)
     if project is not None:
-        problems += [problem for config in configs if (problem := _state_outside(config, project))]
+        problems += [
+            problem for config in configs for problem in local_state_problems(config, project, outdir)
+        ]
     if problems:
         raise ConfigError(problems)
     return configs
@@ -93,18 +99,6 @@ def _shared_between_stacks(configs: list[PipelineConfig], project: Path | None) 
     return problems
 
 
-def _state_outside(config: PipelineConfig, project: Path) -> Problem | None:
-    """A local state path inside the project by its name can still lead out through a symlink."""
-    backend = config.backend
-    if isinstance(backend, S3Backend) or backend.path is None:
-        return None
-    if (project / backend.path).resolve().is_relative_to(project.resolve()):
-        return None
-    return Problem(
-        config.source, "backend.path", "leads out of the project folder through a symlink", backend.path
-    )
-
-
 def _owned(config: PipelineConfig, project: Path | None) -> Iterator[tuple[str, tuple[str, ...], str, str]]:
     """(field, what is owned, value shown, the owner's role) for each thing a stack owns alone."""
     yield "stack.name", ("stack", config.stack.name), config.stack.name, "the stack"
@@ -114,7 +108,7 @@ def _owned(config: PipelineConfig, project: Path | None) -> Iterator[tuple[str, 
         yield "backend.key", ("state", state), state, "the state file"
     else:
         path = aws_names.local_state_path(backend.path, config.stack.name)
-        resolved = str((project / path).resolve()) if project else path
+        resolved = state_key((project / path).resolve() if project else Path(path))
         yield "backend.path", ("state", resolved), path, "the state file"
     group = config.schedule.group
     if group != aws_rules.DEFAULT_SCHEDULE_GROUP:
@@ -226,7 +220,10 @@ BACKEND_TYPE: Key[str] = key(
 STATE_PATH: Key[str | None] = key(
     "path",
     Kind.STRING,
-    "The state file, relative to the project folder and inside it. Two stacks never share a state file.",
+    "The state file, relative to the project folder and inside it, outside every folder the project "
+    "deletes or replaces (`cdktf.out`, `cdktf.hcl`, `.make`, `.terraform.d`, `node_modules`, `.venv`, the "
+    "output folder, ...), and not an existing file other than a state. Two stacks never share a state "
+    "file; paths that differ only in letter case are one file (as on macOS and Windows).",
     LocalBackend.path,
     default_doc="`terraform.<stack>.tfstate`",
     check=validators.project_path,

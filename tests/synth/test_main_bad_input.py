@@ -4,8 +4,10 @@ every problem listed, the previous output untouched."""
 from __future__ import annotations
 
 import os
+import shutil
 
-from tests.conftest import run_main
+from core.state_files import ALLOWED
+from tests.conftest import PROJECT, run_main
 from tests.synth.test_main import contents, previous_output
 from tests.unit.support import MINIMAL_CONFIG
 
@@ -40,5 +42,74 @@ def test_odd_files_end_in_one_message_each(tmp_path):
         + "day-of-month month day-of-week year) with '?' in exactly one day field, "
         "rate(N minute|minutes|hour|hours|day|days) or at(yyyy-mm-ddThh:mm:ss), e.g. cron(0 22 * * ? *); "
         "here the minutes field '\u0660' is invalid",
+    ]
+    assert contents(outdir) == before
+
+
+def test_a_state_path_the_project_would_delete_or_overwrite_is_refused_and_nothing_is_touched(tmp_path):
+    """The output folder is inside the project here (as `make synth` has it), named as the
+    user's CDKTF_OUTDIR gives it."""
+    outdir_name = f"build-{tmp_path.name}"
+    outdir = PROJECT / outdir_name
+    cases = {
+        "out.toml": "cdktf.out/dev.tfstate",
+        "upper.toml": "CDKTF.OUT/prod.tfstate",
+        "hcl.toml": "state/../cdktf.hcl/dev.tfstate",
+        "outdir.toml": f"{outdir_name.upper()}/dev.tfstate",
+        "file.toml": "main.py",
+        "folder.toml": "Docs",
+    }
+    configs = []
+    for index, (name, path) in enumerate(cases.items()):
+        config = tmp_path / name
+        config.write_text(
+            MINIMAL_CONFIG.replace("pipeline-test", f"pipeline-{index}") + f'\n[backend]\npath = "{path}"\n'
+        )
+        configs.append(config)
+    main_before = (PROJECT / "main.py").read_bytes()
+
+    try:
+        result = run_main(configs, outdir, timeout=120)
+        assert not outdir.exists()
+    finally:
+        shutil.rmtree(outdir, ignore_errors=True)
+
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Invalid configuration (6 problems):"
+    expected = [
+        '"cdktf.out/dev.tfstate": is inside cdktf.out/, which the project deletes or replaces',
+        '"CDKTF.OUT/prod.tfstate": is inside cdktf.out/, which the project deletes or replaces',
+        '"cdktf.hcl/dev.tfstate": is inside cdktf.hcl/, which the project deletes or replaces',
+        (
+            f'"{outdir_name.upper()}/dev.tfstate": is inside the output folder {outdir}, which every synth '
+            "replaces whole: the state would be deleted"
+        ),
+        '"main.py": names an existing project file that is not a Terraform state',
+        '"Docs": names an existing folder',
+    ]
+    for line, config, start in zip(lines[1:], configs, expected, strict=True):
+        assert line.startswith(f"  {config}: backend.path = {start}"), line
+        assert line.endswith(f"use {ALLOWED}"), line
+    assert (PROJECT / "main.py").read_bytes() == main_before
+    assert not (PROJECT / "cdktf.out" / "dev.tfstate").exists()
+
+
+def test_two_stacks_whose_state_paths_differ_only_in_letter_case_are_refused(tmp_path):
+    first, second = tmp_path / "dev.toml", tmp_path / "prod.toml"
+    first.write_text(MINIMAL_CONFIG + '\n[backend]\npath = "state/dev.tfstate"\n')
+    second.write_text(
+        MINIMAL_CONFIG.replace("pipeline-test", "pipeline-prod") + '\n[backend]\npath = "State/Dev.tfstate"\n'
+    )
+    outdir = tmp_path / "cdktf.out"
+    before = previous_output(outdir)
+
+    result = run_main([first, second], outdir, timeout=120)
+
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        "Invalid configuration (1 problems):",
+        f'  {second}: backend.path = "State/Dev.tfstate": is already the state file of {first}',
     ]
     assert contents(outdir) == before
