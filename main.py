@@ -119,6 +119,9 @@ def main(arguments: Sequence[str]) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    for config in configs:
+        for warning in config.warnings:
+            print(f"Warning: {warning}", file=sys.stderr)
     names = [config.stack.name for config in configs]
     if options.list:
         width = max(map(len, names))

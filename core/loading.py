@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from core.failure_path import (
 from core.nested import walk
 from core.night_watch import AlarmWindow, WatchedEnd, missed_night_window
 from core.role_policies import policy_size_problems
+from core.schedule_checks import check_runs, execution_timeout
 from core.schedule_window import Recurrence, recurrence
 from core.schema import Section
 from core.state_files import local_state_problems, state_key
@@ -51,11 +53,15 @@ from policies.statement import sid_from_name
 
 
 def load_configs(
-    paths: Iterable[Path], project: Path | None = None, outdir: Path | None = None
+    paths: Iterable[Path],
+    project: Path | None = None,
+    outdir: Path | None = None,
+    now: datetime | None = None,
 ) -> list[PipelineConfig]:
     """project: the folder local state paths are relative to; with it, their symlinks are
     followed too, both to keep state inside it and out of what it deletes (core.state_files,
-    outdir being the output folder) and to tell two stacks' state files apart."""
+    outdir being the output folder) and to tell two stacks' state files apart. now: when a
+    schedule's runs are judged from (default: the clock)."""
     configs: list[PipelineConfig] = []
     problems: list[Problem] = []
     read: list[Path] = []
@@ -66,7 +72,7 @@ def load_configs(
             continue
         read.append(path)
         try:
-            configs.append(load_config(path))
+            configs.append(load_config(path, now))
         except ConfigError as error:
             problems += error.problems
     problems += _shared_between_stacks(configs, project)
@@ -116,7 +122,7 @@ def _owned(config: PipelineConfig, project: Path | None) -> Iterator[tuple[str, 
         yield "schedule.group", owned, group, "the schedule group, created in the same account and region,"
 
 
-def load_config(path: Path) -> PipelineConfig:
+def load_config(path: Path, now: datetime | None = None) -> PipelineConfig:
     source = str(path)
     problems = Problems(source)
     try:
@@ -131,20 +137,20 @@ def load_config(path: Path) -> PipelineConfig:
                     "must not contain '${' or '%{': Terraform would read them as template syntax",
                     text,
                 )
-    config = _read_config(Table(data, "", problems), source)
+    config = _read_config(Table(data, "", problems), source, now)
     if not problems.found:
         problems.found += policy_size_problems(config)
     if problems.found:
         raise ConfigError(problems.found)
-    return config
+    return replace(config, warnings=tuple(problems.warnings))
 
 
-def _read_config(root: Table, source: str) -> PipelineConfig:
+def _read_config(root: Table, source: str, now: datetime | None = None) -> PipelineConfig:
     stack = _read_stack(root.table("stack", required=True))
     backend = _read_backend(root.table("backend"))
     state_machine = _read_state_machine(root.table("state_machine"), stack.name)
     schedule = _read_schedule(root.table("schedule"))
-    state_machine, night_watch = _read_night_watch(root, state_machine, schedule)
+    state_machine, night_watch = _read_night_watch(root, state_machine, schedule, now)
     notifications = _read_notifications(root.table("notifications"), state_machine.name)
     connections = read_connections(root.table("connections", required=True), state_machine.name)
     _check_derived_names(root, state_machine, notifications, night_watch)
@@ -317,9 +323,10 @@ STATE_MACHINE_TIMEOUT_SECONDS: Key[int] = key(
     "timeout_seconds",
     Kind.INTEGER,
     "An execution still running after this long ends TIMED_OUT, and the night watch reports it. "
-    "Shorter than the schedule's longest gap between runs.",
+    "Shorter than the schedule's shortest gap between runs (clock changes included), so that it ends "
+    "before the next run starts.",
     DERIVED,
-    default_doc=f"{DEFAULT_TIMEOUT_SECONDS // 3600} hours, or half the schedule's longest gap if shorter",
+    default_doc=f"{DEFAULT_TIMEOUT_SECONDS // 3600} hours, or half the schedule's shortest gap if shorter",
     low=1,
     high=MAX_TIMEOUT_SECONDS,
 )
@@ -348,7 +355,10 @@ _SCHEDULE = ScheduleSettings()
 EXPRESSION: Key[str] = key(
     "expression",
     Kind.STRING,
-    "`cron(...)` (6 fields, `?` in one day field), `rate(...)` or `at(...)`.",
+    "`cron(...)` (6 fields, `?` in one day field), `rate(...)` or `at(...)`. Ranges run from the lower "
+    "value to the higher (`22-23,0-2`, not `22-2`). One that never runs again (30 February, a past year or "
+    "`at(...)`) is refused; a time the spring clock change skips in `timezone` is warned about, as "
+    "Scheduler skips that night's run.",
     _SCHEDULE.expression,
     check=validators.schedule_expression,
 )
@@ -444,22 +454,15 @@ NIGHT_WATCH = Section(
 
 
 def _read_night_watch(
-    root: Table, state_machine: StateMachineSettings, schedule: ScheduleSettings
+    root: Table, state_machine: StateMachineSettings, schedule: ScheduleSettings, now: datetime | None
 ) -> tuple[StateMachineSettings, NightWatchSettings]:
-    """The execution timeout and the night watch, both judged against the schedule's longest gap."""
+    """The execution timeout, judged against the schedule's shortest gap between runs, and the
+    night watch, whose missed-night alarm waits for the longest."""
     table = root.table("night_watch")
-    gap = recurrence(schedule.expression, schedule.timezone) if _schedule_is_valid(schedule) else None
-    longest_gap = gap.longest_gap_seconds if gap else None
-    timeout = state_machine.timeout_seconds
-    if not timeout:
-        timeout = min(DEFAULT_TIMEOUT_SECONDS, longest_gap // 2) if longest_gap else DEFAULT_TIMEOUT_SECONDS
-    elif longest_gap and timeout >= longest_gap:
-        root.problems.add(
-            "state_machine.timeout_seconds",
-            f"must be shorter than the schedule's longest gap between runs ({longest_gap} s for "
-            f"{schedule.expression} in {schedule.timezone}), so that a hung night ends before the next starts",
-            timeout,
-        )
+    gap = recurrence(schedule.expression, schedule.timezone, now) if _schedule_is_valid(schedule) else None
+    if gap:
+        check_runs(root.problems, schedule, gap)
+    timeout = execution_timeout(root.problems, state_machine.timeout_seconds, schedule, gap)
     uncaught = table.read(UNCAUGHT_FAILURES)
     settings = NightWatchSettings(
         uncaught_failures=uncaught,
@@ -485,7 +488,7 @@ def _missed_night_window(
 ) -> AlarmWindow | None:
     """On by default when the schedule is enabled and recurs; asked for where it cannot be, an error."""
     asked = MISSED_NIGHT_ALARM.name in table.data
-    if not table.read(MISSED_NIGHT_ALARM) or gap is None:
+    if not table.read(MISSED_NIGHT_ALARM) or gap is None or gap.never:
         return None
     if gap.longest_gap_seconds is None or not schedule.enabled:
         if asked:

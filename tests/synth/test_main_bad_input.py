@@ -113,3 +113,63 @@ def test_two_stacks_whose_state_paths_differ_only_in_letter_case_are_refused(tmp
         f'  {second}: backend.path = "State/Dev.tfstate": is already the state file of {first}',
     ]
     assert contents(outdir) == before
+
+
+def test_schedules_that_wrap_around_or_never_run_end_in_the_usual_message(tmp_path):
+    expressions = {
+        "hours.toml": "cron(0 22-2 * * ? *)",
+        "months.toml": "cron(0 8 * NOV-FEB ? *)",
+        "weekdays.toml": "cron(0 8 ? * FRI-MON *)",
+        "february.toml": "cron(0 8 30 2 ? *)",
+        "past.toml": "cron(0 8 * * ? 2020)",
+        "once.toml": "at(2020-01-01T00:00:00)",
+    }
+    configs = []
+    for index, (name, expression) in enumerate(expressions.items()):
+        config = tmp_path / name
+        config.write_text(
+            MINIMAL_CONFIG.replace("pipeline-test", f"pipeline-{index}")
+            + f'\n[schedule]\nexpression = "{expression}"\n'
+        )
+        configs.append(config)
+    outdir = tmp_path / "cdktf.out"
+    before = previous_output(outdir)
+
+    result = run_main(configs, outdir, timeout=120)
+
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Invalid configuration (6 problems):"
+    endings = [
+        "for one that wraps around write 22-23,0-2",
+        "for one that wraps around write NOV-DEC,JAN-FEB",
+        "for one that wraps around write FRI-SAT,SUN-MON",
+        "(30 February, 31 April, a past year or a past at(...) never come)",
+        "(30 February, 31 April, a past year or a past at(...) never come)",
+        "(30 February, 31 April, a past year or a past at(...) never come)",
+    ]
+    for line, config, ending in zip(lines[1:], configs, endings, strict=True):
+        assert line.startswith(f'  {config}: schedule.expression = "{expressions[config.name]}": '), line
+        assert line.endswith(ending), line
+    assert contents(outdir) == before
+
+
+def test_a_run_the_clock_change_skips_is_one_warning_line_and_not_an_error(tmp_path):
+    config = tmp_path / "berlin.toml"
+    config.write_text(
+        MINIMAL_CONFIG + '\n[schedule]\nexpression = "cron(30 2 * * ? *)"\ntimezone = "Europe/Berlin"\n'
+    )
+
+    result = run_main(["--list", config], tmp_path / "cdktf.out", timeout=120)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        (
+            f'Warning: {config}: schedule.expression = "cron(30 2 * * ? *)": runs at a time the clock change '
+            "skips in Europe/Berlin (02:30 on 2028-03-26): EventBridge Scheduler skips that run, and the "
+            'missed-night alarm goes off for that night; a time outside the change, or schedule.timezone = "UTC", '
+            "runs every night"
+        )
+    ]
+    assert result.stdout.startswith("pipeline-test")
