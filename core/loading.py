@@ -41,6 +41,7 @@ from core.role_policies import policy_size_problems
 from core.schedule_checks import check_runs, execution_timeout
 from core.schedule_window import Recurrence, recurrence
 from core.schema import Section
+from core.stack_names import self_start_problems, shared_name_problems
 from core.state_files import local_state_problems, state_key
 from core.steps import STEP_KINDS, STEP_TYPE, STEPS, Retry, Step
 from core.steps.http_invoke import HTTP_RETRIED, HTTP_TRANSIENT_ERRORS, HttpRequest
@@ -76,6 +77,10 @@ def load_configs(
         except ConfigError as error:
             problems += error.problems
     problems += _shared_between_stacks(configs, project)
+    one_per_stack = {config.stack.name: config for config in reversed(configs)}  # the first of each name
+    problems += shared_name_problems(
+        [config for config in configs if one_per_stack[config.stack.name] is config]
+    )
     if project is not None:
         problems += [
             problem for config in configs for problem in local_state_problems(config, project, outdir)
@@ -139,7 +144,7 @@ def load_config(path: Path, now: datetime | None = None) -> PipelineConfig:
                 )
     config = _read_config(Table(data, "", problems), source, now)
     if not problems.found:
-        problems.found += policy_size_problems(config)
+        problems.found += policy_size_problems(config) + self_start_problems(config)
     if problems.found:
         raise ConfigError(problems.found)
     return replace(config, warnings=tuple(problems.warnings))
