@@ -41,7 +41,7 @@ from core.role_policies import policy_size_problems
 from core.schedule_checks import check_runs, execution_timeout
 from core.schedule_window import Recurrence, recurrence
 from core.schema import Section
-from core.stack_names import self_start_problems, shared_name_problems
+from core.stack_names import longest_state_machine_name, self_start_problems, shared_name_problems
 from core.state_files import local_state_problems, state_key
 from core.steps import STEP_KINDS, STEP_TYPE, STEPS, Retry, Step
 from core.steps.http_invoke import HTTP_RETRIED, HTTP_TRANSIENT_ERRORS, HttpRequest
@@ -283,8 +283,12 @@ STATE_MACHINE_NAME: Key[str] = key(
     "name",
     Kind.STRING,
     "Also the schedule's name and the prefix of the role, connection, log group and topic names, each "
-    "checked against AWS's rule: at most 54 characters leaves room for `<name>-execution` (IAM roles "
-    "take 64), 53 with `test_state_role`.",
+    f"checked against AWS's rule: at most {longest_state_machine_name()} characters leaves room for "
+    f"`<name>-execution` (IAM roles take {aws_rules.IAM_ROLE_NAME.max_length}), "
+    f"{longest_state_machine_name(test_state_role=True)} with `test_state_role`; each connection's "
+    f"`<name>-<connection>` must fit in {aws_rules.CONNECTION_NAME.max_length} too. Two stacks that would "
+    "create the same name are refused: IAM role names are unique in an account whatever their letter "
+    "case, the others in an account and region.",
     DERIVED,
     default_doc="`stack.name`",
     check=validators.state_machine_name,
@@ -438,7 +442,7 @@ DEAD_LETTER_QUEUE: Key[bool] = key(
 DEAD_LETTER_RETENTION_DAYS: Key[int] = key(
     "dead_letter_retention_days",
     Kind.INTEGER,
-    "How long a dead letter stays to be looked into.",
+    "How long a dead letter stays to be looked into; only with `dead_letter_queue`.",
     aws_rules.SQS_RETENTION_DAYS.high,
     low=aws_rules.SQS_RETENTION_DAYS.low,
     high=aws_rules.SQS_RETENTION_DAYS.high,
@@ -478,6 +482,12 @@ def _read_night_watch(
     )
     if settings.ticket and not uncaught:
         table.problem("ticket", "needs uncaught_failures = true: the tickets come from those rules")
+    if not settings.dead_letter_queue and DEAD_LETTER_RETENTION_DAYS.name in table.data:
+        table.problem(
+            DEAD_LETTER_RETENTION_DAYS.name,
+            "needs dead_letter_queue = true: it is how long that queue keeps a letter; remove it or "
+            "turn the queue on",
+        )
     table.finish()
     return replace(state_machine, timeout_seconds=timeout), settings
 

@@ -179,3 +179,18 @@ def test_a_wrap_around_range_is_refused_with_the_list_to_write_not_a_traceback(t
         f"runs backwards: AWS documents ranges only from the lower value to the higher; "
         f"for one that wraps around write {written}"
     )
+
+
+@pytest.mark.parametrize("days", [1, 7, 14])
+def test_a_retention_for_a_dead_letter_queue_that_is_off_is_refused(tmp_path, days):
+    watch = f"dead_letter_queue = false\ndead_letter_retention_days = {days}"
+    assert problems(tmp_path, config_text("cron(0 22 * * ? *)", watch=watch)) == [
+        (
+            f"night_watch.dead_letter_retention_days = {days}: needs dead_letter_queue = true: it is how long "
+            "that queue keeps a letter; remove it or turn the queue on"
+        )
+    ]
+    kept = load(tmp_path, config_text("cron(0 22 * * ? *)", watch="dead_letter_queue = false"))
+    assert not kept.night_watch.dead_letter_queue
+    on = load(tmp_path, config_text("cron(0 22 * * ? *)", watch=f"dead_letter_retention_days = {days}"))
+    assert on.night_watch.dead_letter_retention_days == days

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from core.errors import ConfigError
-from core.loading import load_configs
-from core.stack_names import stack_names
+from core.loading import STATE_MACHINE_NAME, load_configs
+from core.stack_names import longest_state_machine_name, stack_names
 from tests.unit.support import MINIMAL_CONFIG, edited, load_text, write
 
 RULE = (
@@ -162,3 +162,32 @@ def test_a_step_that_starts_its_own_state_machine_is_refused(tmp_path, text, arn
 def test_a_step_that_starts_another_state_machine_is_kept(tmp_path, arn):
     text = with_account(stack("dev"), "123456789012") + child_step(arn)
     assert len(load_configs([write(tmp_path, text)])[0].steps) == 2
+
+
+def named(length: int, extra: str = "", connection: str = "ticketing") -> str:
+    text = edited(
+        'region = "eu-west-1"\n', f'region = "eu-west-1"\n\n[state_machine]\nname = "{"n" * length}"\n{extra}'
+    )
+    return text.replace("ticketing", connection)
+
+
+@pytest.mark.parametrize("test_state_role", [False, True])
+def test_the_documented_longest_name_is_kept_and_one_more_character_refused(tmp_path, test_state_role):
+    extra = "test_state_role = true\n" if test_state_role else ""
+    longest = longest_state_machine_name(test_state_role)
+    assert longest == (53 if test_state_role else 54)
+    assert f"at most {longest_state_machine_name()} characters" in STATE_MACHINE_NAME.doc
+    assert (
+        f"{longest_state_machine_name(test_state_role=True)} with `test_state_role`" in STATE_MACHINE_NAME.doc
+    )
+    assert load_text(tmp_path, named(longest, extra)).state_machine.name == "n" * longest
+    with pytest.raises(ConfigError, match="must be at most 64 characters"):
+        load_text(tmp_path, named(longest + 1, extra))
+
+
+def test_a_long_name_leaves_room_only_for_a_short_connection_name(tmp_path):
+    """53 characters, "-" and a connection of 10: 64. One of 11 (partner_api) is refused on its own key."""
+    assert load_text(tmp_path, named(53, connection="ticketing1"))
+    with pytest.raises(ConfigError) as raised:
+        load_text(tmp_path, named(53, connection="partner_api"))
+    assert [problem.field for problem in raised.value.problems] == ["connections.partner_api"]
