@@ -46,6 +46,27 @@ def test_odd_files_end_in_one_message_each(tmp_path):
     assert contents(outdir) == before
 
 
+def one_stack_per_value(tmp_path, key: str, values: dict[str, str]) -> list:
+    """One file per name, each its own stack, with `key = value` (key: "[table]\nname")."""
+    paths = []
+    for index, (name, value) in enumerate(values.items()):
+        path = tmp_path / name
+        path.write_text(
+            MINIMAL_CONFIG.replace("pipeline-test", f"pipeline-{index}") + f'\n{key} = "{value}"\n'
+        )
+        paths.append(path)
+    return paths
+
+
+def problem_lines(result, count: int) -> list[str]:
+    """The problems main.py listed, after checking that it failed as it should."""
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"Invalid configuration ({count} problems):"
+    return lines[1:]
+
+
 def test_a_state_path_the_project_would_delete_or_overwrite_is_refused_and_nothing_is_touched(tmp_path):
     """The output folder is inside the project here (as `make synth` has it), named as the
     user's CDKTF_OUTDIR gives it."""
@@ -59,13 +80,7 @@ def test_a_state_path_the_project_would_delete_or_overwrite_is_refused_and_nothi
         "file.toml": "main.py",
         "folder.toml": "Docs",
     }
-    configs = []
-    for index, (name, path) in enumerate(cases.items()):
-        config = tmp_path / name
-        config.write_text(
-            MINIMAL_CONFIG.replace("pipeline-test", f"pipeline-{index}") + f'\n[backend]\npath = "{path}"\n'
-        )
-        configs.append(config)
+    configs = one_stack_per_value(tmp_path, "[backend]\npath", cases)
     main_before = (PROJECT / "main.py").read_bytes()
 
     try:
@@ -74,10 +89,7 @@ def test_a_state_path_the_project_would_delete_or_overwrite_is_refused_and_nothi
     finally:
         shutil.rmtree(outdir, ignore_errors=True)
 
-    assert result.returncode == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.splitlines()
-    assert lines[0] == "Invalid configuration (6 problems):"
+    lines = problem_lines(result, 6)
     expected = [
         '"cdktf.out/dev.tfstate": is inside cdktf.out/, which the project deletes or replaces',
         '"CDKTF.OUT/prod.tfstate": is inside cdktf.out/, which the project deletes or replaces',
@@ -89,7 +101,7 @@ def test_a_state_path_the_project_would_delete_or_overwrite_is_refused_and_nothi
         '"main.py": names an existing project file that is not a Terraform state',
         '"Docs": names an existing folder',
     ]
-    for line, config, start in zip(lines[1:], configs, expected, strict=True):
+    for line, config, start in zip(lines, configs, expected, strict=True):
         assert line.startswith(f"  {config}: backend.path = {start}"), line
         assert line.endswith(f"use {ALLOWED}"), line
     assert (PROJECT / "main.py").read_bytes() == main_before
@@ -124,23 +136,13 @@ def test_schedules_that_wrap_around_or_never_run_end_in_the_usual_message(tmp_pa
         "past.toml": "cron(0 8 * * ? 2020)",
         "once.toml": "at(2020-01-01T00:00:00)",
     }
-    configs = []
-    for index, (name, expression) in enumerate(expressions.items()):
-        config = tmp_path / name
-        config.write_text(
-            MINIMAL_CONFIG.replace("pipeline-test", f"pipeline-{index}")
-            + f'\n[schedule]\nexpression = "{expression}"\n'
-        )
-        configs.append(config)
+    configs = one_stack_per_value(tmp_path, "[schedule]\nexpression", expressions)
     outdir = tmp_path / "cdktf.out"
     before = previous_output(outdir)
 
     result = run_main(configs, outdir, timeout=120)
 
-    assert result.returncode == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.splitlines()
-    assert lines[0] == "Invalid configuration (6 problems):"
+    lines = problem_lines(result, 6)
     endings = [
         "for one that wraps around write 22-23,0-2",
         "for one that wraps around write NOV-DEC,JAN-FEB",
@@ -149,7 +151,7 @@ def test_schedules_that_wrap_around_or_never_run_end_in_the_usual_message(tmp_pa
         "(30 February, 31 April, a past year or a past at(...) never come)",
         "(30 February, 31 April, a past year or a past at(...) never come)",
     ]
-    for line, config, ending in zip(lines[1:], configs, endings, strict=True):
+    for line, config, ending in zip(lines, configs, endings, strict=True):
         assert line.startswith(f'  {config}: schedule.expression = "{expressions[config.name]}": '), line
         assert line.endswith(ending), line
     assert contents(outdir) == before

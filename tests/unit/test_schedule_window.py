@@ -205,7 +205,7 @@ def test_a_range_that_wraps_around_is_refused_with_what_to_write(expression, sug
         ("cron(0 8 28-3 * ? *)", "28-31,1-3"),
     ],
 )
-def test_the_suggested_list_parses_and_means_the_wrapped_range(expression, written):
+def test_the_suggested_list_for_a_wrapped_range_parses(expression, written):
     with pytest.raises(InvalidExpression) as raised:
         parse(expression)
     assert str(raised.value).endswith(f"for one that wraps around write {written}")
