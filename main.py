@@ -145,12 +145,15 @@ def main(arguments: Sequence[str]) -> int:
     from core.loading import load_configs
 
     try:
-        configs = load_configs(paths, PROJECT)
+        configs = load_configs(paths, PROJECT, outdir)
     except ConfigError as error:
         print(f"Invalid configuration ({len(error.problems)} problems):", file=sys.stderr)
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    for config in configs:
+        for warning in config.warnings:
+            print(f"Warning: {warning}", file=sys.stderr)
     names = [config.stack.name for config in configs]
     if options.list:
         width = max(map(len, names))

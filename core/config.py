@@ -14,6 +14,7 @@ from typing import Any
 
 from core.aws_rules import DEFAULT_SCHEDULE_GROUP
 from core.connections import ConnectionSettings
+from core.errors import Problem
 from core.failure_path import FailurePath, Ticket
 from core.night_watch import AlarmWindow
 from core.pipeline import Pipeline
@@ -75,7 +76,7 @@ class StateMachineSettings:
     Default: no such role."""
     timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS
     """An execution still running after this long ends TIMED_OUT (the night watch reports it).
-    Default: 6 hours, or half the schedule's longest gap between runs if that is shorter."""
+    Default: 6 hours, or half the schedule's shortest gap between runs if that is shorter."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -135,6 +136,8 @@ class PipelineConfig:
     ticket: Ticket
     steps: tuple[Step, ...]
     night_watch: NightWatchSettings = field(default_factory=NightWatchSettings)
+    warnings: tuple[Problem, ...] = ()
+    """What was accepted but may not do what the user expects (main.py prints them)."""
 
     def pipeline(self) -> Pipeline:
         return Pipeline(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,11 @@ from core.failure_path import (
 from core.nested import walk
 from core.night_watch import AlarmWindow, WatchedEnd, missed_night_window
 from core.role_policies import policy_size_problems
+from core.schedule_checks import check_runs, execution_timeout
 from core.schedule_window import Recurrence, recurrence
 from core.schema import Section
+from core.stack_names import longest_state_machine_name, self_start_problems, shared_name_problems
+from core.state_files import local_state_problems, state_key
 from core.steps import STEP_KINDS, STEP_TYPE, STEPS, Retry, Step
 from core.steps.http_invoke import HTTP_RETRIED, HTTP_TRANSIENT_ERRORS, HttpRequest
 from core.steps.step import MAX_TIMEOUT_SECONDS, ReadContext, read_common
@@ -49,9 +53,16 @@ from core.toml_table import DERIVED, Key, Kind, Problems, Table, key, read_docum
 from policies.statement import sid_from_name
 
 
-def load_configs(paths: Iterable[Path], project: Path | None = None) -> list[PipelineConfig]:
+def load_configs(
+    paths: Iterable[Path],
+    project: Path | None = None,
+    outdir: Path | None = None,
+    now: datetime | None = None,
+) -> list[PipelineConfig]:
     """project: the folder local state paths are relative to; with it, their symlinks are
-    followed too, both to keep state inside it and to tell two stacks' state files apart."""
+    followed too, both to keep state inside it and out of what it deletes (core.state_files,
+    outdir being the output folder) and to tell two stacks' state files apart. now: when a
+    schedule's runs are judged from (default: the clock)."""
     configs: list[PipelineConfig] = []
     problems: list[Problem] = []
     read: list[Path] = []
@@ -62,12 +73,18 @@ def load_configs(paths: Iterable[Path], project: Path | None = None) -> list[Pip
             continue
         read.append(path)
         try:
-            configs.append(load_config(path))
+            configs.append(load_config(path, now))
         except ConfigError as error:
             problems += error.problems
     problems += _shared_between_stacks(configs, project)
+    one_per_stack = {config.stack.name: config for config in reversed(configs)}  # the first of each name
+    problems += shared_name_problems(
+        [config for config in configs if one_per_stack[config.stack.name] is config]
+    )
     if project is not None:
-        problems += [problem for config in configs if (problem := _state_outside(config, project))]
+        problems += [
+            problem for config in configs for problem in local_state_problems(config, project, outdir)
+        ]
     if problems:
         raise ConfigError(problems)
     return configs
@@ -93,18 +110,6 @@ def _shared_between_stacks(configs: list[PipelineConfig], project: Path | None) 
     return problems
 
 
-def _state_outside(config: PipelineConfig, project: Path) -> Problem | None:
-    """A local state path inside the project by its name can still lead out through a symlink."""
-    backend = config.backend
-    if isinstance(backend, S3Backend) or backend.path is None:
-        return None
-    if (project / backend.path).resolve().is_relative_to(project.resolve()):
-        return None
-    return Problem(
-        config.source, "backend.path", "leads out of the project folder through a symlink", backend.path
-    )
-
-
 def _owned(config: PipelineConfig, project: Path | None) -> Iterator[tuple[str, tuple[str, ...], str, str]]:
     """(field, what is owned, value shown, the owner's role) for each thing a stack owns alone."""
     yield "stack.name", ("stack", config.stack.name), config.stack.name, "the stack"
@@ -114,7 +119,7 @@ def _owned(config: PipelineConfig, project: Path | None) -> Iterator[tuple[str, 
         yield "backend.key", ("state", state), state, "the state file"
     else:
         path = aws_names.local_state_path(backend.path, config.stack.name)
-        resolved = str((project / path).resolve()) if project else path
+        resolved = state_key((project / path).resolve() if project else Path(path))
         yield "backend.path", ("state", resolved), path, "the state file"
     group = config.schedule.group
     if group != aws_rules.DEFAULT_SCHEDULE_GROUP:
@@ -122,7 +127,7 @@ def _owned(config: PipelineConfig, project: Path | None) -> Iterator[tuple[str, 
         yield "schedule.group", owned, group, "the schedule group, created in the same account and region,"
 
 
-def load_config(path: Path) -> PipelineConfig:
+def load_config(path: Path, now: datetime | None = None) -> PipelineConfig:
     source = str(path)
     problems = Problems(source)
     try:
@@ -137,20 +142,20 @@ def load_config(path: Path) -> PipelineConfig:
                     "must not contain '${' or '%{': Terraform would read them as template syntax",
                     text,
                 )
-    config = _read_config(Table(data, "", problems), source)
+    config = _read_config(Table(data, "", problems), source, now)
     if not problems.found:
-        problems.found += policy_size_problems(config)
+        problems.found += policy_size_problems(config) + self_start_problems(config)
     if problems.found:
         raise ConfigError(problems.found)
-    return config
+    return replace(config, warnings=tuple(problems.warnings))
 
 
-def _read_config(root: Table, source: str) -> PipelineConfig:
+def _read_config(root: Table, source: str, now: datetime | None = None) -> PipelineConfig:
     stack = _read_stack(root.table("stack", required=True))
     backend = _read_backend(root.table("backend"))
     state_machine = _read_state_machine(root.table("state_machine"), stack.name)
     schedule = _read_schedule(root.table("schedule"))
-    state_machine, night_watch = _read_night_watch(root, state_machine, schedule)
+    state_machine, night_watch = _read_night_watch(root, state_machine, schedule, now)
     notifications = _read_notifications(root.table("notifications"), state_machine.name)
     connections = read_connections(root.table("connections", required=True), state_machine.name)
     _check_derived_names(root, state_machine, notifications, night_watch)
@@ -226,7 +231,10 @@ BACKEND_TYPE: Key[str] = key(
 STATE_PATH: Key[str | None] = key(
     "path",
     Kind.STRING,
-    "The state file, relative to the project folder and inside it. Two stacks never share a state file.",
+    "The state file, relative to the project folder and inside it, outside every folder the project "
+    "deletes or replaces (`cdktf.out`, `cdktf.hcl`, `.make`, `.terraform.d`, `node_modules`, `.venv`, the "
+    "output folder, ...), and not an existing file other than a state. Two stacks never share a state "
+    "file; paths that differ only in letter case are one file (as on macOS and Windows).",
     LocalBackend.path,
     default_doc="`terraform.<stack>.tfstate`",
     check=validators.project_path,
@@ -275,8 +283,12 @@ STATE_MACHINE_NAME: Key[str] = key(
     "name",
     Kind.STRING,
     "Also the schedule's name and the prefix of the role, connection, log group and topic names, each "
-    "checked against AWS's rule: at most 54 characters leaves room for `<name>-execution` (IAM roles "
-    "take 64), 53 with `test_state_role`.",
+    f"checked against AWS's rule: at most {longest_state_machine_name()} characters leaves room for "
+    f"`<name>-execution` (IAM roles take {aws_rules.IAM_ROLE_NAME.max_length}), "
+    f"{longest_state_machine_name(test_state_role=True)} with `test_state_role`; each connection's "
+    f"`<name>-<connection>` must fit in {aws_rules.CONNECTION_NAME.max_length} too. Two stacks that would "
+    "create the same name are refused: IAM role names are unique in an account whatever their letter "
+    "case, the others in an account and region.",
     DERIVED,
     default_doc="`stack.name`",
     check=validators.state_machine_name,
@@ -320,9 +332,10 @@ STATE_MACHINE_TIMEOUT_SECONDS: Key[int] = key(
     "timeout_seconds",
     Kind.INTEGER,
     "An execution still running after this long ends TIMED_OUT, and the night watch reports it. "
-    "Shorter than the schedule's longest gap between runs.",
+    "Shorter than the schedule's shortest gap between runs (clock changes included), so that it ends "
+    "before the next run starts.",
     DERIVED,
-    default_doc=f"{DEFAULT_TIMEOUT_SECONDS // 3600} hours, or half the schedule's longest gap if shorter",
+    default_doc=f"{DEFAULT_TIMEOUT_SECONDS // 3600} hours, or half the schedule's shortest gap if shorter",
     low=1,
     high=MAX_TIMEOUT_SECONDS,
 )
@@ -351,7 +364,10 @@ _SCHEDULE = ScheduleSettings()
 EXPRESSION: Key[str] = key(
     "expression",
     Kind.STRING,
-    "`cron(...)` (6 fields, `?` in one day field), `rate(...)` or `at(...)`.",
+    "`cron(...)` (6 fields, `?` in one day field), `rate(...)` or `at(...)`. Ranges run from the lower "
+    "value to the higher (`22-23,0-2`, not `22-2`). One that never runs again (30 February, a past year or "
+    "`at(...)`) is refused; a time the spring clock change skips in `timezone` is warned about, as "
+    "Scheduler skips that night's run.",
     _SCHEDULE.expression,
     check=validators.schedule_expression,
 )
@@ -426,7 +442,7 @@ DEAD_LETTER_QUEUE: Key[bool] = key(
 DEAD_LETTER_RETENTION_DAYS: Key[int] = key(
     "dead_letter_retention_days",
     Kind.INTEGER,
-    "How long a dead letter stays to be looked into.",
+    "How long a dead letter stays to be looked into; only with `dead_letter_queue`.",
     aws_rules.SQS_RETENTION_DAYS.high,
     low=aws_rules.SQS_RETENTION_DAYS.low,
     high=aws_rules.SQS_RETENTION_DAYS.high,
@@ -447,22 +463,15 @@ NIGHT_WATCH = Section(
 
 
 def _read_night_watch(
-    root: Table, state_machine: StateMachineSettings, schedule: ScheduleSettings
+    root: Table, state_machine: StateMachineSettings, schedule: ScheduleSettings, now: datetime | None
 ) -> tuple[StateMachineSettings, NightWatchSettings]:
-    """The execution timeout and the night watch, both judged against the schedule's longest gap."""
+    """The execution timeout, judged against the schedule's shortest gap between runs, and the
+    night watch, whose missed-night alarm waits for the longest."""
     table = root.table("night_watch")
-    gap = recurrence(schedule.expression, schedule.timezone) if _schedule_is_valid(schedule) else None
-    longest_gap = gap.longest_gap_seconds if gap else None
-    timeout = state_machine.timeout_seconds
-    if not timeout:
-        timeout = min(DEFAULT_TIMEOUT_SECONDS, longest_gap // 2) if longest_gap else DEFAULT_TIMEOUT_SECONDS
-    elif longest_gap and timeout >= longest_gap:
-        root.problems.add(
-            "state_machine.timeout_seconds",
-            f"must be shorter than the schedule's longest gap between runs ({longest_gap} s for "
-            f"{schedule.expression} in {schedule.timezone}), so that a hung night ends before the next starts",
-            timeout,
-        )
+    gap = recurrence(schedule.expression, schedule.timezone, now) if _schedule_is_valid(schedule) else None
+    if gap:
+        check_runs(root.problems, schedule, gap)
+    timeout = execution_timeout(root.problems, state_machine.timeout_seconds, schedule, gap)
     uncaught = table.read(UNCAUGHT_FAILURES)
     settings = NightWatchSettings(
         uncaught_failures=uncaught,
@@ -473,6 +482,12 @@ def _read_night_watch(
     )
     if settings.ticket and not uncaught:
         table.problem("ticket", "needs uncaught_failures = true: the tickets come from those rules")
+    if not settings.dead_letter_queue and DEAD_LETTER_RETENTION_DAYS.name in table.data:
+        table.problem(
+            DEAD_LETTER_RETENTION_DAYS.name,
+            "needs dead_letter_queue = true: it is how long that queue keeps a letter; remove it or "
+            "turn the queue on",
+        )
     table.finish()
     return replace(state_machine, timeout_seconds=timeout), settings
 
@@ -488,7 +503,7 @@ def _missed_night_window(
 ) -> AlarmWindow | None:
     """On by default when the schedule is enabled and recurs; asked for where it cannot be, an error."""
     asked = MISSED_NIGHT_ALARM.name in table.data
-    if not table.read(MISSED_NIGHT_ALARM) or gap is None:
+    if not table.read(MISSED_NIGHT_ALARM) or gap is None or gap.never:
         return None
     if gap.longest_gap_seconds is None or not schedule.enabled:
         if asked:

@@ -4,6 +4,11 @@ core.validators refuses what parse() refuses; review.schedule describes what it 
 Fields, ranges and wildcards: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html
 and https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html. Only ASCII
 digits count: int() and str.isdigit() also take other scripts' digits, which AWS refuses.
+
+A range runs from its lower to its higher value ("1-15 includes days 1 through 15"); AWS documents
+no range that wraps around the end of a field (`22-2` in hours, `NOV-FEB`, `FRI-MON`), and cron
+implementations disagree on them (some wrap, some swap the ends, some never fire). So one is
+refused, with the list that says the same thing: `22-23,0-2`.
 """
 
 from __future__ import annotations
@@ -36,6 +41,11 @@ class Cron:
     day_of_week: str
     """1-7 with 1 = Sunday, or SUN-SAT."""
     year: str
+
+    def values(self, field: str) -> frozenset[int]:
+        """The values a field names with numbers, names, ranges, steps and `*` (field: "hours",
+        "day-of-week", ...); its `L`, `W` and `#` items are left out, and `?` names none."""
+        return expand(getattr(self, field.replace("-", "_")), _FIELDS_BY_NAME[field])
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,9 @@ _FIELDS = (
 )
 
 
+_FIELDS_BY_NAME = {field.name: field for field in _FIELDS}
+
+
 def _cron(body: str) -> Cron:
     fields = body.split()
     if len(fields) != len(_FIELDS):
@@ -121,6 +134,14 @@ def _cron(body: str) -> Cron:
         items = text.split(",")
         if not all(_item_ok(item, field) for item in items) or ("#" in text and len(items) > 1):
             raise InvalidExpression(f"the {field.name} field {text!r} is invalid")
+        for item in items:
+            if problem := _backward_range(item, field):
+                which = (
+                    ""
+                    if item.partition("/")[0] == text
+                    else f" has the range {item.partition('/')[0]!r}, which"
+                )
+                raise InvalidExpression(f"the {field.name} field {text!r}{which} {problem}")
     cron = Cron(*fields)
     if (cron.day_of_month == "?") == (cron.day_of_week == "?"):
         raise InvalidExpression("exactly one of day-of-month and day-of-week must be '?'")
@@ -129,7 +150,7 @@ def _cron(body: str) -> Cron:
 
 def _item_ok(item: str, field: _Field) -> bool:
     if re.fullmatch(field.special, item, re.ASCII):
-        return True
+        return not item.endswith("W") or item == "LW" or 1 <= int(item[:-1]) <= field.high
     base, slash, step = item.partition("/")
     if slash and not (field.steps and _is_number(step) and int(step) > 0):
         return False
@@ -147,3 +168,45 @@ def _value_ok(value: str, field: _Field) -> bool:
 
 def _is_number(text: str) -> bool:
     return re.fullmatch(r"[0-9]+", text) is not None
+
+
+def _backward_range(item: str, field: _Field) -> str | None:
+    """Why a range that runs from a higher to a lower value is refused, with what to write."""
+    base, slash, _ = item.partition("/")
+    bounds = base.split("-")
+    if len(bounds) != 2 or re.fullmatch(field.special, item, re.ASCII):
+        return None
+    first, last = (_number(bound, field) for bound in bounds)
+    if first <= last:
+        return None
+    problem = "runs backwards: AWS documents ranges only from the lower value to the higher"
+    if slash or field.name == "year":
+        return f"{problem}; write the values as a list"
+    head = bounds[0] if first == field.high else f"{bounds[0]}-{_shown(field.high, bounds[0], field)}"
+    tail = bounds[1] if last == field.low else f"{_shown(field.low, bounds[1], field)}-{bounds[1]}"
+    return f"{problem}; for one that wraps around write {head},{tail}"
+
+
+def _shown(value: int, like: str, field: _Field) -> str:
+    """value as a name when the user wrote a name, else as a number."""
+    return str(value) if _is_number(like) else field.names[value - 1]
+
+
+def _number(value: str, field: _Field) -> int:
+    return int(value) if _is_number(value) else field.names.index(value.upper()) + 1
+
+
+def expand(text: str, field: _Field) -> frozenset[int]:
+    """Every value of a valid field's numbers, names, ranges and steps, comma-separated."""
+    values: set[int] = set()
+    for item in text.split(","):
+        if item == "?" or re.fullmatch(field.special, item, re.ASCII):
+            continue
+        base, _, step = item.partition("/")
+        if base == "*":
+            first, last = field.low, field.high
+        else:
+            bounds = [_number(bound, field) for bound in base.split("-")]
+            first, last = bounds[0], bounds[-1] if len(bounds) > 1 or not step else field.high
+        values.update(range(first, last + 1, int(step) if step else 1))
+    return frozenset(values)

@@ -1,120 +1,230 @@
-"""How long a schedule can go between two runs: the window a missed night is judged by.
+"""When a schedule runs: the shortest gap between two runs (an execution must end before the
+next starts), the longest (the window a missed night is judged by), whether it runs at all,
+and the run times a clock change skips.
 
-The expression is parsed by core.schedule_expression; here each cron field is
-expanded into the values it allows, and the runs are laid out. Covered:
-`rate(...)`, and `cron(...)` with numbers, names, ranges, lists and steps in
-every field and any year ('*'). Not covered, each with the reason why:
-`at(...)` (it runs once), a cron limited to some years (it stops recurring),
-and `L`, `W` and `#` (their gaps change from month to month).
+The expression is parsed by core.schedule_expression. Runs are laid out as EventBridge
+Scheduler starts them, in the schedule's time zone: a cron time that the spring change skips
+does not run that day, and one the autumn change repeats runs once
+(https://repost.aws/knowledge-center/eventbridge-scheduler-adjust-dst). A rate counts absolute
+time, whatever the zone (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html).
 
-Cron times are wall-clock times of the time zone. Where that zone shifts its
-clock (daylight saving time), a gap can be longer by the shift, so the shift is
-added: the window is never shorter than the real longest gap.
+The longest gap is measured as if skipped runs had happened: the missed-night alarm then goes
+off for a night a clock change skips, which is true, and synth warns about it beforehand. It is
+not given (no alarm) for `at(...)` (it runs once), a cron limited to some years (it stops
+recurring), and `L`, `W` and `#` (monthly gaps, beyond any alarm's 7 days anyway).
 """
 
 from __future__ import annotations
 
+import calendar
 import itertools
-import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from core.schedule_expression import MONTHS, WEEKDAYS, Cron, Rate, parse
+from core.schedule_expression import WEEKDAYS, At, Cron, Rate, parse
 
 MINUTE = 60
 _UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 # Eight years from a fixed date: two leap days, every weekday of every date, and the same answer
 # on every machine and every day.
 _SPAN_START = date(2028, 1, 1)
-_SPAN_DAYS = (date(2036, 1, 1) - _SPAN_START).days
+_SPAN_YEARS = 8
+LAST_YEAR = 2199
+"""The cron year field's last value."""
+SATURDAY = 7
+"""`L` alone in day-of-week: the last day of the week."""
 
 
 @dataclass(frozen=True)
 class Recurrence:
-    """longest_gap_seconds is None when the schedule has no steady gap; why_none then says why."""
+    """Gaps in seconds. longest_gap_seconds is None when the schedule has no steady gap (why_none
+    says why); shortest_gap_seconds is None when it runs fewer than twice."""
 
     longest_gap_seconds: int | None
     why_none: str = ""
+    shortest_gap_seconds: int | None = None
+    never: str = ""
+    """Why the schedule never runs again; empty when it does."""
+    skipped: str = ""
+    """A run that a clock change skips, e.g. "02:30 on 2028-03-26"; empty when there is none."""
 
 
-def recurrence(expression: str, timezone: str = "UTC") -> Recurrence:
-    """The longest time between two consecutive runs of a valid schedule expression
-    (an invalid one raises core.schedule_expression.InvalidExpression)."""
+def recurrence(expression: str, timezone: str = "UTC", now: datetime | None = None) -> Recurrence:
+    """What a valid schedule expression does (an invalid one raises
+    core.schedule_expression.InvalidExpression). now: when "never again" is judged from."""
     parsed = parse(expression)
+    moment = now or datetime.now(UTC)
     if isinstance(parsed, Rate):
-        return Recurrence(parsed.value * _UNIT_SECONDS[parsed.unit])
+        gap = parsed.value * _UNIT_SECONDS[parsed.unit]
+        return Recurrence(gap, shortest_gap_seconds=gap)
     if isinstance(parsed, Cron):
-        return _cron_recurrence(parsed, timezone)
-    return Recurrence(None, "at(...) runs once: there is no next run to miss")
+        return _cron_recurrence(parsed, ZoneInfo(timezone), moment)
+    return _at_recurrence(parsed, ZoneInfo(timezone), moment)
 
 
-def _cron_recurrence(cron: Cron, timezone: str) -> Recurrence:
-    minutes, hours, day_of_month, month, day_of_week, year = (
-        cron.minutes,
-        cron.hours,
-        cron.day_of_month,
-        cron.month,
-        cron.day_of_week,
-        cron.year,
+def _at_recurrence(at: At, zone: ZoneInfo, now: datetime) -> Recurrence:
+    once = "at(...) runs once: there is no next run to miss"
+    if at.moment.replace(tzinfo=zone) <= now:
+        when = now.astimezone(zone).strftime("%Y-%m-%dT%H:%M:%S")
+        return Recurrence(None, once, never=f"its moment has passed (it is {when} in {zone.key})")
+    return Recurrence(None, once)
+
+
+def _cron_recurrence(cron: Cron, zone: ZoneInfo, now: datetime) -> Recurrence:
+    years = _years(cron, now.astimezone(zone).year)
+    if not years:
+        return Recurrence(None, "it never runs", never=f"its years {cron.year} have passed")
+    start = _SPAN_START if cron.year == "*" else date(years[0], 1, 1)
+    span = [year for year in years if start.year <= year < start.year + _SPAN_YEARS]
+    times = sorted(hour * 60 + minute for hour in cron.values("hours") for minute in cron.values("minutes"))
+    if not _runs_after(cron, zone, now, times, years):
+        return Recurrence(None, "it never runs", never=_never_reason(cron))
+    days = [day for year in span for day in _run_days(cron, year)]
+    shortest, longest, skipped = _gaps(days, times, zone)
+    why = ""
+    if cron.year != "*":
+        why = f"the schedule runs only in the years {cron.year}, so it stops recurring"
+    elif any(letter in f"{cron.day_of_month} {cron.day_of_week}" for letter in "LW#"):
+        why = "L, W and # give gaps that change from month to month"
+    elif longest is None:
+        why = "the schedule runs less than twice in eight years"
+    return Recurrence(None if why else longest, why, shortest, skipped=skipped)
+
+
+def _never_reason(cron: Cron) -> str:
+    day = (
+        f"day-of-month {cron.day_of_month}" if cron.day_of_month != "?" else f"day-of-week {cron.day_of_week}"
     )
-    if year != "*":
-        return Recurrence(None, f"the schedule runs only in the years {year}, so it stops recurring")
-    if re.search(r"[LW#]", f"{day_of_month} {day_of_week}"):
-        return Recurrence(None, "L, W and # give gaps that change from month to month")
-    times = sorted(hour * 60 + minute for hour in _values(hours, 0, 23) for minute in _values(minutes, 0, 59))
-    days = _run_days(day_of_month, _values(month, 1, 12, MONTHS), day_of_week)
-    if len(days) < 2:
-        return Recurrence(None, "the schedule runs less than twice in eight years")
-    within_a_day = max((later - earlier for earlier, later in itertools.pairwise(times)), default=0)
-    between_days = max(
-        (later - earlier) * 1440 - times[-1] + times[0] for earlier, later in itertools.pairwise(days)
-    )
-    return Recurrence(max(within_a_day, between_days) * MINUTE + _clock_shift_seconds(timezone))
+    return f"no date from now on matches {day}, month {cron.month} and year {cron.year}"
 
 
-def _run_days(day_of_month: str, months: set[int], day_of_week: str) -> list[int]:
-    """Day numbers (from _SPAN_START) on which the schedule runs."""
-    month_days = None if day_of_month in ("*", "?") else _values(day_of_month, 1, 31)
-    weekdays = None if day_of_week in ("*", "?") else _values(day_of_week, 1, 7, WEEKDAYS)
-    days = []
-    for offset in range(_SPAN_DAYS):
-        day = _SPAN_START + timedelta(days=offset)
-        weekday = day.isoweekday() % 7 + 1  # Sunday = 1
-        if (
-            day.month in months
-            and (month_days is None or day.day in month_days)
-            and (weekdays is None or weekday in weekdays)
-        ):
-            days.append(offset)
+def _years(cron: Cron, this_year: int) -> list[int]:
+    """The years from this one on in which the schedule may run."""
+    return sorted(year for year in cron.values("year") if this_year <= year <= LAST_YEAR)
+
+
+def _runs_after(cron: Cron, zone: ZoneInfo, now: datetime, times: list[int], years: list[int]) -> bool:
+    """Whether any run lies after now: the first run day from today on tells, as a rule."""
+    today = now.astimezone(zone).date()
+    for year in years:
+        for day in _run_days(cron, year):
+            if day >= today and any(instant > now.timestamp() for instant in _instants(day, times, zone)[0]):
+                return True
+    return False
+
+
+def _run_days(cron: Cron, year: int) -> Iterator[date]:
+    for month in sorted(cron.values("month")):
+        for day in sorted(_month_days(cron, year, month)):
+            yield date(year, month, day)
+
+
+def _month_days(cron: Cron, year: int, month: int) -> set[int]:
+    """The days of a month the day fields name, `L`, `W` and `#` included (as Quartz reads them)."""
+    last = calendar.monthrange(year, month)[1]
+    if cron.day_of_month != "?":
+        days = {day for day in cron.values("day-of-month") if day <= last}
+        for item in cron.day_of_month.split(","):
+            if item == "L":
+                days.add(last)
+            elif item.endswith("W") and (item == "LW" or int(item[:-1]) <= last):
+                days.add(_nearest_weekday(year, month, last if item == "LW" else int(item[:-1]), last))
+        return days
+    weekdays = cron.values("day-of-week") | ({SATURDAY} if "L" in cron.day_of_week.split(",") else set())
+    days = {day for day in range(1, last + 1) if _weekday(date(year, month, day)) in weekdays}
+    for item in cron.day_of_week.split(","):
+        if item.endswith("L") and len(item) > 1:
+            days.add(
+                max(day for day in range(1, last + 1) if _weekday(date(year, month, day)) == int(item[0]))
+            )
+        elif "#" in item:
+            weekday, nth = item.split("#")
+            number = int(weekday) if weekday.isdigit() else WEEKDAYS.index(weekday.upper()) + 1
+            matches = [day for day in range(1, last + 1) if _weekday(date(year, month, day)) == number]
+            days.update(matches[int(nth) - 1 : int(nth)])
     return days
 
 
-def _values(field: str, low: int, high: int, names: tuple[str, ...] = ()) -> set[int]:
-    """Every value a cron field allows: '*', 'a', 'a-b', with '/step', comma-separated."""
-    values: set[int] = set()
-    for item in field.split(","):
-        base, _, step = item.partition("/")
-        if base in ("*", "?"):
-            first, last = low, high
+def _weekday(day: date) -> int:
+    """1 = Sunday to 7 = Saturday, as cron numbers them."""
+    return day.isoweekday() % 7 + 1
+
+
+def _nearest_weekday(year: int, month: int, day: int, last: int) -> int:
+    """`15W`: the weekday nearest the 15th, within the month."""
+    weekday = date(year, month, day).isoweekday()
+    if weekday == 6:  # Saturday: the Friday before, or the Monday after the 1st
+        return day - 1 if day > 1 else day + 2
+    if weekday == 7:  # Sunday: the Monday after, or the Friday before the last day
+        return day + 1 if day < last else day - 2
+    return day
+
+
+def _gaps(days: list[date], times: list[int], zone: ZoneInfo) -> tuple[int | None, int | None, str]:
+    """(shortest gap, longest gap, a skipped run) over the runs on these days at these times.
+
+    On a day without a clock change, runs are as far apart as their wall-clock times; only the
+    days of a change have each run placed in absolute time."""
+    within = [float(later - earlier) * MINUTE for earlier, later in itertools.pairwise(times)]
+    shortest: float | None = min(within, default=None)
+    longest: float | None = max(within, default=None)
+    skipped = ""
+    last_real: float | None = None  # the last run so far
+    last_any: float | None = None  # the same, counting skipped runs as run
+    for day in days:
+        if _changes_clock(day, zone):
+            real, every, missing = _instants(day, times, zone)
+            skipped = skipped or missing
+            shortest = _min(shortest, min(_differences(real), default=None))
+            longest = _max(longest, max(_differences(every), default=None))
         else:
-            bounds = [_value(bound, names) for bound in base.split("-")]
-            first, last = bounds[0], bounds[-1] if not step or len(bounds) > 1 else high
-        values.update(range(first, last + 1, int(step) if step else 1))
-    return values
+            real = every = [_instant(day, times[0], zone), _instant(day, times[-1], zone)]
+        if last_real is not None and real:
+            shortest = _min(shortest, real[0] - last_real)
+        if last_any is not None:
+            longest = _max(longest, every[0] - last_any)
+        last_real = real[-1] if real else last_real
+        last_any = every[-1]
+    return _whole(shortest), _whole(longest), skipped
 
 
-def _value(text: str, names: tuple[str, ...]) -> int:
-    if text.isdigit():
-        return int(text)
-    return names.index(text.upper()) + 1
+def _differences(instants: list[float]) -> list[float]:
+    return [later - earlier for earlier, later in itertools.pairwise(instants)]
 
 
-def _clock_shift_seconds(timezone: str) -> int:
-    """How far the zone's offset from UTC moves within a year (3600 for Europe/Berlin, 0 for UTC)."""
-    zone = ZoneInfo(timezone)
-    offsets = {
-        datetime(_SPAN_START.year, month, 1, 12, tzinfo=zone).utcoffset() or timedelta(0)
-        for month in range(1, 13)
-    }
-    return int((max(offsets) - min(offsets)).total_seconds())
+def _changes_clock(day: date, zone: ZoneInfo) -> bool:
+    midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
+    return midnight.utcoffset() != (midnight + timedelta(days=1)).utcoffset()
+
+
+def _instants(day: date, times: list[int], zone: ZoneInfo) -> tuple[list[float], list[float], str]:
+    """The day's runs in absolute time: those that happen, those with the skipped ones too, and
+    the first skipped one in words."""
+    real, every, skipped = [], [], ""
+    for minutes in times:
+        wall = datetime(day.year, day.month, day.day, minutes // 60, minutes % 60)
+        instant = wall.replace(tzinfo=zone).timestamp()
+        every.append(instant)
+        if datetime.fromtimestamp(instant, zone).replace(tzinfo=None) == wall:
+            real.append(instant)
+        else:
+            skipped = skipped or f"{wall:%H:%M} on {day:%Y-%m-%d}"
+    return real, sorted(set(every)), skipped
+
+
+def _instant(day: date, minutes: int, zone: ZoneInfo) -> float:
+    return datetime(day.year, day.month, day.day, minutes // 60, minutes % 60, tzinfo=zone).timestamp()
+
+
+def _min(first: float | None, second: float | None) -> float | None:
+    return second if first is None else first if second is None else min(first, second)
+
+
+def _max(first: float | None, second: float | None) -> float | None:
+    return second if first is None else first if second is None else max(first, second)
+
+
+def _whole(seconds: float | None) -> int | None:
+    return None if seconds is None else round(seconds)

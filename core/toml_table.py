@@ -153,10 +153,15 @@ class Problems:
     def __init__(self, file: str):
         self.file = file
         self.found: list[Problem] = []
+        self.warnings: list[Problem] = []
+        """What is accepted but may not do what the user expects; shown, never fatal."""
 
     def add(self, field: str, allowed: str, *value: Any) -> None:
         """value, when given, is the offending value to show."""
         self.found.append(Problem(self.file, field, allowed, *value))
+
+    def warn(self, field: str, text: str, *value: Any) -> None:
+        self.warnings.append(Problem(self.file, field, text, *value))
 
 
 class Table:

@@ -11,6 +11,7 @@ import pytest
 
 from core.errors import ConfigError
 from core.loading import load_configs
+from core.state_files import ALLOWED
 from tests.unit.support import (
     MINIMAL_CONFIG,
     edited,
@@ -471,7 +472,10 @@ def test_with_the_project_folder_a_symlink_out_of_it_is_refused(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_configs([config], project)
     assert [str(problem) for problem in caught.value.problems] == [
-        f'{config}: backend.path = "elsewhere/dev.tfstate": leads out of the project folder through a symlink'
+        (
+            f'{config}: backend.path = "elsewhere/dev.tfstate": leads out of the project folder through a symlink '
+            f"(to {tmp_path.resolve() / 'dev.tfstate'}); use {ALLOWED}"
+        )
     ]
 
 

@@ -197,7 +197,7 @@ def test_a_frequent_schedule_gets_half_its_gap_as_default_timeout(tmp_path):
 @pytest.mark.parametrize(
     ("lines", "expected"),
     [
-        (['expression = "at(2027-01-01T00:00:00)"'], None),
+        (['expression = "at(2099-01-01T00:00:00)"'], None),
         (["enabled = false"], None),
         (['expression = "cron(0 9 L * ? *)"'], None),
     ],
@@ -213,12 +213,12 @@ def problems_of(tmp_path, text: str) -> list[str]:
 
 
 def test_asking_for_the_alarm_of_a_run_once_schedule_is_an_error(tmp_path):
-    text = schedule('expression = "at(2027-01-01T00:00:00)"') + "\n[night_watch]\nmissed_night_alarm = true\n"
+    text = schedule('expression = "at(2099-01-01T00:00:00)"') + "\n[night_watch]\nmissed_night_alarm = true\n"
 
     assert problems_of(tmp_path, text) == [
         (
             "night_watch.missed_night_alarm = true: cannot watch schedule.expression "
-            "'at(2027-01-01T00:00:00)': at(...) runs once: there is no next run to miss; set it to false"
+            "'at(2099-01-01T00:00:00)': at(...) runs once: there is no next run to miss; set it to false"
         )
     ]
 
@@ -240,8 +240,9 @@ def test_a_timeout_as_long_as_the_gap_between_runs_is_refused(tmp_path):
 
     assert problems_of(tmp_path, text) == [
         (
-            "state_machine.timeout_seconds = 43200: must be shorter than the schedule's longest gap between "
-            "runs (43200 s for rate(12 hours) in UTC), so that a hung night ends before the next starts"
+            "state_machine.timeout_seconds = 43200: must be shorter than the schedule's shortest gap between "
+            "runs (43200 s for rate(12 hours) in UTC, clock changes included), so that a hung run ends before "
+            "the next starts"
         )
     ]
 
