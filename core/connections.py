@@ -330,9 +330,12 @@ def _read_section(table: Table, section: Key[Any]) -> tuple[Parameter, ...]:
                 Parameter(key=name, secret=_read_secret_source(source_table, f"the value of {name}"))
             )
             source_table.finish()
-        elif table.string(name):
-            parameters.append(Parameter(key=name, value=value))
-            _check_literal(table, section, name, value)
+        else:
+            text = table.string(name)
+            if isinstance(value, str):
+                _check_literal(table, section, name, value)
+            if text:
+                parameters.append(Parameter(key=name, value=text))
     return tuple(parameters)
 
 

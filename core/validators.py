@@ -227,7 +227,7 @@ def connection_parameter(value: str) -> str | None:
 # Compared with the name lower-cased and without punctuation: X-Api-Key is xapikey.
 _CREDENTIAL_WORDS = (
     "apikey", "token", "secret", "password", "passwd", "credential", "signature", "accesskey",
-    "privatekey", "authorization", "authentication", "sessionid", "cookie",
+    "privatekey", "authorization", "authentication", "sessionid", "cookie", "routingkey",
 )  # fmt: skip
 _CREDENTIAL_NAMES = frozenset({"auth", "xauth", "key", "sig", "pwd", "pass"})
 
