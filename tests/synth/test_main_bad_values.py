@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from tests.conftest import run_main
 from tests.unit.support import MINIMAL_CONFIG, in_table, with_section, write
-
-
-def lambda_step(*lines: str) -> str:
-    return MINIMAL_CONFIG + "".join(f"{line}\n" for line in lines)
+from tests.unit.test_config_values import lambda_step
 
 
 def test_main_reports_one_case_of_every_class_without_a_traceback(tmp_path):

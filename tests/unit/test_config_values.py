@@ -20,30 +20,15 @@ from tests.unit.support import (
     with_section,
     write,
 )
+from tests.unit.test_loading import ECS_STEP, HTTP_STEP
 
 LAMBDA_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:extract-orders"
 WITH_ACCOUNT = in_table("[stack]", 'account_id = "123456789012"')
-HTTP_STEP = """
-[[steps]]
-name = "FetchOrders"
-type = "http"
-connection = "ticketing"
-endpoint = "https://api.partner.example.com/v1/orders"
-"""
 STATE_MACHINE_STEP = """
 [[steps]]
 name = "LoadWarehouse"
 type = "state_machine"
 state_machine = "arn:aws:states:eu-west-1:123456789012:stateMachine:load-warehouse"
-"""
-ECS_STEP = """
-[[steps]]
-name = "TransformOrders"
-type = "ecs"
-cluster = "arn:aws:ecs:eu-west-1:123456789012:cluster/pipeline"
-task_definition = "arn:aws:ecs:eu-west-1:123456789012:task-definition/transform"
-subnets = ["subnet-0a1b2c3d4e5f60718"]
-pass_roles = ["arn:aws:iam::123456789012:role/transform-task"]
 """
 GLUE_STEP = """
 [[steps]]

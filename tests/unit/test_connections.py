@@ -148,7 +148,7 @@ def test_an_invocation_parameter_given_as_a_table_is_a_secret_value_from_its_own
         ),
         pytest.param(
             ('secret_name = "s"', 'invocation.headers = { "Bad Header" = "x" }'),
-            "connections.ticketing.invocation.headers.Bad Header = \"Bad Header\": "
+            'connections.ticketing.invocation.headers.Bad Header = "Bad Header": '
             + validators.HEADER_NAME_ALLOWED,
             id="parameter-header-name",
         ),
