@@ -77,7 +77,9 @@ result_path = pattern(
 HEADER_NAME_ALLOWED = (
     f"must be an HTTP header name: 1-{aws_rules.MAX_HEADER_PARAMETER} letters, digits or !#$%&'*+.^_`|~-"
 )
-header_name = pattern(rf"[!#$%&'*+.^_`|~0-9A-Za-z-]{{1,{aws_rules.MAX_HEADER_PARAMETER}}}", HEADER_NAME_ALLOWED)
+header_name = pattern(
+    rf"[!#$%&'*+.^_`|~0-9A-Za-z-]{{1,{aws_rules.MAX_HEADER_PARAMETER}}}", HEADER_NAME_ALLOWED
+)
 
 
 # Not ASCII-only like pattern(): any script's white space is refused, its letters are not.
