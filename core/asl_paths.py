@@ -234,6 +234,16 @@ def _check_arguments(name: str, arguments: list[_Argument]) -> None:
     if count < low or (high is not None and count > high):
         expected = f"{low}" if low == high else f"at least {low}" if high is None else f"{low} to {high}"
         raise InvalidValue(f"{name} takes {expected} argument{'' if expected == '1' else 's'}, not {count}")
+    for position in aws_rules.INTRINSIC_INTEGER_ARGUMENTS.get(name, ()):
+        argument = arguments[position] if position < count else None
+        if (
+            argument
+            and argument.kind in ("literal", "string")
+            and not re.fullmatch(r"-?[0-9]+", argument.text)
+        ):
+            raise InvalidValue(
+                f"argument {position + 1} of {name} must be an integer or a path, not {argument.text}"
+            )
     first = arguments[0] if arguments else None
     if name == "States.Format" and first and first.kind == "string":
         slots = len(re.findall(r"(?<!\\)\{\}", first.text))

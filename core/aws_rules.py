@@ -350,6 +350,14 @@ INTRINSIC_ARGUMENTS: dict[str, tuple[int, int | None]] = {
     "States.UUID": (0, 0),
 }
 MAX_INTRINSIC_NESTING = 10
+# The arguments (by position) the same page says must be integers.
+INTRINSIC_INTEGER_ARGUMENTS = {
+    "States.ArrayPartition": (1,),
+    "States.ArrayRange": (0, 1, 2),
+    "States.ArrayGetItem": (1,),
+    "States.MathRandom": (0, 1, 2),
+    "States.MathAdd": (0, 1),
+}
 INTRINSIC_RESERVED = "'{}\\"
 HASH_ALGORITHMS = ("MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512")
 
