@@ -410,3 +410,9 @@ HTTPS_ENDPOINT_SOURCE = (
 # https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ConnectionHeaderParameter.html
 MAX_HEADER_PARAMETER = 512
 HEADER_VALUE = re.compile(r"[ \t]*[\x20-\x7E]+([ \t]+[\x20-\x7E]+)*[ \t]*", re.ASCII)
+
+# A connection's Basic user name and OAuth client id: 1-512 characters on one line, without ':'.
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateConnectionBasicAuthRequestParameters.html
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateConnectionOAuthClientRequestParameters.html
+MAX_CONNECTION_LOGIN = 512
+CONNECTION_LOGIN = re.compile(r"[ \t]*[^\x00-\x1F:\x7F]+([ \t]+[^\x00-\x1F:\x7F]+)*[ \t]*")

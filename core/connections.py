@@ -199,7 +199,9 @@ HEADER: Key[str] = key(
     ConnectionSettings.header,
     check=validators.header_name,
 )
-USERNAME: Key[str] = key("username", Kind.STRING, "The Basic auth user name.")
+USERNAME: Key[str] = key(
+    "username", Kind.STRING, "The Basic auth user name.", check=validators.connection_login
+)
 AUTHORIZATION_ENDPOINT: Key[str] = key(
     "authorization_endpoint",
     Kind.STRING,
@@ -213,7 +215,7 @@ HTTP_METHOD: Key[str] = key(
     OAuthSettings.http_method,
     choices=OAUTH_HTTP_METHODS,
 )
-CLIENT_ID: Key[str] = key("client_id", Kind.STRING, "The OAuth client id.")
+CLIENT_ID: Key[str] = key("client_id", Kind.STRING, "The OAuth client id.", check=validators.connection_login)
 CONNECTIONS = Section(
     "connections",
     "EventBridge connections, each with one auth kind and one secret (the API key, the Basic password "

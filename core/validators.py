@@ -187,6 +187,14 @@ def _is_ip_address(host: str) -> bool:
     return True
 
 
+def connection_login(value: str) -> str | None:
+    """A Basic user name or an OAuth client id."""
+    longest = aws_rules.MAX_CONNECTION_LOGIN
+    if len(value) > longest or not aws_rules.CONNECTION_LOGIN.fullmatch(value):
+        return f"must be 1-{longest} characters on one line, without ':'"
+    return None
+
+
 def header_value(value: str) -> str | None:
     longest = aws_rules.MAX_HEADER_PARAMETER
     if len(value) > longest or not aws_rules.HEADER_VALUE.fullmatch(value):

@@ -487,6 +487,34 @@ def test_the_oauth_token_request_follows_the_same_rule(tmp_path):
     )
 
 
+# Connection logins
+
+
+@pytest.mark.parametrize("login", ["", "user:name", "line\\nbreak", "x" * 513])
+@pytest.mark.parametrize(
+    ("settings", "key"),
+    [
+        pytest.param('auth = "basic"\nusername = {value}', "username", id="basic-username"),
+        pytest.param(
+            'auth = "oauth_client_credentials"\nauthorization_endpoint = "https://auth.example.com/token"\n'
+            "client_id = {value}",
+            "client_id",
+            id="oauth-client-id",
+        ),
+    ],
+)
+def test_a_login_eventbridge_refuses_is_refused(tmp_path, settings, key, login):
+    text = in_table("[connections.ticketing]", settings.format(value=f'"{login}"'))
+
+    problems = only_problems(tmp_path, text)
+
+    login_problems = [
+        problem for problem in problems if problem.startswith(f"connections.ticketing.{key} = ")
+    ]
+    assert len(login_problems) == 1, problems
+    assert login_problems[0].endswith(": must be 1-512 characters on one line, without ':'")
+
+
 # ARNs the stack cannot reach
 
 
