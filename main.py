@@ -147,7 +147,7 @@ def main(arguments: Sequence[str]) -> int:
     try:
         configs = load_configs(paths, PROJECT, outdir)
     except ConfigError as error:
-        print(f"Invalid configuration ({len(error.problems)} problems):", file=sys.stderr)
+        print(error.headline, file=sys.stderr)
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1

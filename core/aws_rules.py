@@ -322,3 +322,97 @@ def s3_state_key_problem(key: str) -> str | None:
     if len(key.encode()) > MAX_S3_KEY_BYTES:
         return f"must be at most {MAX_S3_KEY_BYTES} bytes"
     return None
+
+
+# The intrinsic functions of JSONPath states, with how many arguments each takes (low, high;
+# None: any number), at most 10 nested in one field, and the reserved characters of their string
+# literals (', {, } and \, each escaped with a backslash; an open backslash is an error).
+# https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html
+INTRINSIC_FUNCTIONS_SOURCE = "https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html"
+INTRINSIC_ARGUMENTS: dict[str, tuple[int, int | None]] = {
+    "States.Format": (1, None),
+    "States.StringToJson": (1, 1),
+    "States.JsonToString": (1, 1),
+    "States.Array": (0, None),
+    "States.ArrayPartition": (2, 2),
+    "States.ArrayContains": (2, 2),
+    "States.ArrayRange": (3, 3),
+    "States.ArrayGetItem": (2, 2),
+    "States.ArrayLength": (1, 1),
+    "States.ArrayUnique": (1, 1),
+    "States.Base64Encode": (1, 1),
+    "States.Base64Decode": (1, 1),
+    "States.Hash": (2, 2),
+    "States.JsonMerge": (3, 3),
+    "States.MathRandom": (2, 3),
+    "States.MathAdd": (2, 2),
+    "States.StringSplit": (2, 2),
+    "States.UUID": (0, 0),
+}
+MAX_INTRINSIC_NESTING = 10
+# The arguments (by position) the same page says must be integers.
+INTRINSIC_INTEGER_ARGUMENTS = {
+    "States.ArrayPartition": (1,),
+    "States.ArrayRange": (0, 1, 2),
+    "States.ArrayGetItem": (1,),
+    "States.MathRandom": (0, 1, 2),
+    "States.MathAdd": (0, 1),
+}
+INTRINSIC_RESERVED = "'{}\\"
+HASH_ALGORITHMS = ("MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512")
+
+# Each region belongs to one partition, and no role, policy or integration reaches across
+# partitions: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html and
+# https://docs.aws.amazon.com/step-functions/latest/dg/concepts-access-cross-acct-resources.html
+# Longest prefix first; every other region is in "aws".
+PARTITION_BY_REGION_PREFIX = (
+    ("us-isob-", "aws-iso-b"),
+    ("us-iso-", "aws-iso"),
+    ("us-gov-", "aws-us-gov"),
+    ("cn-", "aws-cn"),
+)
+
+
+PARTITIONS = frozenset({"aws", *(partition for _prefix, partition in PARTITION_BY_REGION_PREFIX)})
+
+
+def partition_of_region(region: str) -> str:
+    return next(
+        (partition for prefix, partition in PARTITION_BY_REGION_PREFIX if region.startswith(prefix)), "aws"
+    )
+
+
+# What a step's integration reaches, besides its own partition. Step Functions reaches no
+# resource in another region ("cross-Region AWS resource access [is not] available"), and
+# another account's only through that service's resource-based policy (Lambda has them; ECS and
+# Step Functions do not) or a task role (`Credentials`, which this project never sets):
+# https://docs.aws.amazon.com/step-functions/latest/dg/concepts-access-cross-acct-resources.html
+# https://docs.aws.amazon.com/step-functions/latest/dg/security_iam_service-with-iam.html
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security_iam_service-with-iam.html
+SAME_REGION_SERVICES = frozenset({"lambda", "ecs", "states"})
+SAME_ACCOUNT_SERVICES = frozenset({"ecs", "states"})
+
+# An API destination's endpoint (the night watch's ticket) and an OAuth authorization endpoint:
+# 1-2,048 characters of this ASCII pattern.
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateApiDestination.html
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ApiDestination.html
+MAX_HTTPS_ENDPOINT = 2048
+HTTPS_ENDPOINT = re.compile(r"((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@&=+$,A-Za-z0-9])+)([).!';/?:,])?", re.ASCII)
+HTTPS_ENDPOINT_SOURCE = (
+    "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateApiDestination.html"
+)
+# The HTTP Task calls "public domain names with publicly trusted certificates" only, not IP addresses:
+# https://docs.aws.amazon.com/step-functions/latest/dg/call-https-apis.html
+
+# Header parameters of a connection or of a rule's HTTP target: a token name, and a value of
+# printable ASCII on one line; both at most 512 characters.
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_HttpParameters.html
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ConnectionHeaderParameter.html
+MAX_HEADER_PARAMETER = 512
+HEADER_VALUE = re.compile(r"[ \t]*[\x20-\x7E]+([ \t]+[\x20-\x7E]+)*[ \t]*", re.ASCII)
+
+# A connection's Basic user name and OAuth client id: 1-512 characters on one line, without ':'.
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateConnectionBasicAuthRequestParameters.html
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateConnectionOAuthClientRequestParameters.html
+MAX_CONNECTION_LOGIN = 512
+CONNECTION_LOGIN = re.compile(r"[ \t]*[^\x00-\x1F:\x7F]+([ \t]+[^\x00-\x1F:\x7F]+)*[ \t]*")

@@ -28,7 +28,7 @@ from typing import Any
 
 from core import aws_names, aws_rules, validators
 from core.schema import Section, Shape
-from core.toml_table import Check, Key, Kind, Table, key
+from core.toml_table import Key, Kind, Table, key
 from policies.statement import sid_from_name
 
 """EventBridge's limit on a connection's name (the Terraform page above)."""
@@ -167,7 +167,10 @@ SECRET_SOURCE = Section(
     "Where a secret value comes from: exactly one of `secret_name` and `variable`.",
     keys=(SECRET_NAME, SECRET_JSON_KEY, VARIABLE),
 )
-_PARAMETER_DOC = "; a value given as `{ secret_name = ... }` or `{ variable = ... }` is kept secret."
+_PARAMETER_DOC = (
+    "; a value given as `{ secret_name = ... }` or `{ variable = ... }` is kept secret. A name that says "
+    "credential (`X-Api-Key`, `token`, ...) must be given so: as text it would stand in the Terraform JSON."
+)
 PARAMETER_SECTIONS: tuple[Key[Any], ...] = (
     key(
         "headers",
@@ -176,6 +179,7 @@ PARAMETER_SECTIONS: tuple[Key[Any], ...] = (
         {},
         check=validators.header_name,
         value_table=SECRET_SOURCE,
+        value_check=validators.header_value,
     ),
     key("query", Kind.PARAMETERS, "Query parameters" + _PARAMETER_DOC, {}, value_table=SECRET_SOURCE),
     key("body", Kind.PARAMETERS, "Body keys" + _PARAMETER_DOC, {}, value_table=SECRET_SOURCE),
@@ -195,7 +199,9 @@ HEADER: Key[str] = key(
     ConnectionSettings.header,
     check=validators.header_name,
 )
-USERNAME: Key[str] = key("username", Kind.STRING, "The Basic auth user name.")
+USERNAME: Key[str] = key(
+    "username", Kind.STRING, "The Basic auth user name.", check=validators.connection_login
+)
 AUTHORIZATION_ENDPOINT: Key[str] = key(
     "authorization_endpoint",
     Kind.STRING,
@@ -209,7 +215,7 @@ HTTP_METHOD: Key[str] = key(
     OAuthSettings.http_method,
     choices=OAUTH_HTTP_METHODS,
 )
-CLIENT_ID: Key[str] = key("client_id", Kind.STRING, "The OAuth client id.")
+CLIENT_ID: Key[str] = key("client_id", Kind.STRING, "The OAuth client id.", check=validators.connection_login)
 CONNECTIONS = Section(
     "connections",
     "EventBridge connections, each with one auth kind and one secret (the API key, the Basic password "
@@ -309,15 +315,15 @@ def _read_secret_source(table: Table, what: str) -> SecretSource:
 
 
 def _read_parameters(table: Table) -> HttpParameters:
-    sections = {item.name: _read_section(table.table(item.name), item.check) for item in PARAMETER_SECTIONS}
+    sections = {item.name: _read_section(table.table(item.name), item) for item in PARAMETER_SECTIONS}
     table.finish()
     return HttpParameters(**sections)
 
 
-def _read_section(table: Table, check_key: Check | None) -> tuple[Parameter, ...]:
+def _read_section(table: Table, section: Key[Any]) -> tuple[Parameter, ...]:
     parameters = []
     for name, value in table.data.items():
-        problem = check_key(name) if check_key else None
+        problem = section.check(name) if section.check else None
         if problem:
             table.problem(name, problem, value=name)
         if isinstance(value, dict):
@@ -326,9 +332,21 @@ def _read_section(table: Table, check_key: Check | None) -> tuple[Parameter, ...
                 Parameter(key=name, secret=_read_secret_source(source_table, f"the value of {name}"))
             )
             source_table.finish()
-        elif table.string(name):
-            parameters.append(Parameter(key=name, value=value))
+        else:
+            text = table.string(name)
+            if isinstance(value, str):
+                _check_literal(table, section, name, value)
+            if text:
+                parameters.append(Parameter(key=name, value=text))
     return tuple(parameters)
+
+
+def _check_literal(table: Table, section: Key[Any], name: str, value: str) -> None:
+    """A value given as text; a credential's is not shown in the message."""
+    if problem := validators.connection_parameter(name):
+        table.problem(name, problem, value=name)
+    elif section.value_check and (problem := section.value_check(value)):
+        table.problem(name, problem, value=value)
 
 
 def _check_variables(table: Table, connections: Mapping[str, ConnectionSettings]) -> None:

@@ -35,3 +35,8 @@ class ConfigError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(problem) for problem in problems))
+
+    @property
+    def headline(self) -> str:
+        count = len(self.problems)
+        return f"Invalid configuration ({count} problem{'' if count == 1 else 's'}):"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from core import aws_names, aws_rules, validators
+from core.arn_reach import reach_problems
 from core.config import (
     DEFAULT_TIMEOUT_SECONDS,
     Backend,
@@ -50,6 +51,7 @@ from core.steps.task import retry_section
 from core.templates import placeholder_names, template_problems
 from core.tickets import PRESET, PRESET_VARIANTS, TICKET_REQUEST, connection_problems, read_preset
 from core.toml_table import DERIVED, Key, Kind, Problems, Table, key, read_document
+from core.toml_values import unrepresentable
 from policies.statement import sid_from_name
 
 
@@ -142,16 +144,28 @@ def load_config(path: Path, now: datetime | None = None) -> PipelineConfig:
                     "must not contain '${' or '%{': Terraform would read them as template syntax",
                     text,
                 )
+    without_json_form = [
+        Problem(source, field, allowed, value) for field, value, allowed in unrepresentable(data)
+    ]
     config = _read_config(Table(data, "", problems), source, now)
     if not problems.found:
         problems.found += policy_size_problems(config) + self_start_problems(config)
-    if problems.found:
-        raise ConfigError(problems.found)
+    if problems.found or without_json_form:
+        raise ConfigError(_one_problem_per_field(without_json_form, problems.found))
     return replace(config, warnings=tuple(problems.warnings))
+
+
+def _one_problem_per_field(first: list[Problem], others: list[Problem]) -> list[Problem]:
+    """A date or nan where a typed key expects a string or a number is said once, not twice."""
+    said = {problem.field for problem in first}
+    return first + [problem for problem in others if problem.field not in said]
 
 
 def _read_config(root: Table, source: str, now: datetime | None = None) -> PipelineConfig:
     stack = _read_stack(root.table("stack", required=True))
+    if not validators.region(stack.region):
+        for field, arn, problem in reach_problems(root.data, stack.region, stack.account_id):
+            root.problems.add(field, problem, arn)
     backend = _read_backend(root.table("backend"))
     state_machine = _read_state_machine(root.table("state_machine"), stack.name)
     schedule = _read_schedule(root.table("schedule"))

@@ -112,6 +112,12 @@ def template_problems(template: Any, static_names: set[str], where: str) -> Iter
     # A `.$` key's value is a path or an intrinsic, not a template. An object's values take
     # run-time placeholders even inside an array; an array's own items do not.
     for node in walk(template, where, lambda key: key.endswith(".$")):
+        if node.key is not None and placeholder_names(node.key):
+            yield (
+                node.path,
+                node.key,
+                "a key cannot hold a placeholder: keys are sent as written; put the placeholder in the value",
+            )
         if not isinstance(node.value, str):
             continue
         for name in placeholder_names(node.value):

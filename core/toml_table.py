@@ -19,6 +19,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Final, Generic, Literal, TypeVar, cast, overload
 
+from core.asl_paths import dynamic_value_problems
 from core.errors import Problem
 
 D = TypeVar("D")
@@ -48,7 +49,8 @@ def read_document(path: Path) -> dict[str, Any]:
     Raises ValueError with a sentence saying why it cannot be read.
     """
     try:
-        document = tomllib.loads(_regular_file_bytes(path).decode("utf-8"))
+        # utf-8-sig: a byte order mark, which some Windows editors write, is not part of the text.
+        document = tomllib.loads(_regular_file_bytes(path).decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         raise ValueError(
             f"cannot be read: it is not UTF-8 text ({error.reason} at byte {error.start})"
@@ -138,6 +140,11 @@ class Key(Generic[T_co]):
     """Kind.PARAMETERS: the core.schema.Section a value may be given as instead of text."""
     required_message: str = ""
     """Set: the key must be written out even where its default would do; the problem says why."""
+    value_check: Check | None = None
+    """Kind.STRING_TABLE: the check of each value (check is the check of each name)."""
+    asl_parameters: bool = False
+    """Kind.TABLE and STRING_TABLE: the table becomes ASL Parameters, where a key ending in `.$`
+    takes a JSONPath or an intrinsic (core.asl_paths)."""
 
 
 def key(name: str, kind: Kind, doc: str, default: Any = REQUIRED, **details: Any) -> Key[Any]:
@@ -194,11 +201,20 @@ class Table:
             case Kind.STRINGS:
                 return cast(T, self.strings(key.name, value, key.check))
             case Kind.STRING_TABLE:
-                return cast(T, self.string_table(key.name, value, key.check))
+                table = self.string_table(key.name, value, key.check, key.value_check)
+                self._check_parameters(key, table)
+                return cast(T, table)
             case Kind.TABLE:
-                return cast(T, self.json_table(key.name, value))
+                table = self.json_table(key.name, value)
+                self._check_parameters(key, table)
+                return cast(T, table)
             case Kind.PARAMETERS:
                 raise TypeError(f"{self.field(key.name)}: read by core.connections, value by value")
+
+    def _check_parameters(self, key: Key[Any], table: Any) -> None:
+        if key.asl_parameters and key.name in self.data:
+            for where, value, allowed in dynamic_value_problems(table, self.field(key.name)):
+                self.problems.add(where, allowed, value)
 
     def problem(self, key: str, allowed: str, value: Any = None) -> None:
         self.problems.add(self.field(key), allowed, self.data.get(key) if value is None else value)
@@ -251,8 +267,13 @@ class Table:
         return tuple(good)
 
     def string_table(
-        self, key: str, default: Mapping[str, str] | None = None, check_key: Check | None = None
+        self,
+        key: str,
+        default: Mapping[str, str] | None = None,
+        check_key: Check | None = None,
+        check_value: Check | None = None,
     ) -> dict[str, str]:
+        """check_value is not applied to the value of a `.$` key, which is a path or an intrinsic."""
         values: dict[str, Any] = self._read(key, dict(default or {}), dict, "a table of strings", {}, None)
         good = {}
         for name, value in values.items():
@@ -261,6 +282,8 @@ class Table:
                 self.problems.add(where, "must be a string (quote numbers and booleans)", value)
             elif check_key and (problem := check_key(name)):
                 self.problems.add(where, problem, name)
+            elif check_value and not name.endswith(".$") and (problem := check_value(value)):
+                self.problems.add(where, problem, value)
             else:
                 good[name] = value
         return good

@@ -3,8 +3,10 @@ saying what is allowed, for the error message that names the field and value."""
 
 from __future__ import annotations
 
+import ipaddress
 import posixpath
 import re
+import unicodedata
 from collections.abc import Callable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -72,7 +74,12 @@ result_path = pattern(
     r"\$\.[A-Za-z_][A-Za-z0-9_]*",
     "must be a top-level JSONPath such as $.extract",
 )
-header_name = pattern(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", "must be an HTTP header name")
+HEADER_NAME_ALLOWED = (
+    f"must be an HTTP header name: 1-{aws_rules.MAX_HEADER_PARAMETER} letters, digits or !#$%&'*+.^_`|~-"
+)
+header_name = pattern(
+    rf"[!#$%&'*+.^_`|~0-9A-Za-z-]{{1,{aws_rules.MAX_HEADER_PARAMETER}}}", HEADER_NAME_ALLOWED
+)
 
 
 # Not ASCII-only like pattern(): any script's white space is refused, its letters are not.
@@ -119,17 +126,81 @@ def state_name(value: str) -> str | None:
 
 
 def https_url(value: str) -> str | None:
+    """An endpoint the HTTP Task calls and an API destination accepts (aws_rules.HTTPS_ENDPOINT)."""
     allowed = "must be an https:// URL with a host and no query string or fragment"
+    if odd := _first_non_ascii(value):
+        return f"{allowed}, in ASCII: it holds {odd}{_ascii_host_hint(value)}"
+    if re.search(r"\{\{|\}\}", value):
+        return f"{allowed}; placeholders are not filled in an endpoint"
     try:
         parts = urlsplit(value)
     except ValueError:
         return allowed
+    try:
+        port = parts.port
+    except ValueError:
+        return f"{allowed}, and a port from 1 to 65535 if any"
     if parts.scheme != "https" or not parts.hostname or re.search(r"\s", value):
         return allowed
     if parts.username is not None or parts.password is not None:
         return f"{allowed}, and without credentials (the API key belongs in a connection)"
     if parts.query or parts.fragment or value.endswith(("?", "#")):
         return f"{allowed} (put query parameters in the query table)"
+    if port == 0 or (parts.netloc.endswith(":") and port is None):
+        return f"{allowed}, and a port from 1 to 65535 if any"
+    if _is_ip_address(parts.hostname):
+        return f"{allowed}, whose host is a domain name: the HTTP Task calls public domain names, not IP addresses"
+    if len(value) > aws_rules.MAX_HTTPS_ENDPOINT:
+        return f"{allowed}, at most {aws_rules.MAX_HTTPS_ENDPOINT} characters (it has {len(value)})"
+    if not aws_rules.HTTPS_ENDPOINT.fullmatch(value):
+        odd_ones = sorted(set(re.sub(r"%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@&=+$,A-Za-z0-9]", "", value)))
+        return f"{allowed}; {' '.join(odd_ones) or 'its last characters'} must be percent-encoded (%XX)"
+    return None
+
+
+def _first_non_ascii(value: str) -> str | None:
+    """The first character outside printable ASCII, named: zero-width and bidirectional ones are invisible."""
+    for character in value:
+        if not " " <= character <= "~":
+            name = unicodedata.name(character, "a control character")
+            return f"U+{ord(character):04X} ({name})"
+    return None
+
+
+def _ascii_host_hint(value: str) -> str:
+    """For an internationalized host name: its ASCII (punycode) form, which AWS accepts."""
+    if any(unicodedata.category(character) in ("Cc", "Cf", "Zs") for character in value if character > "~"):
+        return ""  # an invisible character: the host meant cannot be guessed
+    try:
+        host = urlsplit(value).hostname or ""
+        ascii_host = host.encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
+        return ""
+    return f"; write the host as {ascii_host}" if ascii_host != host else ""
+
+
+def _is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return bool(re.fullmatch(r"[0-9.]+", host))
+    return True
+
+
+def connection_login(value: str) -> str | None:
+    """A Basic user name or an OAuth client id."""
+    longest = aws_rules.MAX_CONNECTION_LOGIN
+    if len(value) > longest or not aws_rules.CONNECTION_LOGIN.fullmatch(value):
+        return f"must be 1-{longest} characters on one line, without ':'"
+    return None
+
+
+def header_value(value: str) -> str | None:
+    longest = aws_rules.MAX_HEADER_PARAMETER
+    if len(value) > longest or not aws_rules.HEADER_VALUE.fullmatch(value):
+        odd = _first_non_ascii(value.replace("\t", " "))
+        found = f" (it holds {odd})" if odd else f" (it has {len(value)})" if value else ""
+        return f"must be 1-{longest} printable ASCII characters on one line{found}"
     return None
 
 
@@ -144,31 +215,44 @@ def request_header(value: str) -> str | None:
         return problem
     if aws_rules.is_refused_header(value):
         return "is a header Step Functions does not let a state set; credentials belong in the connection"
-    if _names_a_credential(value):
-        return f"{_PLAIN_TEXT}; send it from a connection instead ([connections.<name>] header = {value!r})"
-    return None
+    return plain_text_credential(
+        value, f"send it from a connection instead ([connections.<name>] header = {value!r})"
+    )
 
 
 def query_parameter(value: str) -> str | None:
-    if _names_a_credential(value):
-        return f"{_PLAIN_TEXT}; send it as a header from a connection ([connections.<name>] header = ...)"
-    return None
+    return plain_text_credential(
+        value, "send it as a header from a connection ([connections.<name>] header = ...)"
+    )
 
 
-_PLAIN_TEXT = (
-    "names a credential, whose literal value would stand in plain text in the Terraform JSON and its state"
-)
+def connection_parameter(value: str) -> str | None:
+    """A connection's invocation or token-request parameter given as text."""
+    return plain_text_credential(
+        value,
+        "give its value as { secret_name = ... } or { variable = ... }, which the connection keeps secret",
+    )
+
+
 # Compared with the name lower-cased and without punctuation: X-Api-Key is xapikey.
 _CREDENTIAL_WORDS = (
     "apikey", "token", "secret", "password", "passwd", "credential", "signature", "accesskey",
-    "privatekey", "authorization", "authentication", "sessionid", "cookie",
+    "privatekey", "authorization", "authentication", "sessionid", "cookie", "routingkey",
 )  # fmt: skip
 _CREDENTIAL_NAMES = frozenset({"auth", "xauth", "key", "sig", "pwd", "pass"})
 
 
-def _names_a_credential(name: str) -> bool:
+def plain_text_credential(name: str, instead: str) -> str | None:
+    """The one rule for every header, query or body parameter whose value is written in the
+    configuration: a name that says credential would put a secret in plain text into the
+    Terraform JSON, its state and the pull request's plan. instead says where it belongs."""
     squashed = re.sub(r"[^a-z0-9]", "", name.lower().removesuffix(".$"))
-    return squashed in _CREDENTIAL_NAMES or any(word in squashed for word in _CREDENTIAL_WORDS)
+    if squashed in _CREDENTIAL_NAMES or any(word in squashed for word in _CREDENTIAL_WORDS):
+        return (
+            "names a credential, whose literal value would stand in plain text in the Terraform JSON, "
+            f"its state and the plan; {instead}"
+        )
+    return None
 
 
 def timezone(value: str) -> str | None:

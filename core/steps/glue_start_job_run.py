@@ -51,6 +51,7 @@ ARGUMENTS: Key[dict[str, str]] = key(
     'Replace the job\'s default arguments for this run, e.g. `"--day.$" = "$.day"`.',
     {},
     default_doc="the job's own default arguments",
+    asl_parameters=True,
 )
 
 

@@ -64,7 +64,8 @@ class HttpRequest:
     def read(cls, table: Table, connections: Collection[str], keys: RequestKeys) -> HttpRequest:
         """The request keys of a table that has others too (a step, the ticket)."""
         connection = table.read(keys.connection)
-        if connection and connection not in connections:
+        # Written but empty ("") is a reference to nothing too; left out is already reported.
+        if isinstance(table.data.get(keys.connection.name), str) and connection not in connections:
             known = ", ".join(sorted(connections)) or "none are configured"
             table.problem("connection", f"must name a configured connection ([connections.<name>]): {known}")
         return cls(
@@ -203,10 +204,12 @@ def request_keys(
             Kind.STRING_TABLE,
             "Request headers. Those Step Functions refuses (`Authorization`, `Host`, `X-Amz-*`, ...) and "
             "credential headers (`X-Api-Key`, `X-Auth-Token`, ...) are rejected: credentials belong in "
-            "the connection.",
+            f"the connection. Values: 1-{aws_rules.MAX_HEADER_PARAMETER} printable ASCII characters on one line.",
             dict(headers),
             default_doc=default_doc("headers", ""),
             check=validators.request_header,
+            value_check=validators.header_value,
+            asl_parameters=True,
         ),
         query=key(
             "query",
@@ -216,8 +219,11 @@ def request_keys(
             dict(query),
             default_doc=default_doc("query", ""),
             check=validators.query_parameter,
+            asl_parameters=True,
         ),
-        body=key("body", Kind.TABLE, body_doc, body, default_doc=default_doc("body", "")),
+        body=key(
+            "body", Kind.TABLE, body_doc, body, default_doc=default_doc("body", ""), asl_parameters=True
+        ),
     )
 
 

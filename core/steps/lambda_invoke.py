@@ -41,6 +41,7 @@ PAYLOAD: Key[Mapping[str, Any] | None] = key(
     "The payload; keys ending in `.$` take a JSONPath or an intrinsic.",
     None,
     default_doc="the step's input",
+    asl_parameters=True,
 )
 
 

@@ -55,6 +55,7 @@ INPUT: Key[Mapping[str, Any] | None] = key(
     "The child execution's input; keys ending in `.$` take a JSONPath or an intrinsic.",
     None,
     default_doc="the step's input",
+    asl_parameters=True,
 )
 
 

@@ -155,7 +155,7 @@ def test_two_stacks_whose_state_paths_differ_only_in_letter_case_are_refused(tmp
 
     assert result.returncode == 1, result.stderr
     assert result.stderr.splitlines() == [
-        "Invalid configuration (1 problems):",
+        "Invalid configuration (1 problem):",
         f'  {second}: backend.path = "State/Dev.tfstate": is already the state file of {first}',
     ]
     assert contents(outdir) == before

@@ -173,7 +173,7 @@ def test_credential_headers_are_refused_and_pointed_to_connections(tmp_path, hea
         tmp_path,
         in_table("[ticket]", f'headers = {{ "{header}" = "s3cr3t" }}'),
         f'ticket.headers.{header} = "{header}": names a credential, whose literal value would stand in plain '
-        "text in the Terraform JSON and its state; send it from a connection instead "
+        "text in the Terraform JSON, its state and the plan; send it from a connection instead "
         f"([connections.<name>] header = '{header}')",
     )
 
@@ -184,7 +184,7 @@ def test_credential_query_parameters_are_refused(tmp_path, parameter):
         tmp_path,
         in_table("[ticket]", f'query = {{ "{parameter}" = "s3cr3t" }}'),
         f'ticket.query.{parameter} = "{parameter}": names a credential, whose literal value would stand in '
-        "plain text in the Terraform JSON and its state; send it as a header from a connection "
+        "plain text in the Terraform JSON, its state and the plan; send it as a header from a connection "
         "([connections.<name>] header = ...)",
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core import validators
 from core.connections import AuthKind, HttpParameters, OAuthSettings, Parameter, SecretSource
 from tests.unit.support import MINIMAL_CONFIG, edited, load_text
 from tests.unit.test_loading import expect_problem
@@ -147,7 +148,8 @@ def test_an_invocation_parameter_given_as_a_table_is_a_secret_value_from_its_own
         ),
         pytest.param(
             ('secret_name = "s"', 'invocation.headers = { "Bad Header" = "x" }'),
-            'connections.ticketing.invocation.headers.Bad Header = "Bad Header": must be an HTTP header name',
+            'connections.ticketing.invocation.headers.Bad Header = "Bad Header": '
+            + validators.HEADER_NAME_ALLOWED,
             id="parameter-header-name",
         ),
     ],
