@@ -76,3 +76,25 @@ def topic_policy(
                 }
             )
     return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+def dead_letter_queue_policy(queue_arn: str, account: str, rule_arns: Sequence[str]) -> dict[str, Any]:
+    """EventBridge may send to the night watch's dead-letter queue only for these rules, from this
+    account: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+    ("Granting permissions to the dead-letter queue")."""
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Sid": "DeadLettersFromNightWatchRules",
+                "Effect": "Allow",
+                "Principal": {"Service": EVENTS},
+                "Action": "sqs:SendMessage",
+                "Resource": queue_arn,
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account},
+                    "ArnEquals": {"aws:SourceArn": list(rule_arns)},
+                },
+            }
+        ],
+    }
