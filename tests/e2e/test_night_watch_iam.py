@@ -3,6 +3,8 @@
 - the ticket role: EventBridge, from this account and these two rules, may invoke this
   API destination and nothing else;
 - the scheduler role: sqs:SendMessage on the schedule's dead-letter queue only;
+- the watch's dead-letter queue: EventBridge, from this account and these two rules, may send
+  to it, and do nothing else;
 - the topic policy: EventBridge may publish from these rules, CloudWatch from these alarms.
 """
 
@@ -53,6 +55,16 @@ class Watch:
     @property
     def queue_arn(self) -> str:
         return self.applied.schedule["Target"]["DeadLetterConfig"]["Arn"]
+
+    @cached_property
+    def watch_queue(self) -> tuple[str, dict]:
+        """The ARN and policy of the night watch's dead-letter queue, as applied."""
+        sqs = self.emulator.client("sqs")
+        [url] = set(self.applied.deployment.outputs["night_watch_dead_letter_queues"].values())
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn", "Policy"])[
+            "Attributes"
+        ]
+        return attributes["QueueArn"], json.loads(attributes["Policy"])
 
     @cached_property
     def topic_policy(self) -> dict:
@@ -115,6 +127,20 @@ def service_publishes(service: str, source_arn: Callable[[Watch], str]) -> Case:
     )
 
 
+def events_dead_letters(
+    source_arn: Callable[[Watch], str], action: str = "sqs:SendMessage", account: str | None = None
+) -> Case:
+    return lambda watch: IamRequest(
+        id="",
+        principal="events.amazonaws.com",
+        action=action,
+        resource=watch.watch_queue[0],
+        account=watch.applied.account,
+        context={"aws:SourceAccount": account or watch.applied.account, "aws:SourceArn": source_arn(watch)},
+        resource_policy=watch.watch_queue[1],
+    )
+
+
 def other_destination(watch: Watch) -> str:
     return watch.applied.arn("events", "api-destination/someone-else/6f1c1a02-0000-4000-8000-000000000000")
 
@@ -150,6 +176,25 @@ CASES: dict[str, tuple[str, Case]] = {
         DENIED,
         as_scheduler_role("sqs:ReceiveMessage", lambda w: w.queue_arn),
     ),
+    **{
+        f"EventBridge dead-letters for the {rule} rule": (
+            ALLOWED,
+            events_dead_letters(lambda w, r=rule: w.rule_arn(r)),
+        )
+        for rule in ("stopped", "uncaught")
+    },
+    "EventBridge dead-letters for another rule": (
+        DENIED,
+        events_dead_letters(lambda w: w.applied.arn("events", "rule/someone-else")),
+    ),
+    "EventBridge of another account dead-letters": (
+        DENIED,
+        events_dead_letters(lambda w: w.rule_arn("uncaught"), account="222222222222"),
+    ),
+    "EventBridge reads the watch's dead-letter queue": (
+        DENIED,
+        events_dead_letters(lambda w: w.rule_arn("uncaught"), action="sqs:ReceiveMessage"),
+    ),
     "the uncaught rule publishes to the topic": (
         ALLOWED,
         service_publishes("events.amazonaws.com", lambda w: w.rule_arn("uncaught")),
@@ -166,6 +211,13 @@ CASES: dict[str, tuple[str, Case]] = {
         ALLOWED,
         service_publishes("cloudwatch.amazonaws.com", lambda w: w.alarm_arn("schedule-dead-letters")),
     ),
+    **{
+        f"the {alarm} alarm publishes to the topic": (
+            ALLOWED,
+            service_publishes("cloudwatch.amazonaws.com", lambda w, a=alarm: w.alarm_arn(a)),
+        )
+        for alarm in ("timed-out", "aborted", "watch-dead-letters")
+    },
     "another alarm publishes to the topic": (
         DENIED,
         service_publishes(
