@@ -53,7 +53,7 @@ class WatchedEnd(Enum):
     STOPPED = "stopped"
     """TIMED_OUT (state_machine.timeout_seconds) or ABORTED (StopExecution, by hand or by a deploy)."""
     UNCAUGHT = "uncaught"
-    """FAILED with an error no Catch can handle."""
+    """FAILED with an error no Catch can handle, or with an event that names no error."""
 
     def rule_name(self, state_machine: str) -> str:
         return aws_names.night_watch_rule_name(state_machine, self.value)
@@ -62,7 +62,9 @@ class WatchedEnd(Enum):
     def description(self) -> str:
         return {
             WatchedEnd.STOPPED: "Executions that timed out or were stopped: no Catch runs for them",
-            WatchedEnd.UNCAUGHT: "Executions that failed with an error States.ALL does not catch",
+            WatchedEnd.UNCAUGHT: (
+                "Executions that failed with an error States.ALL does not catch, or whose event names no error"
+            ),
         }[self]
 
     def detail_pattern(self) -> dict[str, Any]:
