@@ -1,27 +1,33 @@
 """The night watch (core.night_watch) as resources: EventBridge rules with a ticket and an e-mail
-target, the alarms on missed nights and on the schedule's dead letters, and the topic's policy."""
+target and a dead-letter queue for both, the alarms on missed, timed-out and stopped nights and
+on both dead-letter queues, and the topic's policy."""
 
 from __future__ import annotations
 
 import json
 
+from cdktf import Fn, TerraformOutput
 from cdktf_cdktf_provider_aws.cloudwatch_event_api_destination import CloudwatchEventApiDestination
 from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule
 from cdktf_cdktf_provider_aws.cloudwatch_event_target import (
     CloudwatchEventTarget,
+    CloudwatchEventTargetDeadLetterConfig,
     CloudwatchEventTargetHttpTarget,
     CloudwatchEventTargetInputTransformer,
 )
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
+from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
+from cdktf_cdktf_provider_aws.sqs_queue_policy import SqsQueuePolicy
 from constructs import Construct
 
 from components.service_role import ServiceRole
-from core import aws_names
+from core import aws_names, aws_rules
 from core.config import PipelineConfig
 from core.night_watch import (
     AlarmWindow,
     InputTransformer,
+    StatusAlarm,
     WatchedEnd,
     event_pattern,
     http_parameters,
@@ -30,12 +36,19 @@ from core.night_watch import (
 )
 from core.refs import Refs
 from policies.arns import event_rule_arn
-from policies.night_watch import alarm_arn, events_trust_policy, invoke_api_destination, topic_policy
+from policies.night_watch import (
+    alarm_arn,
+    dead_letter_queue_policy,
+    events_trust_policy,
+    invoke_api_destination,
+    topic_policy,
+)
 from policies.policy_size import RolePolicies
 
 # An API destination sends at most this many requests a second (EventBridge's default is 300);
 # a night sends one ticket at most.
 TICKETS_PER_SECOND = 1
+DEAD_LETTER_QUEUES_OUTPUT = "night_watch_dead_letter_queues"
 
 
 class NightWatch(Construct):
@@ -55,9 +68,39 @@ class NightWatch(Construct):
         if settings.missed_night_window:
             alarm_names.append(self._missed_night_alarm(config, settings.missed_night_window, refs))
         if dead_letter_queue_name:
-            alarm_names.append(self._dead_letter_alarm(name, dead_letter_queue_name, refs))
+            alarm_names.append(
+                self._dead_letter_alarm(
+                    "DeadLetterAlarm",
+                    aws_names.dead_letter_alarm_name(name),
+                    f"Scheduler could not start {name}: see the queue {dead_letter_queue_name}",
+                    dead_letter_queue_name,
+                    refs,
+                )
+            )
+        queues: dict[str, str] = {}
         if rule_names:
-            self._rules(config, refs, rule_names)
+            alarm_names += [self._status_alarm(alarm, name, refs) for alarm in StatusAlarm]
+            queue = self._rules_dead_letter_queue(config, refs, rule_names)
+            alarm_names.append(
+                self._dead_letter_alarm(
+                    "WatchDeadLetterAlarm",
+                    aws_names.night_watch_dead_letter_alarm_name(name),
+                    f"EventBridge could not deliver a night watch ticket or e-mail of {name}: its message "
+                    f"attributes RULE_ARN, TARGET_ARN and ERROR_MESSAGE in the queue {queue.name} say why",
+                    queue.name,
+                    refs,
+                )
+            )
+            self._rules(config, refs, rule_names, queue.arn)
+            queues = dict.fromkeys(rule_names, queue.url)
+        # Read by scripts/fire-drill.sh: which queue tells that a rule's delivery failed.
+        TerraformOutput(
+            self,
+            DEAD_LETTER_QUEUES_OUTPUT,
+            value=Fn.tomap(queues),
+            static_id=True,
+            description="The dead-letter queue (URL) of each night watch rule's targets",
+        )
         if rule_names or alarm_names:
             SnsTopicPolicy(
                 self,
@@ -80,9 +123,33 @@ class NightWatch(Construct):
                 ),
             )
 
-    def _rules(self, config: PipelineConfig, refs: Refs, rule_names: list[str]) -> None:
+    def _rules_dead_letter_queue(self, config: PipelineConfig, refs: Refs, rule_names: list[str]) -> SqsQueue:
+        """One queue for every target of the rules: without one, API destinations drop what they
+        could not deliver after their retries, and never retry a 4xx but 429
+        (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html). A
+        message there names its rule and target (RULE_ARN, TARGET_ARN) and why (ERROR_CODE,
+        ERROR_MESSAGE): https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html.
+        SQS-managed encryption needs no key policy for EventBridge to send."""
+        queue = SqsQueue(
+            self,
+            "WatchDeadLetters",
+            name=aws_names.night_watch_dead_letter_queue_name(config.state_machine.name),
+            sqs_managed_sse_enabled=True,
+            message_retention_seconds=config.night_watch.dead_letter_retention_days * 86_400,
+        )
+        rule_arns = [event_rule_arn(refs.partition, refs.region, refs.account, rule) for rule in rule_names]
+        SqsQueuePolicy(
+            self,
+            "WatchDeadLettersPolicy",
+            queue_url=queue.url,
+            policy=json.dumps(dead_letter_queue_policy(queue.arn, refs.account, rule_arns), indent=2),
+        )
+        return queue
+
+    def _rules(self, config: PipelineConfig, refs: Refs, rule_names: list[str], dead_letters: str) -> None:
         name, ticket = config.state_machine.name, config.ticket
         static = config.pipeline().failure_path.static_placeholders()
+        dead_letter_config = CloudwatchEventTargetDeadLetterConfig(arn=dead_letters)
         destination = role = None
         if config.night_watch.ticket:
             request = ticket.request
@@ -106,6 +173,7 @@ class NightWatch(Construct):
                 ),
                 policies=RolePolicies(inline=tuple(invoke_api_destination(destination.arn))),
             )
+        dead_letter_alarm = aws_names.night_watch_dead_letter_alarm_name(name) if destination else None
         for end, rule_name in zip(WatchedEnd, rule_names, strict=True):
             rule = CloudwatchEventRule(
                 self,
@@ -115,7 +183,7 @@ class NightWatch(Construct):
                 # Several lines, as every JSON document here: `make hcl` then writes it as a heredoc.
                 event_pattern=json.dumps(event_pattern(end, refs.state_machine_arn), indent=2),
             )
-            message = notification_text(end, with_ticket=destination is not None)
+            message = notification_text(end, dead_letter_alarm)
             CloudwatchEventTarget(
                 self,
                 f"{end.name.title()}NotifyTeam",
@@ -123,6 +191,7 @@ class NightWatch(Construct):
                 target_id="NotifyTeam",
                 arn=refs.topic_arn,
                 input_transformer=_transformer(input_transformer(end, message, static, refs.region)),
+                dead_letter_config=dead_letter_config,
             )
             if destination is not None and role is not None:
                 request = ticket.request
@@ -138,6 +207,7 @@ class NightWatch(Construct):
                         query_string_parameters=http_parameters(request.query, static) or None,
                     ),
                     input_transformer=_transformer(input_transformer(end, request.body, static, refs.region)),
+                    dead_letter_config=dead_letter_config,
                     depends_on=role.grants,
                 )
 
@@ -171,28 +241,71 @@ class NightWatch(Construct):
         )
         return alarm_name
 
-    def _dead_letter_alarm(self, name: str, queue_name: str, refs: Refs) -> str:
-        """A run Scheduler could not start (AccessDenied after a role change, throttling, the state
-        machine replaced) lands in the queue; one message is enough to tell the team.
-        https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html"""
-        alarm_name = aws_names.dead_letter_alarm_name(name)
-        CloudwatchMetricAlarm(
+    def _status_alarm(self, alarm: StatusAlarm, name: str, refs: Refs) -> str:
+        alarm_name = alarm.alarm_name(name)
+        _event_alarm(
             self,
-            "DeadLetterAlarm",
+            f"{alarm.name.title().replace('_', '')}Alarm",
             alarm_name=alarm_name,
-            alarm_description=f"Scheduler could not start {name}: see the queue {queue_name}",
-            namespace="AWS/SQS",
-            metric_name="ApproximateNumberOfMessagesVisible",
-            dimensions={"QueueName": queue_name},
-            statistic="Maximum",
-            period=300,
-            evaluation_periods=1,
-            comparison_operator="GreaterThanOrEqualToThreshold",
-            threshold=1,
-            treat_missing_data="notBreaching",
-            alarm_actions=[refs.topic_arn],
+            description=alarm.description(name),
+            metric=("AWS/States", alarm.value),
+            dimensions={"StateMachineArn": refs.state_machine_arn},
+            topic_arn=refs.topic_arn,
         )
         return alarm_name
+
+    def _dead_letter_alarm(
+        self, id_: str, alarm_name: str, description: str, queue_name: str, refs: Refs
+    ) -> str:
+        """Each message sent to the queue alarms once, so that every failed night alarms again
+        (ApproximateNumberOfMessagesVisible would stay in ALARM while a message is kept, 14 days).
+        NumberOfMessagesSent misses only what SQS itself moves from a source queue after failed
+        receives ("if a message is sent to a dead-letter queue as a result of a failed processing
+        attempt, it isn't captured by this metric":
+        https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html);
+        Scheduler and EventBridge send to these queues with sqs:SendMessage, which it counts.
+        https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html"""
+        _event_alarm(
+            self,
+            id_,
+            alarm_name=alarm_name,
+            description=description,
+            metric=("AWS/SQS", "NumberOfMessagesSent"),
+            dimensions={"QueueName": queue_name},
+            topic_arn=refs.topic_arn,
+        )
+        return alarm_name
+
+
+def _event_alarm(
+    scope: Construct,
+    id_: str,
+    *,
+    alarm_name: str,
+    description: str,
+    metric: tuple[str, str],
+    dimensions: dict[str, str],
+    topic_arn: str,
+) -> None:
+    """An alarm on something that happens: Sum >= 1 in a five-minute period alarms once for each
+    failed night and is OK again after it; no data is a quiet night. No OK notification."""
+    namespace, metric_name = metric
+    CloudwatchMetricAlarm(
+        scope,
+        id_,
+        alarm_name=alarm_name,
+        alarm_description=description,
+        namespace=namespace,
+        metric_name=metric_name,
+        dimensions=dimensions,
+        statistic="Sum",
+        period=aws_rules.ALARM_EVENT_PERIOD_SECONDS,
+        evaluation_periods=1,
+        comparison_operator="GreaterThanOrEqualToThreshold",
+        threshold=1,
+        treat_missing_data="notBreaching",
+        alarm_actions=[topic_arn],
+    )
 
 
 def _transformer(transformer: InputTransformer) -> CloudwatchEventTargetInputTransformer:

@@ -58,6 +58,20 @@ def dead_letter_alarm_name(state_machine: str) -> str:
     return f"{state_machine}-schedule-dead-letters"
 
 
+def night_watch_dead_letter_queue_name(state_machine: str) -> str:
+    """What the night watch's rules could not deliver (one queue for all their targets)."""
+    return f"{state_machine}-watch-dead-letters"
+
+
+def night_watch_dead_letter_alarm_name(state_machine: str) -> str:
+    return f"{state_machine}-watch-dead-letters"
+
+
+def execution_end_alarm_name(state_machine: str, end: str) -> str:
+    """end: "timed-out" or "aborted" (core.night_watch.StatusAlarm)."""
+    return f"{state_machine}-{end}"
+
+
 def missed_night_alarm_name(state_machine: str) -> str:
     return f"{state_machine}-missed-night"
 

@@ -131,6 +131,12 @@ API_DESTINATION_NAME = NameRule(
     "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateApiDestination.html",
 )
 
+# EventBridge input transformers: an InputTemplate of 1-8,192 characters and at most 100
+# InputPathsMap entries.
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_InputTransformer.html
+INPUT_TEMPLATE_MAX_CHARACTERS = 8192
+INPUT_PATHS_MAX_ENTRIES = 100
+
 # SQS: queue names 1-80 letters, digits, '-' and '_'; messages kept 60 s to 14 days.
 # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html
 SQS_QUEUE_NAME = NameRule(
@@ -157,6 +163,10 @@ ALARM_MAX_EVALUATION_SECONDS = 604_800
 ALARM_LONG_PERIOD_SECONDS = 3600
 """Periods at least this long may be evaluated over ALARM_MAX_EVALUATION_SECONDS."""
 ALARM_MAX_SHORT_PERIOD_EVALUATION_SECONDS = 86_400
+
+# An alarm's period: 10, 20, 30 or a multiple of 60 s (API_PutMetricAlarm above). AWS/States and
+# AWS/SQS send one-minute datapoints, so five minutes holds a night's one event.
+ALARM_EVENT_PERIOD_SECONDS = 300
 
 # A Lambda function runs at most 900 s:
 # https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
@@ -228,6 +238,23 @@ SECRET_NAME = NameRule(
     "letters, digits or /_+=.@-",
     "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html",
 )
+
+# The AWS Management Console, by partition: each region has its own host in the aws partition
+# (https://docs.aws.amazon.com/general/latest/gr/mgmt-console.html); the China regions share one
+# (https://docs.amazonaws.cn/en_us/aws/latest/userguide/general-info.html, "Amazon Web Services
+# Console"), and so do the GovCloud (US) regions
+# (https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/govcloud-iam.html). A region's
+# partition follows from its name: cn-* is aws-cn, us-gov-* is aws-us-gov
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
+_CONSOLE_HOSTS_BY_REGION_PREFIX = {"cn-": "console.amazonaws.cn", "us-gov-": "console.amazonaws-us-gov.com"}
+
+
+def console_host(region: str) -> str:
+    for prefix, host in _CONSOLE_HOSTS_BY_REGION_PREFIX.items():
+        if region.startswith(prefix):
+            return host
+    return f"{region}.console.aws.amazon.com"
+
 
 # 12 ASCII digits: https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html
 ACCOUNT_ID = r"[0-9]{12}"

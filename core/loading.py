@@ -37,7 +37,7 @@ from core.failure_path import (
     Ticket,
 )
 from core.nested import walk
-from core.night_watch import AlarmWindow, WatchedEnd, missed_night_window
+from core.night_watch import AlarmWindow, StatusAlarm, WatchedEnd, missed_night_window, template_size_problem
 from core.role_policies import policy_size_problems
 from core.schedule_checks import check_runs, execution_timeout
 from core.schedule_window import Recurrence, recurrence
@@ -48,7 +48,7 @@ from core.steps import STEP_KINDS, STEP_TYPE, STEPS, Retry, Step
 from core.steps.http_invoke import HTTP_RETRIED, HTTP_TRANSIENT_ERRORS, HttpRequest
 from core.steps.step import MAX_TIMEOUT_SECONDS, ReadContext, read_common
 from core.steps.task import retry_section
-from core.templates import placeholder_names, template_problems
+from core.templates import FAILURE_FIELDS, placeholder_names, template_problems
 from core.tickets import PRESET, PRESET_VARIANTS, TICKET_REQUEST, connection_problems, read_preset
 from core.toml_table import DERIVED, Key, Kind, Problems, Table, key, read_document
 from core.toml_values import unrepresentable
@@ -184,6 +184,7 @@ def _read_config(root: Table, source: str, now: datetime | None = None) -> Pipel
     steps = tuple(step for step in read_steps if step is not None)
     _check_state_names(root, steps)
     _check_ticket_template(root, ticket)
+    _check_night_watch_template(root, ticket, night_watch, state_machine.name, stack.region)
     root.finish()
     return PipelineConfig(
         source=source,
@@ -456,7 +457,8 @@ DEAD_LETTER_QUEUE: Key[bool] = key(
 DEAD_LETTER_RETENTION_DAYS: Key[int] = key(
     "dead_letter_retention_days",
     Kind.INTEGER,
-    "How long a dead letter stays to be looked into; only with `dead_letter_queue`.",
+    "How long a dead letter stays to be looked into, in the schedule's queue and the watch's; only "
+    "with `dead_letter_queue` or `uncaught_failures`.",
     aws_rules.SQS_RETENTION_DAYS.high,
     low=aws_rules.SQS_RETENTION_DAYS.low,
     high=aws_rules.SQS_RETENTION_DAYS.high,
@@ -496,11 +498,11 @@ def _read_night_watch(
     )
     if settings.ticket and not uncaught:
         table.problem("ticket", "needs uncaught_failures = true: the tickets come from those rules")
-    if not settings.dead_letter_queue and DEAD_LETTER_RETENTION_DAYS.name in table.data:
+    if not (settings.dead_letter_queue or uncaught) and DEAD_LETTER_RETENTION_DAYS.name in table.data:
         table.problem(
             DEAD_LETTER_RETENTION_DAYS.name,
-            "needs dead_letter_queue = true: it is how long that queue keeps a letter; remove it or "
-            "turn the queue on",
+            "needs dead_letter_queue = true or uncaught_failures = true: it is how long their queues "
+            "keep a letter; remove it or turn a queue on",
         )
     table.finish()
     return replace(state_machine, timeout_seconds=timeout), settings
@@ -617,6 +619,11 @@ def _night_watch_names(name: str, watch: NightWatchSettings) -> list[tuple[aws_r
     derived = []
     if watch.uncaught_failures:
         derived += [(aws_rules.EVENT_RULE_NAME, end.rule_name(name)) for end in WatchedEnd]
+        derived += [(aws_rules.ALARM_NAME, alarm.alarm_name(name)) for alarm in StatusAlarm]
+        derived += [
+            (aws_rules.SQS_QUEUE_NAME, aws_names.night_watch_dead_letter_queue_name(name)),
+            (aws_rules.ALARM_NAME, aws_names.night_watch_dead_letter_alarm_name(name)),
+        ]
     if watch.ticket:
         derived += [
             (aws_rules.API_DESTINATION_NAME, aws_names.ticket_destination_name(name)),
@@ -774,6 +781,28 @@ def _state_name_problem(name: str, taken: Mapping[str, str], sids: Mapping[str, 
     if sid in sids:
         return f"reads the same as {sids[sid]} once spaces and punctuation are dropped"
     return None
+
+
+def _check_night_watch_template(
+    root: Table, ticket: Ticket, night_watch: NightWatchSettings, state_machine_name: str, region: str
+) -> None:
+    """The body the night watch's ticket target sends must fit EventBridge's input template."""
+    body = ticket.request.body
+    if not night_watch.ticket or body is None or not state_machine_name:
+        return
+    static = FailurePath(
+        state_machine_name=state_machine_name, ticket=ticket, subject=""
+    ).static_placeholders()
+    used = {
+        name for node in walk(body) if isinstance(node.value, str) for name in placeholder_names(node.value)
+    }
+    if used - set(static) - set(FAILURE_FIELDS):
+        return  # reported by _check_ticket_template
+    problems = [
+        problem for end in WatchedEnd if (problem := template_size_problem(end, body, static, region))
+    ]
+    if problems:
+        root.problems.add("ticket.body", max(problems, key=len))
 
 
 def _check_ticket_template(root: Table, ticket: Ticket) -> None:

@@ -6,8 +6,14 @@
   EventBridge rules watch this state machine's "Execution Status Change"
   events for exactly those ends; a FAILED that came through PipelineFailed
   carries the caught step's error, which neither rule matches, so nothing is
-  reported twice. Each rule opens a ticket through an API destination (same
-  connection and template as the ticket task) and e-mails the team (topic).
+  reported twice. Should the events carry no error at all (AWS's published
+  examples show none), the uncaught rule matches every FAILED: some nights are
+  then reported twice, none never. Each rule opens a ticket through an API
+  destination (same connection and template as the ticket task) and e-mails
+  the team (topic); what EventBridge cannot deliver goes to a dead-letter
+  queue, whose alarm tells the team.
+- Status-change events are best effort, so alarms on AWS/States
+  ExecutionsTimedOut and ExecutionsAborted back the stopped rule.
 - A night that never starts: the schedule's dead-letter queue (Scheduler
   could not start the execution), and an alarm on ExecutionsStarted over the
   schedule's longest gap (the schedule did not fire at all).
@@ -26,6 +32,7 @@ from enum import Enum
 from typing import Any
 
 from core import aws_names, aws_rules
+from core.nested import walk
 from core.templates import console_execution_url
 
 # https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html (event examples; "detail"
@@ -35,7 +42,9 @@ EVENT_DETAIL_TYPE = "Step Functions Execution Status Change"
 # States.ALL matches neither of these:
 # https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
 UNCATCHABLE_ERRORS = ("States.Runtime", "States.DataLimitExceeded")
-WHOLE_EXECUTION = "(the whole execution)"
+# What {{step}} says in the night watch's tickets: the execution's name makes a fire drill's
+# (fire-drill-<route>-<time>) recognisable in the ticket's title.
+WHOLE_EXECUTION = "(whole execution {{execution_name}})"
 
 
 class WatchedEnd(Enum):
@@ -44,7 +53,7 @@ class WatchedEnd(Enum):
     STOPPED = "stopped"
     """TIMED_OUT (state_machine.timeout_seconds) or ABORTED (StopExecution, by hand or by a deploy)."""
     UNCAUGHT = "uncaught"
-    """FAILED with an error no Catch can handle."""
+    """FAILED with an error no Catch can handle, or with an event that names no error."""
 
     def rule_name(self, state_machine: str) -> str:
         return aws_names.night_watch_rule_name(state_machine, self.value)
@@ -53,18 +62,22 @@ class WatchedEnd(Enum):
     def description(self) -> str:
         return {
             WatchedEnd.STOPPED: "Executions that timed out or were stopped: no Catch runs for them",
-            WatchedEnd.UNCAUGHT: "Executions that failed with an error States.ALL does not catch",
+            WatchedEnd.UNCAUGHT: (
+                "Executions that failed with an error States.ALL does not catch, or whose event names no error"
+            ),
         }[self]
 
-    def detail_pattern(self) -> dict[str, list[str]]:
+    def detail_pattern(self) -> dict[str, Any]:
         if self is WatchedEnd.STOPPED:
             return {"status": ["TIMED_OUT", "ABORTED"]}
-        return {"status": ["FAILED"], "error": list(UNCATCHABLE_ERRORS)}
-
-    def error_path(self) -> str:
-        """Where the rule's events say what went wrong: the status of a stopped execution (it
-        has no error of its own), the error of an uncaught failure."""
-        return "$.detail.status" if self is WatchedEnd.STOPPED else "$.detail.error"
+        # Fail safe: the guide says "detail" holds DescribeExecution's fields, error among them,
+        # but its example events leave error out; a FAILED event without one is matched too.
+        # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+        # ("exists" matching, "$or" matching)
+        return {
+            "status": ["FAILED"],
+            "$or": [{"error": list(UNCATCHABLE_ERRORS)}, {"error": [{"exists": False}]}],
+        }
 
     def cause(self) -> str:
         """A fixed text: the event's own cause is not put in the ticket (see input_transformer)."""
@@ -74,8 +87,10 @@ class WatchedEnd(Enum):
                 "stopped (ABORTED). Neither passes through a Catch, so no step reported it."
             )
         return (
-            "Step Functions ended the execution with {{error}}, an error no Catch can handle, so no "
-            "step reported it. The execution's history shows the state and the cause."
+            "Step Functions ended the execution FAILED with an error no Catch can handle "
+            f"({' or '.join(UNCATCHABLE_ERRORS)}), so no step reported it; or its status event named "
+            "no error, and the failure path may have reported it already. The execution's history "
+            "shows the state, the error and the cause."
         )
 
 
@@ -94,8 +109,16 @@ class InputTransformer:
     input_template: str
 
 
-# The event fields each run-time placeholder reads (the rest are fixed texts, below).
-_EVENT_PATHS = {"execution_id": "$.detail.executionArn", "started_at": "$.detail.startDate"}
+# The event fields each run-time placeholder reads (the rest are fixed texts, below): fields every
+# status-change event carries, so that no variable is ever missing. {{error}} is the status, which
+# is what went wrong for a stopped execution and FAILED for an uncaught one, whose event may name
+# no error (WatchedEnd.detail_pattern).
+_EVENT_PATHS = {
+    "error": "$.detail.status",
+    "execution_id": "$.detail.executionArn",
+    "execution_name": "$.detail.name",
+    "started_at": "$.detail.startDate",
+}
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
 
 
@@ -105,16 +128,19 @@ def input_transformer(
     """An EventBridge input transformer that fills a ticket or message template from the event.
 
     template is the ticket body (JSON-like) or a plain text; static fills {{state_machine}}
-    and {{reporter}}. {{step}} is the whole execution, {{cause}} a fixed text, and the others
-    read the event: {{error}}, {{execution_id}}, {{execution_url}} and {{started_at}} (epoch
-    milliseconds: that is how the event gives it).
+    and {{reporter}}. {{step}} is the whole execution and its name, {{cause}} a fixed text, and
+    the others read the event: {{error}} (the status), {{execution_id}}, {{execution_url}} and
+    {{started_at}} (epoch milliseconds: that is how the event gives it).
 
     EventBridge inserts values as they are, without escaping them
     (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html,
     "Common issues"), so only values that cannot hold a quote or a backslash are read from the
-    event: ARNs, a status, the two error names the rule matches, a number. The event's cause, a
-    free text, is not; the console link leads to it. '<' and '>' in the template's own text are
-    written as JSON escapes, so that no text of the user's can read as a <variable>.
+    event: ARNs, a status, an execution name (StartExecution refuses '"' and '\\' in one:
+    https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html), a
+    number. The event's cause, a free text, is not; the console link leads to it. '<' and '>' in
+    the template's own text are written as JSON escapes, so that no text of the user's can read as
+    a <variable>. A JSON template is written compactly (no indentation, no spaces after ':' and
+    ','), so that more of InputTemplate's 8,192 characters are left to the user's own text.
     """
     fixed = {
         **static,
@@ -122,18 +148,20 @@ def input_transformer(
         "cause": end.cause(),
         "execution_url": console_execution_url(region) + "{{execution_id}}",
     }
-    paths = {**_EVENT_PATHS, "error": end.error_path()}
     filled = _fill(template, fixed)
     # A JSON template on several lines, as every JSON document here: `make hcl` then writes it as a
     # heredoc, whose backslashes stay as they are (a one-line string's escapes would be read by HCL).
-    indent = 2 if isinstance(filled, Mapping | list) else None
+    # indent=0: one line per member, without indentation.
+    indent = 0 if isinstance(filled, Mapping | list) else None
     text = (
-        json.dumps(filled, ensure_ascii=False, indent=indent).replace("<", "\\u003c").replace(">", "\\u003e")
+        json.dumps(filled, ensure_ascii=False, indent=indent, separators=(",", ":"))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
     )
     used: dict[str, str] = {}
 
     def variable(match: re.Match[str]) -> str:
-        used[match[1]] = paths[match[1]]
+        used[match[1]] = _EVENT_PATHS[match[1]]
         return f"<{match[1]}>"
 
     rendered = _PLACEHOLDER.sub(variable, text)
@@ -162,20 +190,70 @@ def _fill(value: Any, fixed: Mapping[str, str]) -> Any:
     return value
 
 
-def notification_text(end: WatchedEnd, with_ticket: bool) -> str:
+def template_size_problem(
+    end: WatchedEnd, template: Any, static: Mapping[str, str], region: str
+) -> str | None:
+    """Why EventBridge would refuse this template's input transformer, or None.
+
+    Checked at load (core.loading), so that a long ticket body fails there, naming its longest
+    text, rather than at `terraform apply`."""
+    transformer = input_transformer(end, template, static, region)
+    size, limit = len(transformer.input_template), aws_rules.INPUT_TEMPLATE_MAX_CHARACTERS
+    if len(transformer.input_paths) > aws_rules.INPUT_PATHS_MAX_ENTRIES:
+        return f"reads {len(transformer.input_paths)} event fields; EventBridge allows {aws_rules.INPUT_PATHS_MAX_ENTRIES}"
+    if size <= limit:
+        return None
+    texts = [node for node in walk(template, "ticket.body") if isinstance(node.value, str)]
+    longest = max(texts, key=lambda node: len(node.value), default=None)
+    hint = f"; its longest text is {longest.path} ({len(longest.value)} characters)" if longest else ""
+    return (
+        f"makes the night watch's ticket an EventBridge input template of {size} characters (rule "
+        f"{end.value}), over EventBridge's limit of {limit} (InputTransformer.InputTemplate){hint}; "
+        "shorten it, or set night_watch.ticket = false"
+    )
+
+
+def notification_text(end: WatchedEnd, dead_letter_alarm: str | None) -> str:
     """One line: the template is a JSON string, and a line break in it would be a backslash
-    escape, which `make hcl` would not keep."""
+    escape, which `make hcl` would not keep. dead_letter_alarm: None when the rules open no ticket.
+
+    Whether the ticket opens is not known when the e-mail is sent: the API destination may
+    refuse it (4xx, never retried) or stay unreachable through EventBridge's retries
+    (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html), so the
+    e-mail says EventBridge will try, and which alarm follows if it cannot."""
     text = (
-        "The whole execution of {{state_machine}} failed with {{error}}. "
+        "The whole execution {{execution_name}} of {{state_machine}} ended {{error}}. "
         "Cause: {{cause}} Execution: {{execution_url}} "
     )
-    if with_ticket:
-        return text + "A support ticket is opened through EventBridge."
+    if dead_letter_alarm:
+        return text + (
+            "EventBridge will try to open a support ticket for it; if it cannot, the alarm "
+            f"{dead_letter_alarm} follows on this topic."
+        )
     return text + "No support ticket is opened for it (night_watch.ticket = false)."
 
 
+class StatusAlarm(Enum):
+    """An alarm per stopped end on its AWS/States metric: status-change events are best effort
+    (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-states.html), the metrics are
+    not (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html)."""
+
+    TIMED_OUT = "ExecutionsTimedOut"
+    ABORTED = "ExecutionsAborted"
+
+    def alarm_name(self, state_machine: str) -> str:
+        return aws_names.execution_end_alarm_name(state_machine, self.name.lower().replace("_", "-"))
+
+    def description(self, state_machine: str) -> str:
+        what = "ran longer than its timeout" if self is StatusAlarm.TIMED_OUT else "was stopped"
+        return (
+            f"An execution of {state_machine} {what} ({self.name}); no Catch runs for it. The night "
+            "watch's e-mail and ticket should have come too: if they did not, look into its rules."
+        )
+
+
 # CloudWatch's limits on an alarm's window are in core.aws_rules.
-SHORT_PERIOD_SECONDS = 300
+SHORT_PERIOD_SECONDS = aws_rules.ALARM_EVENT_PERIOD_SECONDS
 LONG_PERIOD_SECONDS = aws_rules.ALARM_LONG_PERIOD_SECONDS
 METRIC_DELAY_SECONDS = 900
 """Our margin for the metric to arrive after an execution starts; not an AWS figure."""

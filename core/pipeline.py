@@ -73,8 +73,9 @@ class Pipeline:
 
         TestState runs a state outside of any state machine, so a grant on this
         state machine's ARN never matches there: that is the AccessDenied the
-        reference design met. HTTP calls are granted on "*" instead, as AWS CDK
-        does, still held to each state's method and endpoint by the conditions.
+        reference design met. HTTP calls are granted on "*" here as in the execution
+        role, as AWS CDK does, still held to each state's method and endpoint by the
+        conditions.
         TestState runs no .sync or .waitForTaskToken task and has no logging or
         tracing settings, so those grants are left out:
         https://docs.aws.amazon.com/step-functions/latest/apireference/API_TestState.html

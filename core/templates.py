@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from core import aws_rules
 from core.nested import walk
 
 FAILURE_FIELDS = {
@@ -44,8 +45,10 @@ FAILURE_PATHS = {
 
 
 def console_execution_url(region: str) -> str:
-    """The console link to an execution, without the execution's ARN that ends it."""
-    return f"https://{region}.console.aws.amazon.com/states/home?region={region}#/v2/executions/details/"
+    """The console link to an execution, without the execution's ARN that ends it; the host
+    follows the region's partition (aws_rules.console_host)."""
+    host = aws_rules.console_host(region)
+    return f"https://{host}/states/home?region={region}#/v2/executions/details/"
 
 
 def placeholder_names(text: str) -> list[str]:

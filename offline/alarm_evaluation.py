@@ -1,7 +1,7 @@
-"""CloudWatch's evaluation of the night watch's two alarms, which moto stores but never evaluates.
+"""CloudWatch's evaluation of the night watch's alarms, which moto stores but never evaluates.
 
 moto neither computes AWS/States or AWS/SQS metrics nor evaluates alarms. Here
-the two metrics the night watch alarms on are read from the emulator's own
+the metrics the night watch alarms on are read from the emulator's own
 resources, and an alarm is evaluated as CloudWatch documents it
 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html):
 the last EvaluationPeriods periods, each a datapoint or missing;
@@ -12,8 +12,11 @@ actions for that state, as CloudWatch does, with part of CloudWatch's message.
 
 - AWS/States ExecutionsStarted (StateMachineArn): the executions of that state
   machine started within each period (no execution: no datapoint);
-- AWS/SQS ApproximateNumberOfMessagesVisible (QueueName): the queue's visible
-  messages now, as the last period's datapoint.
+- AWS/States ExecutionsTimedOut and ExecutionsAborted (StateMachineArn): its
+  executions that ended TIMED_OUT or ABORTED within each period;
+- AWS/SQS NumberOfMessagesSent (QueueName): the messages sent to the queue
+  within each period, counted among those still in it (moto forgets a deleted
+  message; CloudWatch would still count it).
 
 `now` is a parameter, so a test can ask about a night long past without waiting for it.
 """
@@ -23,8 +26,10 @@ from __future__ import annotations
 import json
 import operator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from moto.sqs.models import sqs_backends
 
 from offline.emulator import Emulator
 
@@ -82,27 +87,33 @@ def _datapoints(emulator: Emulator, alarm: dict, now: datetime) -> list[float | 
     starts = [now - period * (index + 1) for index in reversed(range(alarm["EvaluationPeriods"]))]
     metric = (alarm["Namespace"], alarm["MetricName"])
     if metric == ("AWS/States", "ExecutionsStarted"):
-        started = _execution_starts(emulator, dimensions["StateMachineArn"])
-        counts = [sum(start <= moment < start + period for moment in started) for start in starts]
-        return [float(count) if count else None for count in counts]
-    if metric == ("AWS/SQS", "ApproximateNumberOfMessagesVisible"):
-        return [None] * (len(starts) - 1) + [float(_visible_messages(emulator, dimensions["QueueName"]))]
-    raise ValueError(f"offline: no metric {metric} to evaluate")
+        moments = _executions(emulator, dimensions["StateMachineArn"], "startDate")
+    elif metric[0] == "AWS/States" and metric[1] in _ENDED:
+        moments = _executions(emulator, dimensions["StateMachineArn"], "stopDate", _ENDED[metric[1]])
+    elif metric == ("AWS/SQS", "NumberOfMessagesSent"):
+        moments = _messages_sent(emulator, dimensions["QueueName"])
+    else:
+        raise ValueError(f"offline: no metric {metric} to evaluate")
+    counts = [sum(start <= moment < start + period for moment in moments) for start in starts]
+    return [float(count) if count else None for count in counts]
 
 
-def _execution_starts(emulator: Emulator, state_machine_arn: str) -> list[datetime]:
+_ENDED = {"ExecutionsTimedOut": "TIMED_OUT", "ExecutionsAborted": "ABORTED"}
+
+
+def _executions(
+    emulator: Emulator, state_machine_arn: str, moment: str, status: str | None = None
+) -> list[datetime]:
     sfn = emulator.client("stepfunctions")
-    return [
-        execution["startDate"]
-        for execution in sfn.list_executions(stateMachineArn=state_machine_arn)["executions"]
-    ]
+    listed = sfn.list_executions(
+        stateMachineArn=state_machine_arn, **({"statusFilter": status} if status else {})
+    )
+    return [execution[moment] for execution in listed["executions"] if moment in execution]
 
 
-def _visible_messages(emulator: Emulator, queue_name: str) -> int:
-    sqs = emulator.client("sqs")
-    url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
-    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
-    return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
+def _messages_sent(emulator: Emulator, queue_name: str) -> list[datetime]:
+    queue = sqs_backends[emulator.account_id][emulator.region].get_queue(queue_name)
+    return [datetime.fromtimestamp(message.sent_timestamp / 1000, UTC) for message in queue._messages]
 
 
 def _message(

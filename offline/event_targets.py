@@ -23,8 +23,13 @@ kinds; every other target still goes to moto's own code:
   the transformed input as its body.
 
 Every delivery is recorded (Deliveries), so that a test can show what reached
-where and what did not. Not modelled: EventBridge's retries (24 h by default)
-and the target role's permission check (the IAM tests simulate that).
+where and what did not. A delivery that fails goes to the target's dead-letter
+queue, if it has one, as EventBridge sends it there: the event as the body,
+and RULE_ARN, TARGET_ARN, ERROR_CODE and ERROR_MESSAGE as message attributes
+(https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
+Not modelled: EventBridge's retries (24 h by default; a failed delivery goes to
+the queue at once here), and the permission checks of the target role and of
+the queue's policy (the IAM tests simulate both).
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from urllib.parse import urlencode, urlsplit
 
 from moto.events.models import EventsBackend, Rule, events_backends
 from moto.sns.models import sns_backends
+from moto.sqs.models import sqs_backends
 from moto.utilities.arns import parse_arn
 
 from offline.connection_auth import UnusableConnection
@@ -114,7 +120,28 @@ def _deliver(
         send_to(rule, target, payload)
     except (HttpTaskError, UnusableConnection, ValueError, KeyError) as problem:
         error = f"{type(problem).__name__}: {problem}"
+        _dead_letter(rule, target, event, type(problem).__name__, str(problem))
     deliveries.add(Delivery(rule.name, target["Id"], target["Arn"], payload, error))
+
+
+def _dead_letter(rule: Rule, target: dict, event: dict, code: str, message: str) -> None:
+    queue_arn = target.get("DeadLetterConfig", {}).get("Arn")
+    if not queue_arn:
+        return  # EventBridge drops it
+    arn = parse_arn(queue_arn)
+    attributes = {
+        "RULE_ARN": rule.arn,
+        "TARGET_ARN": target["Arn"],
+        "ERROR_CODE": code,
+        "ERROR_MESSAGE": message[:256],
+    }
+    sqs_backends[arn.account][arn.region].send_message(
+        arn.resource_id,
+        json.dumps({key: value for key, value in event.items() if key != "ingestion-time"}),
+        message_attributes={
+            name: {"DataType": "String", "StringValue": value} for name, value in attributes.items()
+        },
+    )
 
 
 def transformed_input(target: dict, event: dict, rule: Rule | None = None) -> str:

@@ -9,9 +9,9 @@ the emulator, every ${...} resolved).
 One action needs the unvalidated mode: the Service Authorization Reference,
 which the simulator validates requests against, lists no resource type and no
 condition key for `states:InvokeHTTPEndpoint`, while the Step Functions guide
-(and this project) scope it to the state machine's ARN with the
-`states:HTTPMethod` and `states:HTTPEndpoint` conditions. The evaluation is the
-same; only the check of the request against the reference is skipped.
+documents the `states:HTTPMethod` and `states:HTTPEndpoint` conditions this
+project grants it under (on "*"). The evaluation is the same; only the check of
+the request against the reference is skipped.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ themselves: the documented examples
 (https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html), with
 this state machine's and execution's ARNs. The "detail" of an event holds what
 DescribeExecution returns, so a failed execution's event also carries its
-"error" and "cause" (the examples of the guide leave both out).
+"error" and "cause" (the examples of the guide leave both out, as
+FAILED_AS_DOCUMENTED does).
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ DATA_LIMIT_EXCEEDED = ExecutionEnd(
 CAUGHT_STEP_ERROR = ExecutionEnd(
     "FAILED", "OrdersValidationError", '{"errorMessage": "3 orders have no customer id"}'
 )
+# A failed execution as the guide's example event shows it: no error, no cause. The uncaught
+# rule matches it, whatever the failure was (core.night_watch.WatchedEnd.detail_pattern).
+FAILED_AS_DOCUMENTED = ExecutionEnd("FAILED")
 
 
 def status_change_event(state_machine_arn: str, execution_name: str, end: ExecutionEnd) -> dict[str, Any]:

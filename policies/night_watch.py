@@ -56,23 +56,39 @@ def topic_policy(
     https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
     https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html
     """
-    statements = []
-    for sid, service, sources in (
-        ("PublishFromNightWatchRules", EVENTS, rule_arns),
-        ("PublishFromNightWatchAlarms", CLOUDWATCH, alarm_arns),
-    ):
-        if sources:
-            statements.append(
-                {
-                    "Sid": sid,
-                    "Effect": "Allow",
-                    "Principal": {"Service": service},
-                    "Action": "sns:Publish",
-                    "Resource": topic_arn,
-                    "Condition": {
-                        "StringEquals": {"aws:SourceAccount": account},
-                        "ArnEquals": {"aws:SourceArn": list(sources)},
-                    },
-                }
-            )
+    statements = [
+        _service_may(sid, service, "sns:Publish", topic_arn, account, sources)
+        for sid, service, sources in (
+            ("PublishFromNightWatchRules", EVENTS, rule_arns),
+            ("PublishFromNightWatchAlarms", CLOUDWATCH, alarm_arns),
+        )
+        if sources
+    ]
     return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+def dead_letter_queue_policy(queue_arn: str, account: str, rule_arns: Sequence[str]) -> dict[str, Any]:
+    """EventBridge may send to the night watch's dead-letter queue only for these rules, from this
+    account: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+    ("Granting permissions to the dead-letter queue")."""
+    statement = _service_may(
+        "DeadLettersFromNightWatchRules", EVENTS, "sqs:SendMessage", queue_arn, account, rule_arns
+    )
+    return {"Version": POLICY_VERSION, "Statement": [statement]}
+
+
+def _service_may(
+    sid: str, service: str, action: str, resource: str, account: str, sources: Sequence[str]
+) -> dict[str, Any]:
+    """A resource policy's statement: the service may act for these sources of this account only."""
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Service": service},
+        "Action": action,
+        "Resource": resource,
+        "Condition": {
+            "StringEquals": {"aws:SourceAccount": account},
+            "ArnEquals": {"aws:SourceArn": list(sources)},
+        },
+    }

@@ -242,15 +242,15 @@ def _findings(statement: Statement, base: list[Statement]) -> list[str]:
             reaching = [s for s in granting if any(_matches(target, pattern, False) for pattern in s.targets)]
             if reaching and any(_as_strict(statement.conditions, s.conditions) for s in reaching):
                 continue
-            if target == "*" or "*" in action:
+            if reaching:  # granted before, under stricter conditions: a "*" grant is no news then
+                weaker.append(next((s for s in reaching if s.sid == statement.sid), reaching[0]))
+            elif target == "*" or "*" in action:
                 wildcards.setdefault(target, []).append(action)
             elif not granting:
                 if action not in new_actions:
                     new_actions.append(action)
-            elif not reaching:
-                new_targets.setdefault(action, []).append(target)
             else:
-                weaker.append(next((s for s in reaching if s.sid == statement.sid), reaching[0]))
+                new_targets.setdefault(action, []).append(target)
     findings = [f'new `"*"`: {_listed(actions)} on `{target}`' for target, actions in wildcards.items()]
     if new_actions:
         findings.append(f"new action{'s' if len(new_actions) > 1 else ''} {_listed(new_actions)}")

@@ -95,9 +95,12 @@ class HttpRequest:
     def policy_statements(self, state_name: str, refs: Refs) -> list[Statement]:
         """https://docs.aws.amazon.com/step-functions/latest/dg/call-https-apis.html#connect-http-task-permissions
 
-        The grant is on this state machine's own ARN: that is the resource an
-        execution calls the endpoint as. The method and endpoint conditions keep
-        the state from being edited to call anything else; see
+        The grant is on "*": the Service Authorization Reference lists no resource type for
+        states:InvokeHTTPEndpoint
+        (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html),
+        and AWS CDK's HttpInvoke grants it on "*" too. No other state machine can use it: the
+        execution role's trust is bound to this state machine (aws:SourceArn). The method and
+        endpoint conditions keep the state from being edited to call anything else; see
         policies.http_endpoint for where the endpoint match stops.
         """
         connection = refs.connections[self.connection]
@@ -105,7 +108,7 @@ class HttpRequest:
             Statement(
                 sid=sid_from_name("Call", state_name, "Endpoint"),
                 actions=("states:InvokeHTTPEndpoint",),
-                resources=(refs.state_machine_arn,),
+                resources=("*",),
                 conditions=(
                     Condition("StringEquals", "states:HTTPMethod", (self.method,)),
                     *endpoint_conditions(self.endpoint, is_root=self.endpoint_is_root),

@@ -2,9 +2,9 @@
 
 Every request the failure path makes is allowed, the ticket endpoint with its
 query string too; each of its neighbours (another method, an endpoint that only
-starts like the ticket's, a path below or out of it, another host, state
-machine, connection, secret, topic, function, account) is denied, and no other
-state machine may assume the execution role. The policies are read back from the emulator after apply.
+starts like the ticket's, a path below or out of it, another host, connection,
+secret, topic, function, account) is denied, and no other state machine may
+assume the execution role. The policies are read back from the emulator after apply.
 """
 
 from __future__ import annotations
@@ -128,10 +128,15 @@ CASES: dict[str, tuple[str, Case]] = {
         DENIED,
         ticket_call("POST", lambda applied: "https://tickets.example.net/api/v1/support/cases"),
     ),
-    "ticket POST from another state machine": (
-        DENIED,
+    # The action has no resource type, so the grant is on "*" (core.steps.http_invoke): asked
+    # on "*" or on another state machine's ARN, the role's policy allows it. What keeps other
+    # state machines out is the role's trust ("Step Functions for another state machine" below).
+    "ticket POST on any resource": (ALLOWED, ticket_call("POST", ticket_endpoint, lambda applied: "*")),
+    "ticket POST as another state machine's resource": (
+        ALLOWED,
         ticket_call("POST", ticket_endpoint, lambda applied: applied.arn("states", "stateMachine:other")),
     ),
+    "ticket GET on any resource": (DENIED, ticket_call("GET", ticket_endpoint, lambda applied: "*")),
     "credentials of the ticket connection": (
         ALLOWED,
         as_execution_role(

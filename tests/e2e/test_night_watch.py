@@ -20,6 +20,7 @@ from core.night_watch import WHOLE_EXECUTION
 from offline import status_events
 from offline.alarm_evaluation import evaluate_alarm
 from offline.night_failures import Night, run_night
+from offline.recording_server import Reply
 from offline.status_events import ExecutionEnd, put_status_change
 from tests.e2e.applied import Applied
 
@@ -28,7 +29,15 @@ REPORTED = [
     status_events.ABORTED,
     status_events.RUNTIME_ERROR,
     status_events.DATA_LIMIT_EXCEEDED,
+    # Fail safe: a failure whose event names no error, as AWS's example events show them.
+    status_events.FAILED_AS_DOCUMENTED,
 ]
+
+
+def end_id(end: ExecutionEnd) -> str:
+    if end.status == "FAILED":
+        return end.error or "FAILED without error"
+    return end.status
 
 
 def put(night, end: ExecutionEnd, state_machine_arn: str | None = None) -> str:
@@ -36,7 +45,40 @@ def put(night, end: ExecutionEnd, state_machine_arn: str | None = None) -> str:
     return put_status_change(night.emulator.client("events"), arn, f"night-{uuid.uuid4()}", end)
 
 
-@pytest.mark.parametrize("end", REPORTED, ids=lambda end: end.error or end.status)
+def whole_execution(execution_arn: str) -> str:
+    return WHOLE_EXECUTION.replace("{{execution_name}}", execution_arn.rsplit(":", 1)[-1])
+
+
+def watch_queue(night) -> str:
+    [url] = set(night.outputs["night_watch_dead_letter_queues"].values())
+    return url
+
+
+def dead_letters(night, url: str) -> list[dict]:
+    """Every message in the queue, each as body and attributes, the queue emptied."""
+    sqs, taken = night.emulator.client("sqs"), []
+    while messages := sqs.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]
+    ).get("Messages"):
+        for message in messages:
+            attributes = {name: value["StringValue"] for name, value in message["MessageAttributes"].items()}
+            taken.append({"body": json.loads(message["Body"]), **attributes})
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return taken
+
+
+@pytest.fixture
+def watch_dead_letters(night):
+    """The night watch's dead-letter queue, empty before and after the test."""
+    url = watch_queue(night)
+    dead_letters(night, url)
+    yield url
+    dead_letters(night, url)
+    evaluate_alarm(night.emulator, f"{night.config.state_machine.name}-watch-dead-letters", datetime.now(UTC))
+    night.inbox.take()
+
+
+@pytest.mark.parametrize("end", REPORTED, ids=end_id)
 def test_an_end_no_catch_reports_opens_one_ticket_with_the_connections_key(night, end):
     execution_arn = put(night, end)
 
@@ -51,27 +93,33 @@ def test_an_end_no_catch_reports_opens_one_ticket_with_the_connections_key(night
     secret = connection.secret.secret_name
     key = night.emulator.client("secretsmanager").get_secret_value(SecretId=secret)["SecretString"]
     assert ticket.header(connection.header) == key == night.secrets.own[configured.connection]
-    shown = end.error or end.status
     name = night.config.state_machine.name
     body = ticket.json()
     assert body["FromPerson"] == {"Uid": night.config.ticket.reporter}
-    assert body["Subject"] == f"{name} failed: {shown} in {WHOLE_EXECUTION}"
-    assert body["Body"].startswith(f"Step {WHOLE_EXECUTION} of {name} failed with {shown}.")
+    # The execution's name in the title: a fire drill's (fire-drill-<route>-<time>) shows as one.
+    assert body["Subject"] == f"{name} failed: {end.status} in {whole_execution(execution_arn)}"
+    assert body["Body"].startswith(
+        f"Step {whole_execution(execution_arn)} of {name} failed with {end.status}."
+    )
     assert body["Body"].endswith(f"/v2/executions/details/{execution_arn}")
     assert body["Source"] == 2
 
 
-@pytest.mark.parametrize("end", REPORTED, ids=lambda end: end.error or end.status)
-def test_an_end_no_catch_reports_emails_the_team(night, end):
+@pytest.mark.parametrize("end", REPORTED, ids=end_id)
+def test_an_end_no_catch_reports_emails_the_team_without_promising_the_ticket(night, end):
     execution_arn = put(night, end)
 
     [message] = night.inbox.take()
+    name = night.config.state_machine.name
     assert message.topic_arn == night.outputs["topic_arn"]
     assert message.message.startswith(
-        f"The whole execution of {night.config.state_machine.name} failed with {end.error or end.status}."
+        f"The whole execution {execution_arn.rsplit(':', 1)[-1]} of {name} ended {end.status}."
     )
     assert execution_arn in message.message
-    assert message.message.endswith("A support ticket is opened through EventBridge.")
+    assert message.message.endswith(
+        "EventBridge will try to open a support ticket for it; if it cannot, the alarm "
+        f"{name}-watch-dead-letters follows on this topic."
+    )
     # In the order Terraform happened to create the targets.
     assert sorted((delivery.target_id, delivery.error) for delivery in night.deliveries.take()) == [
         ("NotifyTeam", None),
@@ -105,15 +153,63 @@ def test_another_state_machines_timeout_is_not_reported(night):
     assert night.inbox.take() == []
 
 
-def test_the_ticket_api_down_still_leaves_the_email(night):
+def test_a_caught_failure_whose_event_names_no_error_is_reported_again_rather_than_never(night):
+    """If real events lacked detail.error, as AWS's examples do, the failure path's night would
+    be reported a second time by the night watch: twice, never none."""
+    put(night, status_events.FAILED_AS_DOCUMENTED)
+
+    assert len(night.ticket_server.requests) == 1
+    [message] = night.inbox.take()
+    assert "or its status event named no error, and the failure path may have reported it already" in (
+        message.message
+    )
+
+
+def test_the_ticket_api_down_still_leaves_the_email_and_the_undelivered_ticket_alarms(
+    night, watch_dead_letters
+):
     with night.ticket_server.down():
-        put(night, status_events.TIMED_OUT)
+        execution_arn = put(night, status_events.TIMED_OUT)
 
     [message] = night.inbox.take()
     assert "TIMED_OUT" in message.message
     deliveries = {delivery.target_id: delivery for delivery in night.deliveries.take()}
     assert deliveries["NotifyTeam"].error is None
     assert deliveries["OpenSupportTicket"].error.startswith("HttpTaskError")
+    assert_the_undelivered_ticket_alarms(night, watch_dead_letters, execution_arn, "stopped")
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404], ids=lambda status: f"HTTP {status}")
+def test_a_ticket_the_api_refuses_is_not_lost(night, watch_dead_letters, status):
+    """EventBridge never retries a 4xx but 429; without a dead-letter queue the ticket would vanish."""
+    night.ticket_server.answer_always(Reply.json(status, {"message": "refused"}))
+    execution_arn = put(night, status_events.RUNTIME_ERROR)
+
+    [refused] = night.ticket_server.requests
+    assert refused.json()["Subject"].endswith(whole_execution(execution_arn))
+    [email] = night.inbox.take()
+    assert "EventBridge will try to open a support ticket" in email.message
+    assert_the_undelivered_ticket_alarms(night, watch_dead_letters, execution_arn, "uncaught")
+
+
+def assert_the_undelivered_ticket_alarms(night, queue_url: str, execution_arn: str, rule: str) -> None:
+    name = night.config.state_machine.name
+    alarm = f"{name}-watch-dead-letters"
+    evaluation = evaluate_alarm(night.emulator, alarm, datetime.now(UTC))
+    assert (evaluation.new_state, evaluation.datapoints) == ("ALARM", [1.0])
+    [alarmed] = night.inbox.take()
+    assert alarmed.subject == f'ALARM: "{alarm}" in {night.emulator.region}'
+    assert json.loads(alarmed.message)["AlarmDescription"].startswith(
+        f"EventBridge could not deliver a night watch ticket or e-mail of {name}"
+    )
+    [letter] = dead_letters(night, queue_url)
+    assert letter["body"]["detail"]["executionArn"] == execution_arn
+    assert letter["RULE_ARN"].endswith(f":rule/{name}-{rule}")
+    assert f":api-destination/{name}-ticket/" in letter["TARGET_ARN"]
+    # The next night's failure alarms again: the sent messages are counted per period.
+    later = evaluate_alarm(night.emulator, alarm, datetime.now(UTC) + timedelta(minutes=10))
+    assert later.new_state == "OK"
+    assert night.inbox.take() == [], "no OK notification"
 
 
 def test_the_schedules_dead_letter_queue_is_encrypted_and_kept_two_weeks(deployment):
@@ -142,10 +238,38 @@ def test_both_alarms_are_applied_and_notify_the_topic(deployment):
         {"Name": "StateMachineArn", "Value": deployment.outputs["state_machine_arn"]}
     ]
     assert missed["Period"] * missed["EvaluationPeriods"] == 27 * 3600
-    dead_letters = alarms[f"{name}-schedule-dead-letters"]
-    assert dead_letters["MetricName"] == "ApproximateNumberOfMessagesVisible"
-    for alarm in (missed, dead_letters):
-        assert alarm["AlarmActions"] == [deployment.outputs["topic_arn"]]
+    once_per_night = [
+        (f"{name}-schedule-dead-letters", "AWS/SQS", "NumberOfMessagesSent"),
+        (f"{name}-watch-dead-letters", "AWS/SQS", "NumberOfMessagesSent"),
+        (f"{name}-timed-out", "AWS/States", "ExecutionsTimedOut"),
+        (f"{name}-aborted", "AWS/States", "ExecutionsAborted"),
+    ]
+    for alarm_name, namespace, metric in once_per_night:
+        alarm = alarms[alarm_name]
+        assert (alarm["Namespace"], alarm["MetricName"], alarm["Statistic"]) == (namespace, metric, "Sum")
+        assert (alarm["Period"], alarm["EvaluationPeriods"], alarm["Threshold"]) == (300, 1, 1.0)
+        assert alarm["TreatMissingData"] == "notBreaching"
+    for alarm_name in [f"{name}-missed-night", *(alarm for alarm, _, _ in once_per_night)]:
+        assert alarms[alarm_name]["AlarmActions"] == [deployment.outputs["topic_arn"]]
+
+
+def test_every_target_of_the_watch_has_the_encrypted_dead_letter_queue_only_its_rules_may_write(deployment):
+    events, sqs = deployment.emulator.client("events"), deployment.emulator.client("sqs")
+    queues = deployment.outputs["night_watch_dead_letter_queues"]
+    name = deployment.config.state_machine.name
+    assert sorted(queues) == [f"{name}-stopped", f"{name}-uncaught"]
+    [url] = set(queues.values())
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert attributes["SqsManagedSseEnabled"] == "true"
+    assert attributes["MessageRetentionPeriod"] == str(14 * 86_400)
+    [statement] = json.loads(attributes["Policy"])["Statement"]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert statement["Condition"]["ArnEquals"]["aws:SourceArn"] == [
+        events.describe_rule(Name=rule)["Arn"] for rule in sorted(queues)
+    ]
+    for rule in queues:
+        targets = events.list_targets_by_rule(Rule=rule)["Targets"]
+        assert [target["DeadLetterConfig"]["Arn"] for target in targets] == [attributes["QueueArn"]] * 2
 
 
 def test_the_topic_policy_is_applied(deployment):
@@ -165,20 +289,28 @@ def test_a_real_uncatchable_error_skips_the_failure_path_and_is_reported_once(ni
     assert (result.status, result.error) == ("FAILED", "States.Runtime")
     assert not any(state.endswith("Failed") for state in result.entered_states()), "no Catch ran"
     [ticket] = night.ticket_server.requests
-    assert ticket.json()["Subject"].endswith(f"States.Runtime in {WHOLE_EXECUTION}")
+    assert ticket.json()["Subject"].endswith(f"FAILED in {whole_execution(result.arn)}")
     [message] = night.inbox.take()
     assert result.arn in message.message
 
 
-def test_a_real_stopped_execution_is_aborted_and_reported_once(night):
+def test_a_real_stopped_execution_is_aborted_and_reported_once_and_its_alarm_backs_the_event(night):
+    name = f"{night.config.state_machine.name}-aborted"
     result = run_night(night, Night.ABORTED)
 
     assert result.status == "ABORTED"
     assert "PipelineFailed" not in result.entered_states()
     [ticket] = night.ticket_server.requests
-    assert ticket.json()["Subject"].endswith(f"ABORTED in {WHOLE_EXECUTION}")
+    assert ticket.json()["Subject"].endswith(f"ABORTED in {whole_execution(result.arn)}")
     [message] = night.inbox.take()
     assert result.arn in message.message
+    # Should the status event be lost (best effort), the metric still alarms, once.
+    stopped = night.emulator.client("stepfunctions").describe_execution(executionArn=result.arn)["stopDate"]
+    assert evaluate_alarm(night.emulator, name, stopped + timedelta(minutes=1)).new_state == "ALARM"
+    [alarmed] = night.inbox.take()
+    assert alarmed.subject == f'ALARM: "{name}" in {night.emulator.region}'
+    assert evaluate_alarm(night.emulator, name, stopped + timedelta(minutes=10)).new_state == "OK"
+    assert night.inbox.take() == []
 
 
 def dead_letters_queue(night) -> str:

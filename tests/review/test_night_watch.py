@@ -35,11 +35,13 @@ def test_every_night_watch_resource_is_listed_as_added(report):
             "aws_cloudwatch_event_api_destination",
             *["aws_cloudwatch_event_rule"] * 2,
             *["aws_cloudwatch_event_target"] * 4,
-            *["aws_cloudwatch_metric_alarm"] * 2,
+            # missed night, schedule's dead letters, timed out, aborted, watch's dead letters
+            *["aws_cloudwatch_metric_alarm"] * 5,
             "aws_iam_role",
             "aws_iam_role_policy",
             "aws_sns_topic_policy",
-            "aws_sqs_queue",
+            *["aws_sqs_queue"] * 2,
+            "aws_sqs_queue_policy",
         ]
     )
     assert any(

@@ -15,6 +15,7 @@ from cdktf_cdktf_provider_aws.sfn_state_machine import SfnStateMachine
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
 from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
+from cdktf_cdktf_provider_aws.sqs_queue_policy import SqsQueuePolicy
 
 from core.night_watch import WatchedEnd, event_pattern, http_parameters, input_transformer, notification_text
 from tests.synth.terraform_json import (
@@ -46,6 +47,10 @@ def rule_arn(config, end: WatchedEnd) -> str:
 
 def topic_of(stack) -> str:
     return reference(stack, SnsTopic.TF_RESOURCE_TYPE, "FailureAlerts/Topic", "arn")
+
+
+def watch_queue_of(stack) -> str:
+    return reference(stack, SqsQueue.TF_RESOURCE_TYPE, "NightWatch/WatchDeadLetters", "arn")
 
 
 def static_of(config) -> dict[str, str]:
@@ -84,13 +89,17 @@ def test_each_rule_emails_the_team_through_the_topic(case, end):
         stack, CloudwatchEventTarget.TF_RESOURCE_TYPE, f"NightWatch/{end.name.title()}NotifyTeam"
     )
     transformer = input_transformer(
-        end, notification_text(end, with_ticket=True), static_of(config), config.stack.region
+        end,
+        notification_text(end, f"{config.state_machine.name}-watch-dead-letters"),
+        static_of(config),
+        config.stack.region,
     )
     assert target["arn"] == topic_of(stack)
     assert target["input_transformer"] == {
         "input_paths": transformer.input_paths,
         "input_template": transformer.input_template,
     }
+    assert target["dead_letter_config"] == {"arn": watch_queue_of(stack)}
 
 
 @pytest.mark.parametrize("end", list(WatchedEnd))
@@ -129,6 +138,8 @@ def test_each_rule_opens_the_configured_ticket_through_the_api_destination(case,
         "input_template": transformer.input_template,
     }
     assert "$.detail.cause" not in transformer.input_paths.values()
+    assert len(transformer.input_template) <= 8192
+    assert target["dead_letter_config"] == {"arn": watch_queue_of(stack)}
 
 
 def test_the_ticket_role_may_only_invoke_this_destination_for_these_rules(case):
@@ -158,7 +169,8 @@ def test_the_topic_takes_messages_only_from_the_watchs_rules_and_alarms(case):
     stack, config = case
     name, region = config.state_machine.name, config.stack.region
     alarms = [f"{name}-missed-night"] if config.schedule.enabled else []
-    alarms.append(f"{name}-schedule-dead-letters")
+    alarms += [f"{name}-schedule-dead-letters", f"{name}-timed-out", f"{name}-aborted"]
+    alarms.append(f"{name}-watch-dead-letters")
     policy = json.loads(only(stack, SnsTopicPolicy.TF_RESOURCE_TYPE)["policy"])
     topic = topic_of(stack)
     assert policy["Statement"] == [
@@ -200,12 +212,73 @@ def test_the_schedules_dead_letters_are_kept_encrypted_and_alarm_the_team(case):
     assert target["dead_letter_config"] == {"arn": f"${{{queue_address}.arn}}"}
     _, alarm = named(stack, CloudwatchMetricAlarm.TF_RESOURCE_TYPE, "NightWatch/DeadLetterAlarm")
     assert alarm["dimensions"] == {"QueueName": f"${{{queue_address}.name}}"}
-    assert (alarm["metric_name"], alarm["comparison_operator"], alarm["threshold"]) == (
-        "ApproximateNumberOfMessagesVisible",
-        "GreaterThanOrEqualToThreshold",
-        1,
+    assert_alarms_once_per_failed_night(alarm, "AWS/SQS", "NumberOfMessagesSent", topic_of(stack))
+
+
+def assert_alarms_once_per_failed_night(alarm, namespace: str, metric: str, topic: str) -> None:
+    """Sum >= 1 over five minutes, OK again once the period passes: the next failed night alarms again."""
+    assert (alarm["namespace"], alarm["metric_name"]) == (namespace, metric)
+    assert (alarm["statistic"], alarm["period"], alarm["evaluation_periods"]) == ("Sum", 300, 1)
+    assert (alarm["comparison_operator"], alarm["threshold"]) == ("GreaterThanOrEqualToThreshold", 1)
+    assert alarm["treat_missing_data"] == "notBreaching"
+    assert alarm["alarm_actions"] == [topic]
+    assert "ok_actions" not in alarm
+
+
+def test_what_the_rules_could_not_deliver_is_kept_encrypted_two_weeks_and_alarms_the_team(case):
+    stack, config = case
+    queue_address, queue = named(stack, SqsQueue.TF_RESOURCE_TYPE, "NightWatch/WatchDeadLetters")
+    assert queue["name"] == f"{config.state_machine.name}-watch-dead-letters"
+    assert queue["sqs_managed_sse_enabled"] is True
+    assert queue["message_retention_seconds"] == 14 * 86_400
+    _, alarm = named(stack, CloudwatchMetricAlarm.TF_RESOURCE_TYPE, "NightWatch/WatchDeadLetterAlarm")
+    assert alarm["alarm_name"] == f"{config.state_machine.name}-watch-dead-letters"
+    assert alarm["dimensions"] == {"QueueName": f"${{{queue_address}.name}}"}
+    assert_alarms_once_per_failed_night(alarm, "AWS/SQS", "NumberOfMessagesSent", topic_of(stack))
+    targets = resources(stack, CloudwatchEventTarget.TF_RESOURCE_TYPE).values()
+    assert [target["dead_letter_config"] for target in targets] == [{"arn": f"${{{queue_address}.arn}}"}] * 4
+
+
+def test_only_the_watchs_rules_may_send_to_its_dead_letter_queue(case):
+    stack, config = case
+    queue_address, _ = named(stack, SqsQueue.TF_RESOURCE_TYPE, "NightWatch/WatchDeadLetters")
+    policy = only(stack, SqsQueuePolicy.TF_RESOURCE_TYPE)
+    assert policy["queue_url"] == f"${{{queue_address}.url}}"
+    assert json.loads(policy["policy"])["Statement"] == [
+        {
+            "Sid": "DeadLettersFromNightWatchRules",
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": f"${{{queue_address}.arn}}",
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": ACCOUNT},
+                "ArnEquals": {"aws:SourceArn": [rule_arn(config, end) for end in WatchedEnd]},
+            },
+        }
+    ]
+
+
+def test_the_drill_finds_each_rules_dead_letter_queue_in_an_output(case):
+    stack, config = case
+    queue_address, _ = named(stack, SqsQueue.TF_RESOURCE_TYPE, "NightWatch/WatchDeadLetters")
+    entries = ", ".join(
+        f'"{end.rule_name(config.state_machine.name)}" = {queue_address}.url' for end in WatchedEnd
     )
-    assert alarm["alarm_actions"] == [topic_of(stack)]
+    assert stack["output"]["night_watch_dead_letter_queues"]["value"] == f"${{tomap({{{entries}}})}}"
+
+
+@pytest.mark.parametrize(
+    ("alarm", "metric"), [("TimedOut", "ExecutionsTimedOut"), ("Aborted", "ExecutionsAborted")]
+)
+def test_timed_out_and_stopped_nights_alarm_even_if_their_status_event_is_lost(case, alarm, metric):
+    stack, config = case
+    _, body = named(stack, CloudwatchMetricAlarm.TF_RESOURCE_TYPE, f"NightWatch/{alarm}Alarm")
+    assert (
+        body["alarm_name"] == f"{config.state_machine.name}-{alarm.lower().replace('timedout', 'timed-out')}"
+    )
+    assert body["dimensions"] == {"StateMachineArn": own_arn(config)}
+    assert_alarms_once_per_failed_night(body, "AWS/States", metric, topic_of(stack))
 
 
 def test_a_night_that_never_started_alarms_after_the_schedules_longest_gap(case):
@@ -254,9 +327,11 @@ def test_with_every_part_off_the_stack_has_no_watch(tmp_path):
         CloudwatchMetricAlarm,
         SnsTopicPolicy,
         SqsQueue,
+        SqsQueuePolicy,
     ):
         assert resources(stack, resource_type.TF_RESOURCE_TYPE) == {}
     assert "dead_letter_config" not in only(stack, SchedulerSchedule.TF_RESOURCE_TYPE)["target"]
+    assert stack["output"]["night_watch_dead_letter_queues"]["value"] == "${tomap({})}"
     assert (
         json.loads(only(stack, SfnStateMachine.TF_RESOURCE_TYPE)["definition"])["TimeoutSeconds"] == 6 * 3600
     )

@@ -210,15 +210,15 @@ class TestExecutionRole:
         stack, _ = case
         statements = role_statements(stack, "Pipeline/ExecutionRole")
         wildcard = {s["Sid"] for s in statements if "*" in s["Resource"]}
-        assert wildcard <= {"DeliverExecutionLogs", "SendTraces"}
+        # states:InvokeHTTPEndpoint has no resource type (core.steps.http_invoke).
+        http = {s["Sid"] for s in statements if s["Action"] == ["states:InvokeHTTPEndpoint"]}
+        assert wildcard <= {"DeliverExecutionLogs", "SendTraces", *http}
         for statement in statements:
             assert all(not action.endswith(":*") for action in statement["Action"])
 
-    def test_http_endpoints_are_granted_on_this_state_machine_with_method_and_endpoint(self, case):
+    def test_http_endpoints_are_granted_on_any_resource_with_method_and_endpoint(self, case):
+        """No resource type for states:InvokeHTTPEndpoint; the role's trust binds it to this state machine."""
         stack, config = case
-        own_arn = (
-            f"arn:{PARTITION}:states:{config.stack.region}:{ACCOUNT}:stateMachine:{config.state_machine.name}"
-        )
         statements = role_statements(stack, "Pipeline/ExecutionRole")
         http = [s for s in statements if s["Action"] == ["states:InvokeHTTPEndpoint"]]
         requests = [config.ticket.request] + [
@@ -231,7 +231,7 @@ class TestExecutionRole:
             expected.add((endpoint, f"{endpoint}${{?}}*", *root))
         assert {tuple(s["Condition"]["StringLike"]["states:HTTPEndpoint"]) for s in http} == expected
         for statement in http:
-            assert statement["Resource"] == [own_arn]
+            assert statement["Resource"] == ["*"]
             assert statement["Condition"]["StringEquals"]["states:HTTPMethod"] in {"GET", "POST", "PUT"}
 
     def test_iam_literal_question_mark_reaches_iam_not_terraform_interpolation(self, case):
@@ -388,6 +388,7 @@ class TestStackSettings:
             },
         }
         expected["connection_updates"] = stack["output"]["connection_updates"]
+        expected["night_watch_dead_letter_queues"] = stack["output"]["night_watch_dead_letter_queues"]
         if config.state_machine.test_state_role:
             expected["test_state_role_arn"] = {
                 "value": reference(stack, "aws_iam_role", "TestStateRole/Role", "arn")

@@ -12,15 +12,17 @@ from core.errors import ConfigError
 from core.night_watch import (
     AlarmWindow,
     InputTransformer,
+    StatusAlarm,
     WatchedEnd,
     event_pattern,
     http_parameters,
     input_transformer,
     missed_night_window,
     notification_text,
+    template_size_problem,
 )
 from core.tickets import OUTSETA_SUPPORT_CASE
-from tests.unit.support import MINIMAL_CONFIG, REFS, REGION, STATE_MACHINE_ARN, edited, load_text
+from tests.unit.support import MINIMAL_CONFIG, REFS, REGION, STATE_MACHINE_ARN, edited, in_table, load_text
 
 STATIC = {"state_machine": "nightly-pipeline-dev", "reporter": "dQGxEz94"}
 CONSOLE = f"https://{REGION}.console.aws.amazon.com/states/home?region={REGION}#/v2/executions/details/"
@@ -34,14 +36,17 @@ def test_the_stopped_rule_matches_this_state_machines_timeouts_and_aborts():
     }
 
 
-def test_the_uncaught_rule_matches_only_failures_no_catch_can_handle():
+def test_the_uncaught_rule_matches_failures_no_catch_can_handle_and_failures_that_name_no_error():
     assert event_pattern(WatchedEnd.UNCAUGHT, STATE_MACHINE_ARN) == {
         "source": ["aws.states"],
         "detail-type": ["Step Functions Execution Status Change"],
         "detail": {
             "stateMachineArn": [STATE_MACHINE_ARN],
             "status": ["FAILED"],
-            "error": ["States.Runtime", "States.DataLimitExceeded"],
+            "$or": [
+                {"error": ["States.Runtime", "States.DataLimitExceeded"]},
+                {"error": [{"exists": False}]},
+            ],
         },
     }
 
@@ -49,12 +54,16 @@ def test_the_uncaught_rule_matches_only_failures_no_catch_can_handle():
 def test_the_ticket_transformer_fills_the_outseta_template_from_a_timed_out_event():
     transformer = input_transformer(WatchedEnd.STOPPED, OUTSETA_SUPPORT_CASE, STATIC, REGION)
 
-    assert transformer.input_paths == {"error": "$.detail.status", "execution_id": "$.detail.executionArn"}
+    assert transformer.input_paths == {
+        "error": "$.detail.status",
+        "execution_id": "$.detail.executionArn",
+        "execution_name": "$.detail.name",
+    }
     assert json.loads(transformer.input_template) == {
         "FromPerson": {"Uid": "dQGxEz94"},
-        "Subject": "nightly-pipeline-dev failed: <error> in (the whole execution)",
+        "Subject": "nightly-pipeline-dev failed: <error> in (whole execution <execution_name>)",
         "Body": (
-            "Step (the whole execution) of nightly-pipeline-dev failed with <error>.\n\n"
+            "Step (whole execution <execution_name>) of nightly-pipeline-dev failed with <error>.\n\n"
             "Cause: The execution ended <error>: it ran longer than its timeout (TIMED_OUT) or was "
             "stopped (ABORTED). Neither passes through a Catch, so no step reported it.\n\n"
             f"Execution: {CONSOLE}<execution_id>"
@@ -63,24 +72,40 @@ def test_the_ticket_transformer_fills_the_outseta_template_from_a_timed_out_even
     }
 
 
-def test_the_uncaught_transformer_reads_the_events_error_and_never_its_free_text_cause():
+@pytest.mark.parametrize("end", list(WatchedEnd))
+def test_the_transformers_read_only_fields_every_status_event_has_and_never_the_free_text_cause(end):
+    """A FAILED event may name no error (the uncaught rule matches it then too), so {{error}} is
+    the status: a variable whose path an event lacks is not created."""
     template = {
-        "subject": "{{error}}",
+        "subject": "{{error}} in {{step}}",
         "at": "{{started_at}}",
         "link": "{{execution_url}}",
         "why": "{{cause}}",
     }
 
-    transformer = input_transformer(WatchedEnd.UNCAUGHT, template, STATIC, REGION)
+    transformer = input_transformer(end, template, STATIC, REGION)
 
     assert transformer.input_paths == {
-        "error": "$.detail.error",
+        "error": "$.detail.status",
         "execution_id": "$.detail.executionArn",
+        "execution_name": "$.detail.name",
         "started_at": "$.detail.startDate",
     }
-    assert "$.detail.cause" not in transformer.input_paths.values()
-    assert json.loads(transformer.input_template)["why"].startswith(
-        "Step Functions ended the execution with <error>, an error no Catch can handle"
+    assert (
+        json.loads(transformer.input_template)["subject"] == "<error> in (whole execution <execution_name>)"
+    )
+
+
+def test_the_uncaught_cause_says_the_failure_path_may_have_reported_a_failure_without_error():
+    why = json.loads(
+        input_transformer(WatchedEnd.UNCAUGHT, {"why": "{{cause}}"}, STATIC, REGION).input_template
+    )
+
+    assert why["why"] == (
+        "Step Functions ended the execution FAILED with an error no Catch can handle (States.Runtime "
+        "or States.DataLimitExceeded), so no step reported it; or its status event named no error, and "
+        "the failure path may have reported it already. The execution's history shows the state, the "
+        "error and the cause."
     )
 
 
@@ -90,7 +115,7 @@ def test_angle_brackets_in_the_templates_own_text_cannot_read_as_variables():
     transformer = input_transformer(WatchedEnd.STOPPED, template, STATIC, REGION)
 
     assert transformer.input_template == (
-        '{\n  "html": "\\u003cp\\u003eExecution: \\u003ca href=\''
+        '{\n"html":"\\u003cp\\u003eExecution: \\u003ca href=\''
         f"{CONSOLE}<execution_id>'\\u003e<execution_id>\\u003c/a\\u003e\\u003c/p\\u003e\"\n}}"
     )
     assert json.loads(transformer.input_template)["html"].startswith("<p>Execution: <a href=")
@@ -101,12 +126,19 @@ def test_a_json_template_is_written_on_several_lines_and_a_text_on_one():
     backslashes as escapes, so only the text template, which has none, stays on one line."""
     body = input_transformer(WatchedEnd.STOPPED, OUTSETA_SUPPORT_CASE, STATIC, REGION).input_template
     text = input_transformer(
-        WatchedEnd.STOPPED, notification_text(WatchedEnd.STOPPED, with_ticket=True), STATIC, REGION
+        WatchedEnd.STOPPED, notification_text(WatchedEnd.STOPPED, "x-watch-dead-letters"), STATIC, REGION
     ).input_template
 
     assert body.count("\n") == 7
     assert "\n" not in text
     assert "\\" not in text
+
+
+def test_a_json_template_is_rendered_without_indentation_or_spaces_between_tokens():
+    body = input_transformer(WatchedEnd.STOPPED, OUTSETA_SUPPORT_CASE, STATIC, REGION).input_template
+
+    assert body.startswith('{\n"FromPerson":{\n"Uid":"dQGxEz94"\n},\n"Subject":')
+    assert [line for line in body.splitlines() if line.startswith(" ")] == []
 
 
 def test_headers_take_fixed_placeholders_and_leave_out_those_only_the_failure_knows():
@@ -124,19 +156,74 @@ def test_headers_take_fixed_placeholders_and_leave_out_those_only_the_failure_kn
 
 def test_a_plain_text_template_becomes_a_quoted_string_as_eventbridge_requires():
     transformer = input_transformer(
-        WatchedEnd.UNCAUGHT, notification_text(WatchedEnd.UNCAUGHT, with_ticket=True), STATIC, REGION
+        WatchedEnd.STOPPED, notification_text(WatchedEnd.STOPPED, "x-watch-dead-letters"), STATIC, REGION
     )
 
     assert transformer == InputTransformer(
-        input_paths={"error": "$.detail.error", "execution_id": "$.detail.executionArn"},
+        input_paths={
+            "error": "$.detail.status",
+            "execution_id": "$.detail.executionArn",
+            "execution_name": "$.detail.name",
+        },
         input_template=json.dumps(
-            "The whole execution of nightly-pipeline-dev failed with <error>. "
-            "Cause: Step Functions ended the execution with <error>, an error no Catch can handle, so no "
-            "step reported it. The execution's history shows the state and the cause. "
+            "The whole execution <execution_name> of nightly-pipeline-dev ended <error>. "
+            "Cause: The execution ended <error>: it ran longer than its timeout (TIMED_OUT) or was "
+            "stopped (ABORTED). Neither passes through a Catch, so no step reported it. "
             f"Execution: {CONSOLE}<execution_id> "
-            "A support ticket is opened through EventBridge."
+            "EventBridge will try to open a support ticket for it; if it cannot, the alarm "
+            "x-watch-dead-letters follows on this topic."
         ),
     )
+
+
+def test_the_email_never_says_a_ticket_is_opened():
+    for end in WatchedEnd:
+        with_ticket = notification_text(end, "x-watch-dead-letters")
+        without = notification_text(end, None)
+        assert "will try to open a support ticket" in with_ticket
+        assert "is opened" not in with_ticket
+        assert without.endswith("No support ticket is opened for it (night_watch.ticket = false).")
+
+
+@pytest.mark.parametrize(
+    ("region", "host"),
+    [
+        ("eu-west-1", "eu-west-1.console.aws.amazon.com"),
+        ("us-east-1", "us-east-1.console.aws.amazon.com"),
+        ("cn-north-1", "console.amazonaws.cn"),
+        ("cn-northwest-1", "console.amazonaws.cn"),
+        ("us-gov-west-1", "console.amazonaws-us-gov.com"),
+        ("us-gov-east-1", "console.amazonaws-us-gov.com"),
+    ],
+)
+def test_the_console_link_follows_the_regions_partition(region, host):
+    transformer = input_transformer(WatchedEnd.STOPPED, {"link": "{{execution_url}}"}, STATIC, region)
+
+    assert json.loads(transformer.input_template)["link"] == (
+        f"https://{host}/states/home?region={region}#/v2/executions/details/<execution_id>"
+    )
+
+
+@pytest.mark.parametrize("end", list(WatchedEnd))
+def test_a_template_that_fits_eventbridges_limit_passes_and_one_character_more_does_not(end):
+    base = len(input_transformer(end, {"text": ""}, STATIC, REGION).input_template)
+    fitting = {"text": "x" * (8192 - base)}
+
+    assert len(input_transformer(end, fitting, STATIC, REGION).input_template) == 8192
+    assert template_size_problem(end, fitting, STATIC, REGION) is None
+    problem = template_size_problem(end, {"text": fitting["text"] + "x"}, STATIC, REGION)
+    assert problem == (
+        "makes the night watch's ticket an EventBridge input template of 8193 characters (rule "
+        f"{end.value}), over EventBridge's limit of 8192 (InputTransformer.InputTemplate); its longest "
+        f"text is ticket.body.text ({8193 - base} characters); shorten it, or set night_watch.ticket = false"
+    )
+
+
+def test_status_alarms_are_named_after_the_end_they_watch():
+    assert [(alarm.value, alarm.alarm_name("nightly")) for alarm in StatusAlarm] == [
+        ("ExecutionsTimedOut", "nightly-timed-out"),
+        ("ExecutionsAborted", "nightly-aborted"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -269,3 +356,44 @@ def test_the_watch_fits_every_state_machine_name_its_roles_fit(tmp_path):
     assert config.state_machine.name == name
     assert config.night_watch.ticket and config.night_watch.missed_night_window
     assert [len(end.rule_name(name)) for end in WatchedEnd] == [62, 63]
+
+
+def ticket_body_text(length: int) -> str:
+    return in_table("[ticket]", f'body = {{ title = "{{{{error}}}}", details = "{"d" * length}" }}')
+
+
+def test_a_ticket_body_too_long_for_the_night_watch_is_refused_at_load_naming_its_longest_text(tmp_path):
+    problems = problems_of(tmp_path, ticket_body_text(8200))
+
+    [problem] = problems
+    assert problem.startswith("ticket.body: makes the night watch's ticket an EventBridge input template of ")
+    assert "over EventBridge's limit of 8192 (InputTransformer.InputTemplate)" in problem
+    assert problem.endswith(
+        "its longest text is ticket.body.details (8200 characters); shorten it, or set night_watch.ticket = false"
+    )
+
+
+def test_every_accepted_ticket_body_fits_the_night_watchs_input_template(tmp_path):
+    """The longest body the loader accepts renders within the limit, for both rules."""
+    low, high = 1, 8192
+    while low < high:  # the longest accepted length of `details`
+        middle = (low + high + 1) // 2
+        try:
+            load_text(tmp_path, ticket_body_text(middle))
+            low = middle
+        except ConfigError:
+            high = middle - 1
+    config = load_text(tmp_path, ticket_body_text(low))
+    static = config.pipeline().failure_path.static_placeholders()
+
+    sizes = [
+        len(input_transformer(end, config.ticket.request.body, static, config.stack.region).input_template)
+        for end in WatchedEnd
+    ]
+    assert max(sizes) == 8192
+
+
+def test_a_long_body_is_fine_when_the_night_watch_opens_no_ticket(tmp_path):
+    text = ticket_body_text(8200) + "\n[night_watch]\nticket = false\n"
+
+    assert load_text(tmp_path, text).night_watch.ticket is False

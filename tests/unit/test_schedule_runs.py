@@ -182,15 +182,17 @@ def test_a_wrap_around_range_is_refused_with_the_list_to_write_not_a_traceback(t
 
 
 @pytest.mark.parametrize("days", [1, 7, 14])
-def test_a_retention_for_a_dead_letter_queue_that_is_off_is_refused(tmp_path, days):
-    watch = f"dead_letter_queue = false\ndead_letter_retention_days = {days}"
+def test_a_retention_without_any_dead_letter_queue_is_refused(tmp_path, days):
+    watch = f"dead_letter_queue = false\nuncaught_failures = false\ndead_letter_retention_days = {days}"
     assert problems(tmp_path, config_text("cron(0 22 * * ? *)", watch=watch)) == [
         (
-            f"night_watch.dead_letter_retention_days = {days}: needs dead_letter_queue = true: it is how long "
-            "that queue keeps a letter; remove it or turn the queue on"
+            f"night_watch.dead_letter_retention_days = {days}: needs dead_letter_queue = true or "
+            "uncaught_failures = true: it is how long their queues keep a letter; remove it or turn a queue on"
         )
     ]
-    kept = load(tmp_path, config_text("cron(0 22 * * ? *)", watch="dead_letter_queue = false"))
+    watch_queue_only = f"dead_letter_queue = false\ndead_letter_retention_days = {days}"
+    kept = load(tmp_path, config_text("cron(0 22 * * ? *)", watch=watch_queue_only))
     assert not kept.night_watch.dead_letter_queue
+    assert kept.night_watch.dead_letter_retention_days == days
     on = load(tmp_path, config_text("cron(0 22 * * ? *)", watch=f"dead_letter_retention_days = {days}"))
     assert on.night_watch.dead_letter_retention_days == days

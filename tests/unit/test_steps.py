@@ -11,7 +11,6 @@ from tests.unit.support import (
     PARTNER_ARN,
     PARTNER_SECRET_ARN,
     REFS,
-    STATE_MACHINE_ARN,
     expect_statements,
     expect_task,
 )
@@ -376,7 +375,7 @@ def test_http_step_may_call_only_its_method_and_endpoint_with_its_connection():
                 "Sid": "CallFetchOrdersEndpoint",
                 "Effect": "Allow",
                 "Action": ["states:InvokeHTTPEndpoint"],
-                "Resource": [STATE_MACHINE_ARN],
+                "Resource": ["*"],
                 "Condition": {
                     "StringEquals": {"states:HTTPMethod": "POST"},
                     "StringLike": {"states:HTTPEndpoint": [ENDPOINT, f"{ENDPOINT}${{?}}*"]},
