@@ -48,7 +48,7 @@ from core.steps import STEP_KINDS, STEP_TYPE, STEPS, Retry, Step
 from core.steps.http_invoke import HTTP_RETRIED, HTTP_TRANSIENT_ERRORS, HttpRequest
 from core.steps.step import MAX_TIMEOUT_SECONDS, ReadContext, read_common
 from core.steps.task import retry_section
-from core.templates import FAILURE_FIELDS, placeholder_names, template_problems
+from core.templates import placeholder_names, template_problems
 from core.tickets import PRESET, PRESET_VARIANTS, TICKET_REQUEST, connection_problems, read_preset
 from core.toml_table import DERIVED, Key, Kind, Problems, Table, key, read_document
 from core.toml_values import unrepresentable
@@ -790,13 +790,12 @@ def _check_night_watch_template(
     body = ticket.request.body
     if not night_watch.ticket or body is None or not state_machine_name:
         return
+    if next(unrepresentable(body), None):
+        return  # reported as a value without a JSON form
     static = FailurePath(
         state_machine_name=state_machine_name, ticket=ticket, subject=""
     ).static_placeholders()
-    used = {
-        name for node in walk(body) if isinstance(node.value, str) for name in placeholder_names(node.value)
-    }
-    if used - set(static) - set(FAILURE_FIELDS):
+    if any(template_problems(body, set(static), "ticket.body")):
         return  # reported by _check_ticket_template
     problems = [
         problem for end in WatchedEnd if (problem := template_size_problem(end, body, static, region))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from core import aws_names, aws_rules
 from core.config import LogLevel, PipelineConfig
 from core.errors import Problem
-from core.night_watch import WatchedEnd
+from core.night_watch import StatusAlarm, WatchedEnd
 from core.steps.start_execution import StateMachineStep
 
 
@@ -77,6 +77,11 @@ def _night_watch_names(config: PipelineConfig, field: str) -> Iterator[StackName
         yield from (
             StackName(aws_rules.EVENT_RULE_NAME.what, end.rule_name(machine), field) for end in WatchedEnd
         )
+        yield StackName(
+            aws_rules.SQS_QUEUE_NAME.what, aws_names.night_watch_dead_letter_queue_name(machine), field
+        )
+        yield StackName(aws_rules.ALARM_NAME.what, aws_names.night_watch_dead_letter_alarm_name(machine), field)
+        yield from (StackName(aws_rules.ALARM_NAME.what, alarm.alarm_name(machine), field) for alarm in StatusAlarm)
     if watch.ticket:
         yield StackName(
             aws_rules.API_DESTINATION_NAME.what, aws_names.ticket_destination_name(machine), field
@@ -106,7 +111,10 @@ def longest_state_machine_name(test_state_role: bool = False) -> int:
         (aws_rules.SQS_QUEUE_NAME, aws_names.schedule_dead_letter_queue_name),
         (aws_rules.ALARM_NAME, aws_names.dead_letter_alarm_name),
         (aws_rules.ALARM_NAME, aws_names.missed_night_alarm_name),
+        (aws_rules.SQS_QUEUE_NAME, aws_names.night_watch_dead_letter_queue_name),
+        (aws_rules.ALARM_NAME, aws_names.night_watch_dead_letter_alarm_name),
         *((aws_rules.EVENT_RULE_NAME, end.rule_name) for end in WatchedEnd),
+        *((aws_rules.ALARM_NAME, alarm.alarm_name) for alarm in StatusAlarm),
     ]
     return min(
         aws_rules.STATE_MACHINE_NAME.max_length, *(rule.max_length - len(name("")) for rule, name in derived)

@@ -18,6 +18,8 @@ ALL_NAMES = (
     "state machine name '{m}', IAM role name '{m}-execution', IAM role name '{m}-scheduler', schedule name "
     "'{m}', SNS topic name '{m}-failures', EventBridge connection name '{m}-ticketing', log group name "
     "'/aws/vendedlogs/states/{m}', EventBridge rule name '{m}-stopped', EventBridge rule name '{m}-uncaught', "
+    "SQS queue name '{m}-watch-dead-letters', CloudWatch alarm name '{m}-watch-dead-letters', "
+    "CloudWatch alarm name '{m}-timed-out', CloudWatch alarm name '{m}-aborted', "
     "EventBridge API destination name '{m}-ticket', IAM role name '{m}-watcher', SQS queue name "
     "'{m}-dead-letters', CloudWatch alarm name '{m}-schedule-dead-letters', CloudWatch alarm name "
     "'{m}-missed-night'"
@@ -25,9 +27,8 @@ ALL_NAMES = (
 
 
 def stack(name: str, region: str = "eu-west-1", machine: str | None = None, extra: str = "") -> str:
-    text = edited('name = "pipeline-test"', f'name = "{name}"').replace(
-        'region = "eu-west-1"', f'region = "{region}"'
-    )
+    """A stack in region; its steps' ARNs moved there too, since a step reaches its own region only."""
+    text = edited('name = "pipeline-test"', f'name = "{name}"').replace("eu-west-1", region)
     if machine:
         extra = f'[state_machine]\nname = "{machine}"\n\n' + extra
     return edited("[connections.ticketing]", extra + "[connections.ticketing]", text)
@@ -94,7 +95,9 @@ def test_a_topic_named_like_another_stacks_default_topic_is_refused(tmp_path):
 
 
 def with_account(text: str, account: str) -> str:
-    return text.replace('region = "', f'account_id = "{account}"\nregion = "', 1)
+    return text.replace('region = "', f'account_id = "{account}"\nregion = "', 1).replace(
+        ":123456789012:", f":{account}:"
+    )
 
 
 @pytest.mark.parametrize(
@@ -154,14 +157,28 @@ def test_a_step_that_starts_its_own_state_machine_is_refused(tmp_path, text, arn
     "arn",
     [
         "arn:aws:states:eu-west-1:123456789012:stateMachine:pipeline-other",
-        "arn:aws:states:us-east-1:123456789012:stateMachine:dev",
-        "arn:aws:states:eu-west-1:210987654321:stateMachine:dev",
         "arn:aws:states:eu-west-1:123456789012:stateMachine:DEV",
     ],
 )
 def test_a_step_that_starts_another_state_machine_is_kept(tmp_path, arn):
     text = with_account(stack("dev"), "123456789012") + child_step(arn)
     assert len(load_configs([write(tmp_path, text)])[0].steps) == 2
+
+
+@pytest.mark.parametrize(
+    ("arn", "said"),
+    [
+        ("arn:aws:states:us-east-1:123456789012:stateMachine:dev", "is in region us-east-1"),
+        ("arn:aws:states:eu-west-1:210987654321:stateMachine:dev", "is in account 210987654321"),
+    ],
+)
+def test_a_namesake_in_another_region_or_account_is_not_called_this_stacks_own(tmp_path, arn, said):
+    """It is refused, but because a step reaches its own region and account only (core.arn_reach)."""
+    text = with_account(stack("dev"), "123456789012") + child_step(arn)
+    with pytest.raises(ConfigError) as raised:
+        load_configs([write(tmp_path, text)])
+    [problem] = raised.value.problems
+    assert said in str(problem) and "own state machine" not in str(problem)
 
 
 def named(length: int, extra: str = "", connection: str = "ticketing") -> str:
