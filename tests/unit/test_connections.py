@@ -22,6 +22,7 @@ OAUTH = (
     'authorization_endpoint = "https://login.example.com/oauth/token"',
     'client_id = "nightly"',
     'variable = "ticketing_client_secret"',
+    'token_request.body = { grant_type = "client_credentials" }',
 )
 
 
@@ -47,7 +48,7 @@ def test_basic_reads_the_username_and_the_password_from_the_secret(tmp_path):
 
 def test_oauth_reads_the_token_request_with_post_by_default(tmp_path):
     text = with_connection(
-        *OAUTH,
+        *OAUTH[:-1],
         'token_request.body = { grant_type = "client_credentials", scope = "tickets" }',
         'token_request.headers = { "X-Tenant" = "acme" }',
     )
@@ -154,6 +155,44 @@ def test_an_invocation_parameter_given_as_a_table_is_a_secret_value_from_its_own
 )
 def test_bad_connection_settings_are_reported(tmp_path, lines, message):
     expect_problem(tmp_path, with_connection(*lines), message)
+
+
+@pytest.mark.parametrize(
+    "token_request",
+    [
+        (),
+        ("token_request = {}",),
+        ("token_request.body = {}",),
+        ("token_request.headers = {}", "token_request.query = {}"),
+    ],
+    ids=["left-out", "empty", "empty-body", "empty-sections"],
+)
+def test_oauth_without_token_request_parameters_is_refused_with_the_usual_grant_suggested(
+    tmp_path, token_request
+):
+    """Provider 5.100.0 refuses an oauth_http_parameters block with none of body, header, query_string."""
+    expect_problem(
+        tmp_path,
+        with_connection(*OAUTH[:-1], *token_request),
+        "connections.ticketing.token_request: is required with OAuth and needs at least one parameter "
+        "(headers, query or body): Terraform's AWS provider refuses an empty one; most token endpoints "
+        'want token_request.body = { grant_type = "client_credentials" }',
+    )
+
+
+@pytest.mark.parametrize(
+    "token_request",
+    [
+        'token_request.body = { grant_type = "client_credentials" }',
+        'token_request.query = { audience = "x" }',
+        'token_request.headers = { "X-Tenant" = "acme" }',
+    ],
+)
+def test_oauth_with_any_one_token_request_parameter_is_accepted(tmp_path, token_request):
+    connection = load_text(tmp_path, with_connection(*OAUTH[:-1], token_request)).connections["ticketing"]
+
+    assert connection.oauth is not None
+    assert any(connection.oauth.token_request.sections().values())
 
 
 def test_two_connections_may_not_share_a_terraform_variable(tmp_path):
