@@ -119,6 +119,11 @@ def main(arguments: Sequence[str]) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    from core.tickets import preset_warning
+
+    for config in configs:
+        if warning := preset_warning(config.ticket.preset, config.source):
+            print(warning, file=sys.stderr)
     names = [config.stack.name for config in configs]
     if options.list:
         width = max(map(len, names))

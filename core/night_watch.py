@@ -95,7 +95,11 @@ class InputTransformer:
 
 
 # The event fields each run-time placeholder reads (the rest are fixed texts, below).
-_EVENT_PATHS = {"execution_id": "$.detail.executionArn", "started_at": "$.detail.startDate"}
+_EVENT_PATHS = {
+    "execution_id": "$.detail.executionArn",
+    "execution_name": "$.detail.name",
+    "started_at": "$.detail.startDate",
+}
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
 
 

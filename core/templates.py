@@ -20,6 +20,7 @@ FAILURE_FIELDS = {
     "error": "the error name, e.g. States.TaskFailed",
     "cause": "the error's cause as Step Functions reported it",
     "execution_id": "the ARN of the failed execution",
+    "execution_name": "the execution's name (at most 80 characters)",
     "execution_url": "a link to the execution in the AWS console",
     "started_at": "when the execution started (ISO 8601)",
 }
@@ -38,6 +39,7 @@ FAILURE_PATHS = {
     "error": "$.failure.caught.Error",
     "cause": "$.failure.caught.Cause",
     "execution_id": "$.failure.execution_id",
+    "execution_name": "$.failure.execution_name",
     "execution_url": "$.failure.execution_url",
     "started_at": "$.failure.started_at",
 }
