@@ -14,13 +14,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from core import aws_rules, ticket_fields
 from core.config import PipelineConfig
 from core.connections import AuthKind
 from core.failure_path import DESCRIBE_FAILURE_STATE, NO_CAUSE, TICKET_STATE
 from core.loading import load_config
-from core.refs import ConnectionRef, Refs
-from core import aws_rules, ticket_fields
 from core.nested import walk
+from core.refs import ConnectionRef, Refs
 from core.templates import console_execution_url
 from core.tickets import TICKET_APIS, VENDOR_LIMITS, Preset, preset_warning
 from tests.unit.asl_payload import evaluate, evaluate_jsonata
