@@ -43,7 +43,8 @@ def strings_under(body: object, path: str) -> list[str]:
     return [
         node.value
         for node in walk(body)
-        if isinstance(node.value, str) and (node.path == path or node.path.startswith((f"{path}.", f"{path}[")))
+        if isinstance(node.value, str)
+        and (node.path == path or node.path.startswith((f"{path}.", f"{path}[")))
     ]
 
 

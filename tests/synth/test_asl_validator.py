@@ -65,7 +65,9 @@ def test_definition_passes_asl_validator(stack_name, stacks, configs, tmp_path):
 
 
 @pytest.mark.parametrize("preset", sorted(path.stem for path in TICKET_EXAMPLES))
-def test_each_ticket_examples_definition_passes_asl_validator(preset, ticket_stacks, ticket_configs, tmp_path):
+def test_each_ticket_examples_definition_passes_asl_validator(
+    preset, ticket_stacks, ticket_configs, tmp_path
+):
     """Each preset writes its own JSONata fields in DescribeFailure (core.ticket_fields)."""
     stack_name = f"tickets-{preset}"
     definition = only(ticket_stacks[stack_name], SfnStateMachine.TF_RESOURCE_TYPE)["definition"]
