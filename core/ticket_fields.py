@@ -105,41 +105,44 @@ def written_fields(
     body: Any, api: TicketApi, limits: tuple[FieldLimit, ...], console: str, state_machine: str
 ) -> WrittenFields:
     """body: the template with its static placeholders filled in (core.tickets.fill)."""
-    longest = longest_values(state_machine, console)
     leaves = {
         node.path: node.value
         for node in walk(body, skip_key=lambda key: key.endswith(".$"))
         if isinstance(node.value, str) and not node.in_array
     }
-    title = {api.title} & set(leaves) if api.title else set()
+    title = api.title if api.title in leaves else None
+    longest = longest_values(state_machine, console)
     sizes = {
-        path: _longest(text, longest) + (len(DRILL_TITLE_PREFIX) if path in title else 0)
+        path: _longest(text, longest) + (len(DRILL_TITLE_PREFIX) if path == title else 0)
         for path, text in leaves.items()
     }
+    cut = _cuts(sizes, limits)
+    expressions = field_expressions(console)
+    fields: dict[str, str] = {}
+    for path, template in leaves.items():
+        text = _concatenation(template, expressions)
+        if path in api.drill_levels:
+            text = f"{IS_DRILL} ? {jsonata_string(api.drill_levels[path])} : {text}"
+        elif path == title:
+            text = f"({IS_DRILL} ? {jsonata_string(DRILL_TITLE_PREFIX)} : '') & {text}"
+        elif path not in cut:
+            continue
+        if path in cut:
+            text = _cut(text, cut[path], expressions["execution_url"])
+        fields[path] = f"{{% {text} %}}"
+    replaced = {path: f"$.{FIELDS_KEY}.{field_name(path)}" for path in fields}
+    return WrittenFields(
+        body=_replace(body, "", replaced), fields={field_name(path): text for path, text in fields.items()}
+    )
+
+
+def _cuts(sizes: Mapping[str, int], limits: tuple[FieldLimit, ...]) -> dict[str, int]:
+    """The strings that could exceed their share of a limit, with their share."""
     budgets: dict[str, int] = {}
     for limit in limits:
         under = {path: size for path, size in sizes.items() if _is_under(path, limit.path)}
         budgets.update(_shares(under, limit.characters))
-    cut = {path: budget for path, budget in budgets.items() if sizes[path] > budget}
-    drill_levels = {path: level for path, level in api.drill_levels.items() if path in leaves}
-    expressions = field_expressions(console)
-    fields: dict[str, str] = {}
-    replaced: dict[str, str] = {}
-    for path, template in leaves.items():
-        if path not in cut and path not in title and path not in drill_levels:
-            continue
-        name = field_name(path)
-        text = _concatenation(template, expressions)
-        if path in drill_levels:
-            text = f"{IS_DRILL} ? {jsonata_string(drill_levels[path])} : {text}"
-        else:
-            if path in title:
-                text = f"({IS_DRILL} ? {jsonata_string(DRILL_TITLE_PREFIX)} : '') & {text}"
-        if path in cut:
-            text = _cut(text, cut[path], expressions["execution_url"])
-        fields[name] = f"{{% {text} %}}"
-        replaced[path] = f"$.{FIELDS_KEY}.{name}"
-    return WrittenFields(body=_replace(body, "", replaced), fields=fields)
+    return {path: budget for path, budget in budgets.items() if sizes[path] > budget}
 
 
 def field_name(path: str) -> str:

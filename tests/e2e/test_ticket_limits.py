@@ -18,8 +18,19 @@ from tests.e2e.conftest import e2e_deployment, quiet_night
 
 pytestmark = pytest.mark.own_stack
 LONGEST_ERROR = "E" * aws_rules.MAX_ERROR_LENGTH
-# The Lambda double's cause is its error payload as JSON: {"errorType": ..., "errorMessage": ...}.
-MESSAGE = 'a "quoted" failure, again and again; ' * 860
+REPEATED = 'a "quoted" failure, again and again; '
+
+
+def longest_message(error: str) -> str:
+    """A message that makes the longest cause: the Lambda double's cause is its error payload as
+    compact JSON, {"errorType": ..., "errorMessage": ..., "trace": []}, quotes escaped."""
+
+    def cause(message: str) -> int:
+        payload = {"errorType": error, "errorMessage": message, "trace": []}
+        return len(json.dumps(payload, separators=(",", ":")))
+
+    repeats = (aws_rules.MAX_CAUSE_LENGTH - cause("")) // (cause(REPEATED) - cause(""))
+    return REPEATED * repeats
 
 
 @pytest.fixture(scope="module", params=list(Preset), ids=lambda preset: preset.value)
@@ -50,7 +61,7 @@ def strings_under(body: object, path: str) -> list[str]:
 
 def test_a_32_kb_cause_opens_a_ticket_whose_every_field_fits_the_vendors_limit(night):
     preset = night.config.ticket.preset
-    fail_the_step(night, LONGEST_ERROR, MESSAGE)
+    fail_the_step(night, LONGEST_ERROR, longest_message(LONGEST_ERROR))
 
     result = night.run()
 
