@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from core.connections import AuthKind, HttpParameters, OAuthSettings, Parameter, SecretSource
+from core.connections import (
+    TOKEN_REQUEST_NEEDED,
+    AuthKind,
+    HttpParameters,
+    OAuthSettings,
+    Parameter,
+    SecretSource,
+)
+from core.loading import load_config
 from tests.unit.support import MINIMAL_CONFIG, edited, load_text
 from tests.unit.test_loading import expect_problem
 
@@ -227,3 +237,16 @@ def test_each_auth_kind_names_eventbridges_authorization_type_and_its_secret(
     kind, authorization_type, secret_label
 ):
     assert (kind.authorization_type, kind.secret_label) == (authorization_type, secret_label)
+
+
+def test_the_suggested_token_request_is_the_one_terraform_validates_in_the_servicenow_example():
+    """tests/terraform/test_validate.py runs `terraform validate` on examples/tickets/servicenow.toml
+    (and on tests/fixtures/auth-kinds.toml): the form the refusal suggests is accepted."""
+    config = load_config(Path(__file__).resolve().parents[2] / "examples" / "tickets" / "servicenow.toml")
+    oauth = config.connections["servicenow"].oauth
+
+    assert oauth is not None
+    assert oauth.token_request == HttpParameters(
+        body=(Parameter(key="grant_type", value="client_credentials"),)
+    )
+    assert 'token_request.body = { grant_type = "client_credentials" }' in TOKEN_REQUEST_NEEDED
