@@ -458,3 +458,29 @@ def test_opsgenie_is_deprecated_with_a_pointer_to_jira_service_management():
     )
     assert [preset for preset in Preset if preset_warning(preset, "x")] == [Preset.OPSGENIE]
     assert preset_warning(None, "x") is None
+
+
+@pytest.mark.parametrize("preset", list(Preset), ids=lambda preset: preset.value)
+def test_the_jsonata_leaves_no_terraform_template_sequence_in_the_definition(preset):
+    """The definition is a Terraform string: ${ and %{ would be read as template syntax (the
+    loader refuses them in a config; the JSONata written here must not make them either)."""
+    definition = json.dumps(
+        example(preset).pipeline().definition(refs_for(example(preset))), ensure_ascii=False
+    )
+
+    assert "{%" in definition
+    assert "${" not in definition and "%{" not in definition
+
+
+def test_text_around_placeholders_stays_literal_in_jsonata(tmp_path):
+    text = preset_ticket(
+        'preset = "github"',
+        'repository = "acme/pipeline"',
+        'body = { title = "100% $ \'done\' {{error}} %}", body = "{{cause}}" }',
+    )
+    config = load_text(tmp_path, text)
+
+    body = sent_body(config, error=LONGEST_ERROR)
+
+    assert body["title"].startswith("100% $ 'done' EEE")
+    assert body["title"].endswith(ticket_fields.SHORT_MARKER) and len(body["title"]) == 256
