@@ -24,7 +24,7 @@ FAILURE_FIELDS = {
     "execution_url": "a link to the execution in the AWS console",
     "started_at": "when the execution started (ISO 8601)",
 }
-_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
 _INTRINSIC_SPECIAL = re.compile(r"([\\'{}])")
 
 
@@ -51,7 +51,7 @@ def console_execution_url(region: str) -> str:
 
 
 def placeholder_names(text: str) -> list[str]:
-    return _PLACEHOLDER.findall(text)
+    return PLACEHOLDER.findall(text)
 
 
 def render_text(
@@ -63,7 +63,7 @@ def render_text(
     literal = ""
     pattern: list[str] = []
     paths: list[str] = []
-    for index, part in enumerate(_PLACEHOLDER.split(text)):
+    for index, part in enumerate(PLACEHOLDER.split(text)):
         if index % 2 == 0:
             literal += part
             pattern.append(escape_intrinsic_literal(part))

@@ -29,6 +29,7 @@ from typing import Any
 
 from core import aws_rules
 from core.nested import walk
+from core.templates import PLACEHOLDER
 from core.tickets import FieldLimit, TicketApi
 
 DRILL_ERROR = "Drill.FailurePath"
@@ -43,7 +44,6 @@ FIELDS_KEY = "ticket_fields"
 _CAUGHT = "$merge([$states.input.defaults, $states.input.caught])"
 IS_DRILL = f"$states.input.caught.Error = '{DRILL_ERROR}'"
 _EXECUTION_ID = "$states.context.Execution.Id"
-_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
 _STARTED_AT_LENGTH = len("2026-11-25T22:00:00.123Z")
 # arn:<partition>:states:<region>:<account>:execution:<state machine>:<execution>; the longest
 # partition today is aws-us-gov (10), the longest region name 14 characters: 20 leaves room.
@@ -151,7 +151,7 @@ def field_name(path: str) -> str:
 
 
 def _longest(text: str, longest: Mapping[str, int]) -> int:
-    parts = _PLACEHOLDER.split(text)
+    parts = PLACEHOLDER.split(text)
     return sum(len(part) if index % 2 == 0 else longest[part] for index, part in enumerate(parts))
 
 
@@ -171,7 +171,7 @@ def _shares(sizes: Mapping[str, int], characters: int) -> dict[str, int]:
 
 
 def _concatenation(text: str, expressions: Mapping[str, str]) -> str:
-    parts = _PLACEHOLDER.split(text)
+    parts = PLACEHOLDER.split(text)
     terms = [
         jsonata_string(part) if index % 2 == 0 else expressions[part]
         for index, part in enumerate(parts)

@@ -20,7 +20,6 @@ tests/unit/test_tickets.py (tests/fixtures/vendor-apis/).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -30,11 +29,11 @@ from core import validators
 from core.connections import AuthKind, ConnectionSettings
 from core.schema import Section
 from core.steps.http_invoke import RequestKeys, request_keys
+from core.templates import PLACEHOLDER
 from core.toml_table import DERIVED, REQUIRED, Key, Kind, Table, key
 
 JSON = {"Content-Type": "application/json"}
 JSON_BOTH_WAYS = {"Content-Type": "application/json", "Accept": "application/json"}
-_FIELD = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
 _LEVELS = ("1", "2", "3")
 
 # The support-case body of the reference design (Outseta), with the error added.
@@ -461,7 +460,7 @@ def connection_problems(preset: Preset | None, connection: ConnectionSettings | 
 def fill(template: Any, values: Mapping[str, str]) -> Any:
     """The template with each {{<field>}} of values replaced; other placeholders are kept."""
     if isinstance(template, str):
-        return _FIELD.sub(lambda match: values.get(match.group(1), match.group(0)), template)
+        return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), template)
     if isinstance(template, Mapping):
         return {key: fill(value, values) for key, value in template.items()}
     if isinstance(template, list):
