@@ -79,6 +79,13 @@ STATE_MACHINE_NAME = NameRule(
 )
 # A state's name is at most 80 characters: https://states-language.net/spec.html#states-fields
 MAX_STATE_NAME = 80
+# A failed execution's error and cause, in characters:
+# https://docs.aws.amazon.com/step-functions/latest/apireference/API_ExecutionFailedEventDetails.html
+MAX_ERROR_LENGTH = 256
+MAX_CAUSE_LENGTH = 32_768
+# An execution's name, 1-80 characters:
+# https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+MAX_EXECUTION_NAME = 80
 
 # Schedule and schedule group names: 1-64 of [0-9a-zA-Z-_.].
 # https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html

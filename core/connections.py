@@ -216,6 +216,14 @@ HTTP_METHOD: Key[str] = key(
     choices=OAUTH_HTTP_METHODS,
 )
 CLIENT_ID: Key[str] = key("client_id", Kind.STRING, "The OAuth client id.", check=validators.connection_login)
+# Provider 5.100.0 writes oauth_http_parameters on every OAuth connection and requires at least
+# one of body, header, query_string in it (AtLeastOneOf), so an empty one fails at plan:
+# https://github.com/hashicorp/terraform-provider-aws/blob/v5.100.0/internal/service/events/connection.go
+TOKEN_REQUEST_NEEDED = (
+    "is required with OAuth and needs at least one parameter (headers, query or body): Terraform's AWS "
+    "provider refuses an empty one; most token endpoints want "
+    'token_request.body = { grant_type = "client_credentials" }'
+)
 CONNECTIONS = Section(
     "connections",
     "EventBridge connections, each with one auth kind and one secret (the API key, the Basic password "
@@ -277,11 +285,14 @@ def read_connection(table: Table, name: str) -> ConnectionSettings:
     elif auth is AuthKind.BASIC:
         settings["username"] = table.read(USERNAME)
     else:
+        token_request = _read_parameters(table.table("token_request"))
+        if not any(token_request.sections().values()):
+            table.problems.add(table.field("token_request"), TOKEN_REQUEST_NEEDED)
         settings["oauth"] = OAuthSettings(
             authorization_endpoint=table.read(AUTHORIZATION_ENDPOINT),
             http_method=table.read(HTTP_METHOD),
             client_id=table.read(CLIENT_ID),
-            token_request=_read_parameters(table.table("token_request")),
+            token_request=token_request,
         )
     connection = ConnectionSettings(
         name=name,

@@ -5,8 +5,10 @@
             ├─ok──────▶ NotifyTeam ─────────────────────────────────────────┐
             └─Catch───▶ DescribeTicketFailure ▶ NotifyTeamTicketNotOpened ──┴─▶ PipelineFailed
 
-<Step>Failed names the step; DescribeFailure builds the failure record that
-the ticket, the e-mail and the Fail state read. ASL promises an "Error" in
+<Step>Failed names the step; DescribeFailure, a JSONata state, builds the
+failure record that the ticket, the e-mail and the Fail state read, and the
+ticket fields that must be cut to the vendor's limits or marked as a fire
+drill's (core.ticket_fields). ASL promises an "Error" in
 every caught error but only "usually" a "Cause", and reading a missing field
 is an uncatchable States.Runtime error, so a default Cause is merged in.
 The notifications catch their own errors too: whatever breaks on the way,
@@ -18,17 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from core import ticket_fields
 from core.refs import Refs
 from core.steps.http_invoke import HttpRequest
 from core.steps.task import Retry, task_state
-from core.templates import (
-    FAILURE_PATHS,
-    console_execution_url,
-    escape_intrinsic_literal,
-    render_template,
-    render_text,
-)
-from core.tickets import Preset
+from core.templates import FAILURE_PATHS, console_execution_url, render_template, render_text
+from core.tickets import VENDOR_LIMITS, Preset, fill
 from policies import integrations
 from policies.statement import Statement
 
@@ -120,21 +117,29 @@ class FailurePath:
         }
 
     def _describe_failure_state(self, refs: Refs) -> dict[str, Any]:
-        console = escape_intrinsic_literal(console_execution_url(refs.region))
-        return {
-            "Type": "Pass",
-            "Parameters": {
-                "failure": {
-                    "step.$": "$.step",
-                    "caught.$": "States.JsonMerge($.defaults, $.caught, false)",
-                    "execution_id.$": "$$.Execution.Id",
-                    "execution_url.$": f"States.Format('{console}{{}}', $$.Execution.Id)",
-                    "started_at.$": "$$.Execution.StartTime",
-                },
-                "defaults.$": "$.defaults",
-            },
-            "Next": TICKET_STATE,
+        """JSONata, which can cut a string ($substring): see core.ticket_fields."""
+        output: dict[str, Any] = {
+            "failure": ticket_fields.record(console_execution_url(refs.region)),
+            "defaults": "{% $states.input.defaults %}",
         }
+        written = self._written_fields(refs)
+        if written is not None and written.fields:
+            output[ticket_fields.FIELDS_KEY] = written.fields
+        return {"Type": "Pass", "QueryLanguage": "JSONata", "Output": output, "Next": TICKET_STATE}
+
+    def _written_fields(self, refs: Refs) -> ticket_fields.WrittenFields | None:
+        body = self.ticket.request.body
+        if body is None:
+            return None
+        # Without a preset the body defaults to Outseta's, whose limits then apply.
+        preset = self.ticket.preset or Preset.OUTSETA
+        return ticket_fields.written_fields(
+            fill(body, self.static_placeholders()),
+            preset.api,
+            VENDOR_LIMITS[preset],
+            console_execution_url(refs.region),
+            self.state_machine_name,
+        )
 
     def policy_statements(self, refs: Refs) -> list[Statement]:
         return [
@@ -154,8 +159,9 @@ class FailurePath:
         if "Headers" in parameters:
             # A header may carry a deduplication key, e.g. Zendesk's Idempotency-Key.
             parameters["Headers"] = render_template(parameters["Headers"], self.static_placeholders())
-        if request.body is not None:
-            parameters.update(render_template({"RequestBody": request.body}, self.static_placeholders()))
+        written = self._written_fields(refs)
+        if written is not None:
+            parameters.update(render_template({"RequestBody": written.body}, self.static_placeholders()))
         state = task_state(
             resource=refs.integration("http:invoke"),
             parameters=parameters,

@@ -80,8 +80,12 @@ def _night_watch_names(config: PipelineConfig, field: str) -> Iterator[StackName
         yield StackName(
             aws_rules.SQS_QUEUE_NAME.what, aws_names.night_watch_dead_letter_queue_name(machine), field
         )
-        yield StackName(aws_rules.ALARM_NAME.what, aws_names.night_watch_dead_letter_alarm_name(machine), field)
-        yield from (StackName(aws_rules.ALARM_NAME.what, alarm.alarm_name(machine), field) for alarm in StatusAlarm)
+        yield StackName(
+            aws_rules.ALARM_NAME.what, aws_names.night_watch_dead_letter_alarm_name(machine), field
+        )
+        yield from (
+            StackName(aws_rules.ALARM_NAME.what, alarm.alarm_name(machine), field) for alarm in StatusAlarm
+        )
     if watch.ticket:
         yield StackName(
             aws_rules.API_DESTINATION_NAME.what, aws_names.ticket_destination_name(machine), field

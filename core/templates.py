@@ -21,10 +21,11 @@ FAILURE_FIELDS = {
     "error": "the error name, e.g. States.TaskFailed",
     "cause": "the error's cause as Step Functions reported it",
     "execution_id": "the ARN of the failed execution",
+    "execution_name": "the execution's name (at most 80 characters)",
     "execution_url": "a link to the execution in the AWS console",
     "started_at": "when the execution started (ISO 8601)",
 }
-_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
 _INTRINSIC_SPECIAL = re.compile(r"([\\'{}])")
 
 
@@ -39,6 +40,7 @@ FAILURE_PATHS = {
     "error": "$.failure.caught.Error",
     "cause": "$.failure.caught.Cause",
     "execution_id": "$.failure.execution_id",
+    "execution_name": "$.failure.execution_name",
     "execution_url": "$.failure.execution_url",
     "started_at": "$.failure.started_at",
 }
@@ -52,7 +54,7 @@ def console_execution_url(region: str) -> str:
 
 
 def placeholder_names(text: str) -> list[str]:
-    return _PLACEHOLDER.findall(text)
+    return PLACEHOLDER.findall(text)
 
 
 def render_text(
@@ -64,7 +66,7 @@ def render_text(
     literal = ""
     pattern: list[str] = []
     paths: list[str] = []
-    for index, part in enumerate(_PLACEHOLDER.split(text)):
+    for index, part in enumerate(PLACEHOLDER.split(text)):
         if index % 2 == 0:
             literal += part
             pattern.append(escape_intrinsic_literal(part))

@@ -20,7 +20,6 @@ tests/unit/test_tickets.py (tests/fixtures/vendor-apis/).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -30,11 +29,11 @@ from core import validators
 from core.connections import AuthKind, ConnectionSettings
 from core.schema import Section
 from core.steps.http_invoke import RequestKeys, request_keys
+from core.templates import PLACEHOLDER
 from core.toml_table import DERIVED, REQUIRED, Key, Kind, Table, key
 
 JSON = {"Content-Type": "application/json"}
 JSON_BOTH_WAYS = {"Content-Type": "application/json", "Accept": "application/json"}
-_FIELD = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
 _LEVELS = ("1", "2", "3")
 
 # The support-case body of the reference design (Outseta), with the error added.
@@ -73,6 +72,16 @@ def instance_field(name: str, doc: str, default: Any = REQUIRED, **details: Any)
     return key(name, Kind.STRING, doc, default, **details)
 
 
+@dataclass(frozen=True)
+class FieldLimit:
+    path: str
+    """A body path such as `fields.summary`; a path to an object or array limits the strings
+    inside it together (core.ticket_fields shares the characters out)."""
+    characters: int
+    source: str
+    """The page that gives the limit, or why we chose it where the vendor gives none."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class TicketApi:
     """What a preset supplies. {{<field>}} in path, headers and body is an instance field."""
@@ -91,6 +100,13 @@ class TicketApi:
     """Where the execution-derived key travels; None: the vendor has no such key."""
     connection_body_keys: tuple[str, ...] = ()
     """Body keys the connection must add as secret invocation parameters."""
+    title: str | None = None
+    """Where the vendor shows a title (a body path such as `fields.summary`); a drill's starts
+    with [drill]. None: the vendor shows no title of the body's."""
+    drill_levels: Mapping[str, str] = field(default_factory=dict)
+    """Body path -> the vendor's lowest severity or priority, which a drill's ticket takes."""
+    deprecated: str | None = None
+    """Why the preset should no longer be used, and what to use instead; synth warns."""
 
 
 TICKET_APIS: dict[Preset, TicketApi] = {
@@ -100,6 +116,7 @@ TICKET_APIS: dict[Preset, TicketApi] = {
         query={"sentAutoResponder": "false"},
         body=OUTSETA_SUPPORT_CASE,
         auth=AuthKind.API_KEY,
+        title="Subject",
     ),
     # https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-post
     # Basic auth with an account e-mail and an API token:
@@ -129,6 +146,9 @@ TICKET_APIS: dict[Preset, TicketApi] = {
             }
         },
         auth=AuthKind.BASIC,
+        title="fields.summary",
+        # No priority: the field may be missing from the project's create screen (Jira then refuses
+        # the issue) and its names depend on the priority scheme.
         fields=(
             instance_field("project", doc="The project key, e.g. OPS."),
             instance_field("issue_type", doc="The issue type's name.", default="Task"),
@@ -144,11 +164,15 @@ TICKET_APIS: dict[Preset, TicketApi] = {
             "description": _DESCRIPTION,
             "urgency": "{{urgency}}",
             "impact": "{{impact}}",
-            # Lets an operator find the incident of an execution; not a deduplication key.
-            "correlation_id": "{{execution_id}}",
+            # Lets an operator find the incident of an execution; not a deduplication key. The
+            # execution's name, as the field often holds 100 characters and an ARN has up to ~230.
+            "correlation_id": "{{execution_name}}",
             "correlation_display": "nightly-pipeline",
         },
         auth=AuthKind.BASIC,
+        title="short_description",
+        # Priority 5 (Planning) in ServiceNow's default urgency x impact matrix.
+        drill_levels={"urgency": "3", "impact": "3"},
         fields=(
             instance_field(
                 "urgency",
@@ -181,6 +205,8 @@ TICKET_APIS: dict[Preset, TicketApi] = {
             }
         },
         auth=AuthKind.BASIC,
+        title="ticket.subject",
+        drill_levels={"ticket.priority": "low"},
         fields=(
             instance_field(
                 "priority",
@@ -200,6 +226,7 @@ TICKET_APIS: dict[Preset, TicketApi] = {
         headers={**JSON, "Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"},
         body={"title": _SUMMARY, "body": _DESCRIPTION, "labels": ["{{label}}"]},
         auth=AuthKind.API_KEY,
+        title="title",
         fields=(
             instance_field(
                 "repository",
@@ -233,6 +260,8 @@ TICKET_APIS: dict[Preset, TicketApi] = {
             "links": [{"href": "{{execution_url}}", "text": "Execution in the AWS console"}],
         },
         auth=AuthKind.API_KEY,
+        title="payload.summary",
+        drill_levels={"payload.severity": "info"},
         fields=(
             instance_field(
                 "severity",
@@ -260,6 +289,12 @@ TICKET_APIS: dict[Preset, TicketApi] = {
             "details": {"error": "{{error}}", "execution_url": "{{execution_url}}"},
         },
         auth=AuthKind.API_KEY,
+        title="message",
+        drill_levels={"priority": "P5"},
+        deprecated=(
+            "Atlassian ends Opsgenie support on 2027-04-05; Jira Service Management takes over its alerts "
+            "(see docs/tickets.md)"
+        ),
         fields=(
             instance_field(
                 "priority",
@@ -272,6 +307,60 @@ TICKET_APIS: dict[Preset, TicketApi] = {
         deduplication="alias",
     ),
 }
+
+
+_OPSGENIE_FIELDS = "https://docs.opsgenie.com/docs/alerts-and-alert-fields"
+_SERVICENOW_MAX_LENGTH = "https://support.servicenow.com/kb?id=kb_article_view&sysparm_article=KB0685779"
+_OUTSETA = "Outseta publishes no limit: as the smallest comparable fields below"
+# What each vendor accepts in the fields a failure can make long, in characters; core.ticket_fields
+# cuts them. Where the vendor counts bytes or markup, or publishes nothing, we keep to less.
+VENDOR_LIMITS: dict[Preset, tuple[FieldLimit, ...]] = {
+    Preset.OUTSETA: (FieldLimit("Subject", 255, _OUTSETA), FieldLimit("Body", 16_000, _OUTSETA)),
+    Preset.JIRA: (
+        # Jira answers "Summary can't exceed 255 characters" (SummaryField.MAX_LEN).
+        FieldLimit("fields.summary", 255, "https://github.com/DefectDojo/django-DefectDojo/issues/5651"),
+        # 32,767 characters, CONTENT_LIMIT_EXCEEDED above; counted on the stored Atlassian Document
+        # Format, so half of it, which leaves room for the markup and for escaped quotes.
+        FieldLimit("fields.description", 16_000, "https://jira.atlassian.com/browse/JRACLOUD-78553"),
+    ),
+    Preset.SERVICENOW: (
+        # The dictionary's max_length (task table); ServiceNow may store more, but forms and
+        # integrations expect no more.
+        FieldLimit("short_description", 160, _SERVICENOW_MAX_LENGTH),
+        FieldLimit("description", 4_000, _SERVICENOW_MAX_LENGTH),
+        FieldLimit("correlation_id", 100, _SERVICENOW_MAX_LENGTH),
+    ),
+    Preset.ZENDESK: (
+        # No published subject limit: as Jira's summary.
+        FieldLimit(
+            "ticket.subject", 255, "https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/"
+        ),
+        # About 64 KB "depending on your encoding/markup": 16,000 characters fit in any encoding.
+        FieldLimit(
+            "ticket.comment.body",
+            16_000,
+            "https://support.zendesk.com/hc/en-us/community/posts/4719863289498-Commets-size",
+        ),
+    ),
+    Preset.GITHUB: (
+        # GitHub's 422 answers: "title is too long (maximum is 256 characters)", "body is too long
+        # (maximum is 65536 characters)".
+        FieldLimit("title", 256, "https://github.com/googleapis/release-please/issues/1034"),
+        FieldLimit("body", 65_536, "https://github.com/peter-evans/create-issue-from-file/issues/1705"),
+    ),
+    Preset.PAGERDUTY: (
+        FieldLimit(
+            "payload.summary", 1_024, "https://developer.pagerduty.com/docs/events-api-v2/trigger-events/"
+        ),
+        FieldLimit("dedup_key", 255, "https://developer.pagerduty.com/docs/events-api-v2/trigger-events/"),
+    ),
+    Preset.OPSGENIE: (
+        FieldLimit("message", 130, _OPSGENIE_FIELDS),
+        FieldLimit("alias", 512, _OPSGENIE_FIELDS),
+        FieldLimit("description", 15_000, _OPSGENIE_FIELDS),
+    ),
+}
+"""Per preset, the vendor's limits on the fields of its body, each with its source."""
 
 
 PRESET: Key[str | None] = key(
@@ -336,6 +425,8 @@ def read_preset(table: Table) -> tuple[Preset | None, RequestKeys]:
         return None, TICKET_REQUEST
     preset = Preset(name)
     api = preset.api
+    if api.deprecated:
+        table.problems.warn(table.field(PRESET.name), f"is deprecated: {api.deprecated}", name)
     base_url = table.read(BASE_URL, api.base_url or REQUIRED)
     values = {item.name: table.read(item) for item in api.fields}
     return preset, TICKET_REQUEST.with_defaults(
@@ -364,7 +455,7 @@ def connection_problems(preset: Preset | None, connection: ConnectionSettings | 
 def fill(template: Any, values: Mapping[str, str]) -> Any:
     """The template with each {{<field>}} of values replaced; other placeholders are kept."""
     if isinstance(template, str):
-        return _FIELD.sub(lambda match: values.get(match.group(1), match.group(0)), template)
+        return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), template)
     if isinstance(template, Mapping):
         return {key: fill(value, values) for key, value in template.items()}
     if isinstance(template, list):

@@ -46,7 +46,7 @@ def test_an_oauth_ticket_carries_the_token_the_authorization_server_issued(night
     assert (ticket.method, ticket.path) == ("POST", "/api/now/table/incident")
     assert ticket.header("Authorization") == f"Bearer {night.access_token}"
     body = ticket.json()
-    assert body["correlation_id"] == result.arn
+    assert body["correlation_id"] == result.arn.rsplit(":", 1)[1], "the execution name"
     assert body["short_description"] == f"{STACK}: step AnalyzeOrders failed with {error}"
     [message] = night.inbox.take()
     assert message.message.endswith("A support ticket was opened.")

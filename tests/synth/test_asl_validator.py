@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from cdktf_cdktf_provider_aws.sfn_state_machine import SfnStateMachine
 
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, TICKET_EXAMPLES
 from tests.synth.terraform_json import only
 
 ASL_VALIDATOR = PROJECT / "node_modules" / ".bin" / "asl-validator"
@@ -60,5 +60,19 @@ def test_definition_passes_asl_validator(stack_name, stacks, configs, tmp_path):
     definition = only(stacks[stack_name], SfnStateMachine.TF_RESOURCE_TYPE)["definition"]
     path = tmp_path / "definition.json"
     path.write_text(rendered_like_terraform(definition, configs[stack_name].stack.region))
+    result = subprocess.run([ASL_VALIDATOR, "--json-path", path], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("preset", sorted(path.stem for path in TICKET_EXAMPLES))
+def test_each_ticket_examples_definition_passes_asl_validator(
+    preset, ticket_stacks, ticket_configs, tmp_path
+):
+    """Each preset writes its own JSONata fields in DescribeFailure (core.ticket_fields)."""
+    stack_name = f"tickets-{preset}"
+    definition = only(ticket_stacks[stack_name], SfnStateMachine.TF_RESOURCE_TYPE)["definition"]
+    assert '"QueryLanguage": "JSONata"' in definition
+    path = tmp_path / "definition.json"
+    path.write_text(rendered_like_terraform(definition, ticket_configs[stack_name].stack.region))
     result = subprocess.run([ASL_VALIDATOR, "--json-path", path], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -80,6 +80,8 @@ def test_an_outdir_starting_with_a_tilde_is_in_the_home_folder(tmp_path, outdir)
     assert result.returncode == 0, result.stderr
     assert (home / "out" / "stacks" / "nightly-pipeline-dev" / "cdk.tf.json").is_file()
     assert not (tmp_path / "~").exists()
+
+
 def one_stack_per_value(tmp_path, key: str, values: dict[str, str]) -> list:
     """One file per name, each its own stack, with `key = value` (key: "[table]\nname")."""
     paths = []

@@ -148,11 +148,14 @@ class TestStateMachine:
         )
 
     def test_ticket_body_carries_the_error_and_its_cause(self, case):
+        """Read from the failure record, or from the fields DescribeFailure cut (JSONata)."""
         stack, _ = case
-        body = json.dumps(definition_of(stack)["States"][TICKET_STATE]["Parameters"]["RequestBody"])
-        assert "$.failure.caught.Error" in body
-        assert "$.failure.caught.Cause" in body
-        assert "$.failure.execution_url" in body or "$.failure.execution_id" in body
+        states = definition_of(stack)["States"]
+        body = json.dumps(states[TICKET_STATE]["Parameters"]["RequestBody"])
+        written = json.dumps(states[DESCRIBE_FAILURE_STATE]["Output"].get("ticket_fields", {}))
+        assert "$.failure.caught.Error" in body or "$states.input.caught.Error" in written
+        assert "$.failure.caught.Cause" in body or "$states.input.caught]).Cause" in written
+        assert "$.failure.execution_url" in body + written or "$states.context.Execution.Id" in written
 
     def test_fail_state_carries_the_original_error(self, case):
         stack, _ = case

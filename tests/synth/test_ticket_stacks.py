@@ -15,7 +15,7 @@ from core.connections import AuthKind
 from core.failure_path import TICKET_STATE
 from core.steps.http_invoke import HttpStep
 from policies.statement import policy_document
-from tests.conftest import AUTH_KINDS_CONFIG, TICKET_EXAMPLES
+from tests.conftest import AUTH_KINDS_CONFIG, TICKET_EXAMPLES, run_main
 from tests.synth.terraform_json import jsonencoded, named, only, policy_of, reference, terraform_refs
 
 STACKS = sorted([f"tickets-{path.stem}" for path in TICKET_EXAMPLES] + ["nightly-pipeline-auth"])
@@ -150,4 +150,16 @@ def test_the_execution_role_reads_each_connections_own_secret_only(case):
             stack, CloudwatchEventConnection.TF_RESOURCE_TYPE, f"{key}_connection/Connection", "secret_arn"
         )
         for key in used
+    )
+
+
+def test_a_config_with_the_deprecated_opsgenie_preset_warns_once_on_stderr(tmp_path):
+    examples = {path.stem: path for path in TICKET_EXAMPLES}
+
+    result = run_main(["--list", examples["opsgenie"], examples["jira"]], tmp_path / "out", timeout=60)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        f'Warning: {examples["opsgenie"]}: ticket.preset = "opsgenie": is deprecated: Atlassian ends '
+        "Opsgenie support on 2027-04-05; Jira Service Management takes over its alerts (see docs/tickets.md)\n"
     )

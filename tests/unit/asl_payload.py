@@ -6,8 +6,11 @@ States.Format call whose arguments are paths, inside objects and arrays.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
+
+import jsonata
 
 _FORMAT = re.compile(r"States\.Format\('((?:[^'\\]|\\.)*)'((?:, *\$[.\w]+)*)\)\Z", re.DOTALL)
 
@@ -53,3 +56,15 @@ def _path(path: str, state_input: dict) -> Any:
     for part in path[2:].split("."):
         value = value[part]
     return value
+
+
+def evaluate_jsonata(template: Any, states: dict) -> Any:
+    """A JSONata state's Output or Arguments: each "{% ... %}" string evaluated with $states bound
+    (input, context), by jsonata-python as the offline runner does (offline.jsonata)."""
+    if isinstance(template, dict):
+        return {key: evaluate_jsonata(value, states) for key, value in template.items()}
+    if isinstance(template, list):
+        return [evaluate_jsonata(item, states) for item in template]
+    if isinstance(template, str) and template.startswith("{%") and template.endswith("%}"):
+        return json.loads(json.dumps(jsonata.Jsonata(template[2:-2]).evaluate(None, {"states": states})))
+    return template

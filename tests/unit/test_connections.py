@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from core import validators
-from core.connections import AuthKind, HttpParameters, OAuthSettings, Parameter, SecretSource
+from core.connections import (
+    TOKEN_REQUEST_NEEDED,
+    AuthKind,
+    HttpParameters,
+    OAuthSettings,
+    Parameter,
+    SecretSource,
+)
+from core.loading import load_config
 from tests.unit.support import MINIMAL_CONFIG, edited, load_text
 from tests.unit.test_loading import expect_problem
 
@@ -23,6 +33,7 @@ OAUTH = (
     'authorization_endpoint = "https://login.example.com/oauth/token"',
     'client_id = "nightly"',
     'variable = "ticketing_client_secret"',
+    'token_request.body = { grant_type = "client_credentials" }',
 )
 
 
@@ -48,7 +59,7 @@ def test_basic_reads_the_username_and_the_password_from_the_secret(tmp_path):
 
 def test_oauth_reads_the_token_request_with_post_by_default(tmp_path):
     text = with_connection(
-        *OAUTH,
+        *OAUTH[:-1],
         'token_request.body = { grant_type = "client_credentials", scope = "tickets" }',
         'token_request.headers = { "X-Tenant" = "acme" }',
     )
@@ -158,6 +169,44 @@ def test_bad_connection_settings_are_reported(tmp_path, lines, message):
     expect_problem(tmp_path, with_connection(*lines), message)
 
 
+@pytest.mark.parametrize(
+    "token_request",
+    [
+        (),
+        ("token_request = {}",),
+        ("token_request.body = {}",),
+        ("token_request.headers = {}", "token_request.query = {}"),
+    ],
+    ids=["left-out", "empty", "empty-body", "empty-sections"],
+)
+def test_oauth_without_token_request_parameters_is_refused_with_the_usual_grant_suggested(
+    tmp_path, token_request
+):
+    """Provider 5.100.0 refuses an oauth_http_parameters block with none of body, header, query_string."""
+    expect_problem(
+        tmp_path,
+        with_connection(*OAUTH[:-1], *token_request),
+        "connections.ticketing.token_request: is required with OAuth and needs at least one parameter "
+        "(headers, query or body): Terraform's AWS provider refuses an empty one; most token endpoints "
+        'want token_request.body = { grant_type = "client_credentials" }',
+    )
+
+
+@pytest.mark.parametrize(
+    "token_request",
+    [
+        'token_request.body = { grant_type = "client_credentials" }',
+        'token_request.query = { audience = "x" }',
+        'token_request.headers = { "X-Tenant" = "acme" }',
+    ],
+)
+def test_oauth_with_any_one_token_request_parameter_is_accepted(tmp_path, token_request):
+    connection = load_text(tmp_path, with_connection(*OAUTH[:-1], token_request)).connections["ticketing"]
+
+    assert connection.oauth is not None
+    assert any(connection.oauth.token_request.sections().values())
+
+
 def test_two_connections_may_not_share_a_terraform_variable(tmp_path):
     text = with_connection('variable = "shared_key"') + (
         '\n[connections.partner]\nauth = "basic"\nusername = "u"\nvariable = "shared_key"\n'
@@ -190,3 +239,16 @@ def test_each_auth_kind_names_eventbridges_authorization_type_and_its_secret(
     kind, authorization_type, secret_label
 ):
     assert (kind.authorization_type, kind.secret_label) == (authorization_type, secret_label)
+
+
+def test_the_suggested_token_request_is_the_one_terraform_validates_in_the_servicenow_example():
+    """tests/terraform/test_validate.py runs `terraform validate` on examples/tickets/servicenow.toml
+    (and on tests/fixtures/auth-kinds.toml): the form the refusal suggests is accepted."""
+    config = load_config(Path(__file__).resolve().parents[2] / "examples" / "tickets" / "servicenow.toml")
+    oauth = config.connections["servicenow"].oauth
+
+    assert oauth is not None
+    assert oauth.token_request == HttpParameters(
+        body=(Parameter(key="grant_type", value="client_credentials"),)
+    )
+    assert 'token_request.body = { grant_type = "client_credentials" }' in TOKEN_REQUEST_NEEDED

@@ -62,7 +62,7 @@ CONNECTION_SOURCE = (
 )
 FORBIDDEN_HEADER = "is a header Step Functions does not let a state set; credentials belong in the connection"
 PLACEHOLDERS = (
-    "{{cause}}, {{error}}, {{execution_id}}, {{execution_url}}, {{reporter}}, "
+    "{{cause}}, {{error}}, {{execution_id}}, {{execution_name}}, {{execution_url}}, {{reporter}}, "
     "{{started_at}}, {{state_machine}}, {{step}}"
 )
 

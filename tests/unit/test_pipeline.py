@@ -233,11 +233,11 @@ def test_only_the_last_step_ends_and_only_pipeline_failed_fails(pipeline, states
 
 
 def test_describe_failure_produces_every_field_the_templates_read(states):
-    record = states["DescribeFailure"]["Parameters"]["failure"]
+    record = states["DescribeFailure"]["Output"]["failure"]
 
     for path in FAILURE_PATHS.values():
         field = path.removeprefix("$.failure.").split(".")[0]
-        assert f"{field}.$" in record, path
+        assert field in record, path
 
 
 def test_definition_starts_with_the_comment_when_there_is_one():
@@ -250,21 +250,41 @@ def test_definition_starts_with_the_comment_when_there_is_one():
 # The failure path's states in full
 
 
-def test_describe_failure_merges_a_default_cause_and_links_the_execution():
+CONSOLE = "'https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/'"
+IS_DRILL = "$states.input.caught.Error = 'Drill.FailurePath'"
+CAUSE = "$merge([$states.input.defaults, $states.input.caught]).Cause"
+
+
+def test_describe_failure_merges_a_default_cause_links_the_execution_and_writes_the_long_fields():
+    """JSONata: the Subject can exceed Outseta's 255 characters with a long error, the Body its
+    16,000 with a long cause, and a drill marks the Subject (core.ticket_fields)."""
     assert hand_built().definition(REFS)["States"]["DescribeFailure"] == {
         "Type": "Pass",
-        "Parameters": {
+        "QueryLanguage": "JSONata",
+        "Output": {
             "failure": {
-                "step.$": "$.step",
-                "caught.$": "States.JsonMerge($.defaults, $.caught, false)",
-                "execution_id.$": "$$.Execution.Id",
-                "execution_url.$": (
-                    "States.Format('https://eu-west-1.console.aws.amazon.com/states/home"
-                    "?region=eu-west-1#/v2/executions/details/{}', $$.Execution.Id)"
-                ),
-                "started_at.$": "$$.Execution.StartTime",
+                "step": "{% $states.input.step %}",
+                "caught": "{% $merge([$states.input.defaults, $states.input.caught]) %}",
+                "execution_id": "{% $states.context.Execution.Id %}",
+                "execution_name": "{% $states.context.Execution.Name %}",
+                "execution_url": f"{{% {CONSOLE} & $states.context.Execution.Id %}}",
+                "started_at": "{% $states.context.Execution.StartTime %}",
             },
-            "defaults.$": "$.defaults",
+            "defaults": "{% $states.input.defaults %}",
+            "ticket_fields": {
+                "Subject": (
+                    f"{{% ($text := ({IS_DRILL} ? '[drill] ' : '') & 'nightly failed: ' & "
+                    "$states.input.caught.Error & ' in ' & $states.input.step; $marker := '… [cut]'; "
+                    "$length($text) <= 255 ? $text : $substring($text, 0, 255 - $length($marker)) & $marker) %}"
+                ),
+                "Body": (
+                    "{% ($text := 'Step ' & $states.input.step & ' of nightly failed with ' & "
+                    f"$states.input.caught.Error & '.\\n\\nCause: ' & {CAUSE} & '\\n\\nExecution: ' & "
+                    f"{CONSOLE} & $states.context.Execution.Id; $marker := '… [cut: see the execution ' & "
+                    f"{CONSOLE} & $states.context.Execution.Id & ']'; $length($text) <= 16000 ? $text : "
+                    "$substring($text, 0, 16000 - $length($marker)) & $marker) %}"
+                ),
+            },
         },
         "Next": "OpenSupportTicket",
     }
@@ -281,13 +301,8 @@ def test_ticket_posts_the_rendered_body_with_the_caught_error_and_cause():
             "Headers": {"Content-Type": "application/json"},
             "RequestBody": {
                 "FromPerson": {"Uid": "bot-1"},
-                "Subject.$": (
-                    "States.Format('nightly failed: {} in {}', $.failure.caught.Error, $.failure.step)"
-                ),
-                "Body.$": (
-                    "States.Format('Step {} of nightly failed with {}.\n\nCause: {}\n\nExecution: {}', "
-                    "$.failure.step, $.failure.caught.Error, $.failure.caught.Cause, $.failure.execution_url)"
-                ),
+                "Subject.$": "$.ticket_fields.Subject",
+                "Body.$": "$.ticket_fields.Body",
                 "Source": 2,
             },
         },
@@ -310,10 +325,12 @@ def test_ticket_without_body_sends_none():
 
 def test_ticket_of_the_dev_config_reads_the_caught_error_and_cause(states):
     body = states["OpenSupportTicket"]["Parameters"]["RequestBody"]
-    paths = " ".join(value for key, value in body.items() if key.endswith(".$"))
+    written = states["DescribeFailure"]["Output"]["ticket_fields"]
+    paths = [value for key, value in body.items() if key.endswith(".$")]
+    expressions = " ".join(written[path.removeprefix("$.ticket_fields.")] for path in paths)
 
-    assert "$.failure.caught.Error" in paths
-    assert "$.failure.caught.Cause" in paths
+    assert "$states.input.caught.Error" in expressions
+    assert f"{CAUSE} &" in expressions
 
 
 def test_ticket_retries_every_transient_http_error_a_bounded_number_of_times(states):
