@@ -43,6 +43,7 @@ from moto.events.models import EventsBackend, Rule, events_backends
 from moto.sns.models import sns_backends
 from moto.utilities.arns import parse_arn
 
+from offline import service_metrics
 from offline.connection_auth import UnusableConnection
 from offline.http_invoke import HttpInvokeSettings, HttpInvokeTask, HttpTaskError, OutgoingRequest, send
 
@@ -115,6 +116,7 @@ def _deliver(
     except (HttpTaskError, UnusableConnection, ValueError, KeyError) as problem:
         error = f"{type(problem).__name__}: {problem}"
     deliveries.add(Delivery(rule.name, target["Id"], target["Arn"], payload, error))
+    service_metrics.record_invocation(rule.account_id, rule.region_name, rule.name, failed=error is not None)
 
 
 def transformed_input(target: dict, event: dict, rule: Rule | None = None) -> str:

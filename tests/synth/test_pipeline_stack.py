@@ -88,7 +88,8 @@ class TestStateMachine:
         stack, config = case
         definition = definition_of(stack)
         names = [step.name for step in config.steps]
-        assert definition["StartAt"] == names[0]
+        assert definition["StartAt"] == "FireDrill"
+        assert definition["States"]["FireDrill"]["Default"] == names[0]
         assert follow(definition["States"], names[0]) == names
         assert definition["States"][names[-1]]["End"] is True
 
