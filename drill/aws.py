@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import boto3
+import boto3  # type: ignore[import-untyped]
 
 T = TypeVar("T")
 

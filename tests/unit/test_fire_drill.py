@@ -10,7 +10,7 @@ import pytest
 from core import fire_drill
 from core.fire_drill import Route
 from core.loading import load_config
-from tests.unit.support import MINIMAL_CONFIG, REFS, edited, expect_problem, write, with_section
+from tests.unit.support import REFS, edited, expect_problem, with_section, write
 from tests.unit.test_pipeline import hand_built
 
 # StartExecution: 1-80 characters, no whitespace, brackets, wildcards, special or control characters.
