@@ -76,13 +76,15 @@ while IFS= read -r request; do
 done <<<"$requests"
 
 wait_until_authorized() {
-  local name="$1" state deadline=$((SECONDS + wait_seconds))
+  local name="$1" state reason deadline=$((SECONDS + wait_seconds))
   while true; do
     state="$(aws events describe-connection --name "$name" --query ConnectionState --output text)"
     case "$state" in
       AUTHORIZED) return 0 ;;
       DEAUTHORIZED)
-        echo "error: connection $name is DEAUTHORIZED: $(aws events describe-connection --name "$name" --query StateReason --output text)" >&2
+        reason="$(aws events describe-connection --name "$name" --query StateReason --output text)"
+        [[ "$reason" != None ]] || reason="EventBridge gave no reason"
+        echo "error: connection $name is DEAUTHORIZED: $reason" >&2
         return 1
         ;;
     esac
