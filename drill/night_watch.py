@@ -40,6 +40,7 @@ def run_night_watch(clients: Clients, stack: Stack, waits: Waits, outcome: Outco
     queued_before = _queued(clients, queue) if queue else 0
     sfn = clients("stepfunctions")
     started = datetime.now(UTC)
+    before = _counts(clients, rule, started)
     arn = executions.start(sfn, stack, route)
     if route is Route.ABORTED:
         _stop_when_waiting(sfn, arn, waits)
@@ -48,7 +49,7 @@ def run_night_watch(clients: Clients, stack: Stack, waits: Waits, outcome: Outco
     outcome.facts.append(
         f"execution {arn.rsplit(':', 1)[-1]} ended {described['status']} {described.get('error') or ''}".rstrip()
     )
-    invoked = _delivered(clients, rule, len(targets), started, waits)
+    invoked = _delivered(clients, rule, len(targets), started, before, waits)
     outcome.facts += [
         f"the status-change event reached rule {rule} (Step Functions -> EventBridge)",
         f"EventBridge invoked all {invoked} targets without a failed invocation: "
@@ -85,17 +86,29 @@ def _check_end(route: Route, described: dict[str, Any]) -> None:
         raise RouteFailed(f"the execution ended {status}, not ABORTED")
 
 
-def _delivered(clients: Clients, rule: str, target_count: int, started: datetime, waits: Waits) -> int:
+def _counts(clients: Clients, rule: str, started: datetime) -> tuple[int, int]:
+    """Invocations and FailedInvocations since the minute the drill started."""
+    invocations, failed = (
+        _sum(clients, rule, metric, started) for metric in ("Invocations", "FailedInvocations")
+    )
+    return invocations, failed
+
+
+def _delivered(
+    clients: Clients, rule: str, target_count: int, started: datetime, before: tuple[int, int], waits: Waits
+) -> int:
+    """The rule's deliveries since the drill started; `before` is what the same minutes held before
+    the drill's execution (metrics come by the minute, so another event of that minute counts too)."""
+
     def counts() -> tuple[int, int] | None:
-        invocations, failed = (
-            _sum(clients, rule, metric, started) for metric in ("Invocations", "FailedInvocations")
-        )
+        now = _counts(clients, rule, started)
+        invocations, failed = now[0] - before[0], now[1] - before[1]
         return (invocations, failed) if failed or invocations >= target_count else None
 
     progress(f"waiting for rule {rule}'s AWS/Events metrics (up to {waits.delivery_seconds:.0f} s)")
     found = wait_until(f"rule {rule}'s metrics", counts, waits.delivery_seconds, waits.poll_seconds)
     if found is None:
-        invocations = _sum(clients, rule, "Invocations", started)
+        invocations = _sum(clients, rule, "Invocations", started) - before[0]
         if invocations == 0:
             raise RouteFailed(
                 f"no event reached rule {rule} within {waits.delivery_seconds:.0f} s (Invocations = 0): "
@@ -117,7 +130,7 @@ def _delivered(clients: Clients, rule: str, target_count: int, started: datetime
 
 
 def _sum(clients: Clients, rule: str, metric: str, started: datetime) -> int:
-    start = started.replace(second=0, microsecond=0) - timedelta(seconds=METRIC_PERIOD_SECONDS)
+    start = started.replace(second=0, microsecond=0)
     datapoints = clients("cloudwatch").get_metric_statistics(
         Namespace="AWS/Events",
         MetricName=metric,

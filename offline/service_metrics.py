@@ -4,8 +4,9 @@
   per delivery to a target (offline.event_targets reports each one here): Invocations counts every
   final outcome, FailedInvocations the failed ones
   (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html);
-- an alarm's actions: on a change of state (SetAlarmState), CloudWatch publishes to the SNS actions
-  of the new state and records each in the alarm's history as "Successfully executed action
+- an alarm's actions: on a change of state (SetAlarmState, by hand or by offline.alarm_evaluation),
+  CloudWatch publishes its notification (part of CloudWatch's message: the fields a reader needs)
+  to the SNS actions of the new state and records each in the alarm's history as "Successfully executed action
   <ARN>" or "Failed to execute action <ARN>" (DescribeAlarmHistory, which moto 5.2.5 lacks:
   https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html).
 Not modelled: the topic policy's check of CloudWatch's publish (the IAM tests simulate policies).
@@ -17,7 +18,7 @@ import json
 import threading
 from typing import Any
 
-from moto.cloudwatch.models import CloudWatchBackend, MetricDatum, cloudwatch_backends
+from moto.cloudwatch.models import Alarm, CloudWatchBackend, MetricDatum, cloudwatch_backends
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
 from moto.core.utils import utcnow
@@ -62,9 +63,10 @@ def _set_alarm_state(
         summary = f"Successfully executed action {action}"
         try:
             arn = parse_arn(action)
-            message = {"AlarmName": alarm_name, "NewStateValue": state_value, "NewStateReason": reason}
             sns_backends[arn.account][arn.region].publish(
-                message=json.dumps(message), arn=action, subject=f'{state_value}: "{alarm_name}"'
+                message=json.dumps(_notification(self, alarm, old, reason)),
+                arn=action,
+                subject=f'{state_value}: "{alarm_name}" in {self.region_name}',
             )
         except Exception as problem:  # noqa: BLE001 - CloudWatch records any failure in the history
             summary = f"Failed to execute action {action}: {problem}"
@@ -81,6 +83,31 @@ def _set_alarm_state(
                     ),
                 }
             )
+
+
+def _notification(backend: CloudWatchBackend, alarm: Alarm, old: str | None, reason: str) -> dict[str, Any]:
+    """Part of CloudWatch's alarm notification (the fields a reader needs)."""
+    return {
+        "AlarmName": alarm.name,
+        "AlarmDescription": alarm.description,
+        "AWSAccountId": backend.account_id,
+        "NewStateValue": alarm.state_value,
+        "NewStateReason": reason,
+        "StateChangeTime": alarm.state_updated_timestamp.isoformat(),
+        "Region": backend.region_name,
+        "AlarmArn": alarm.alarm_arn,
+        "OldStateValue": old,
+        "Trigger": {
+            "MetricName": alarm.metric_name,
+            "Namespace": alarm.namespace,
+            "Dimensions": [{"name": d.name, "value": d.value} for d in alarm.dimensions],
+            "Period": alarm.period,
+            "EvaluationPeriods": alarm.evaluation_periods,
+            "ComparisonOperator": alarm.comparison_operator,
+            "Threshold": alarm.threshold,
+            "TreatMissingData": alarm.treat_missing_data,
+        },
+    }
 
 
 def _describe_alarm_history(self: CloudWatchResponse) -> ActionResult:

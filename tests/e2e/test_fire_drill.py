@@ -13,20 +13,14 @@ import re
 import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from core.connection_keys import PLACEHOLDER
-from offline.connection_auth import connection_name
 from offline.deployment import Deployment
 from offline.recording_server import Reply
-from offline.script_env import script_env
 from offline.status_event_feed import StatusEventFeed
+from tests.e2e.project_scripts import FIRE_DRILL, SET_API_KEYS, put_placeholder, run_script, ticket_connection
 
-PROJECT = Path(__file__).resolve().parents[2]
-FIRE_DRILL = PROJECT / "scripts" / "fire-drill.sh"
-SET_API_KEYS = PROJECT / "scripts" / "set-api-keys.sh"
 # The emulator answers at once: seconds, not the minutes EventBridge's metrics take.
 FAST_WAITS = ["--execution-wait", "60", "--delivery-wait", "20", "--poll", "0.2"]
 
@@ -43,20 +37,13 @@ def drill_stack(deployment: Deployment) -> Iterator[Deployment]:
 
 @pytest.fixture
 def stack(drill_stack: Deployment) -> Iterator[Deployment]:
+    """A quiet night: no alarm in ALARM (other tests of the session raise them), nothing recorded."""
+    cloudwatch = drill_stack.emulator.client("cloudwatch")
+    for alarm in cloudwatch.describe_alarms(StateValue="ALARM")["MetricAlarms"]:
+        cloudwatch.set_alarm_state(AlarmName=alarm["AlarmName"], StateValue="OK", StateReason="quiet night")
     drill_stack.reset()
     yield drill_stack
     drill_stack.reset()
-
-
-def run_script(stack: Deployment, script: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(script), str(stack.terraform.workdir), *arguments],
-        env=script_env(stack.terraform, stack.emulator),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def drill(stack: Deployment, *arguments: str) -> subprocess.CompletedProcess[str]:
@@ -85,7 +72,7 @@ def test_every_route_is_verified_against_a_healthy_stack(stack):
     # One ticket per execution route: the caught drill's, and the night watch's for the other two.
     bodies = [request.json() for request in stack.ticket_server.requests]
     assert len(bodies) == 3
-    assert "fire-drill-caught-" in str(bodies[0])
+    assert any("fire-drill-caught-" in str(body) for body in bodies)
 
 
 def test_a_drill_never_runs_a_step(stack):
@@ -98,31 +85,28 @@ def test_a_drill_never_runs_a_step(stack):
     ] == [[]] * (len(stack.servers) - 1)
 
 
-def ticket_connection(stack: Deployment) -> str:
-    return connection_name(stack.outputs["connection_arn"])
+def one_failed_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 1, result.stdout + result.stderr
+    [line] = result.stdout.splitlines()
+    return line
 
 
 def test_a_refused_key_fails_the_caught_route_with_what_to_do(stack):
     stack.ticket_server.answer_always(Reply.json(401, {"message": "invalid API key"}))
 
-    result = drill(stack, "--only", "caught")
+    line = one_failed_line(drill(stack, "--only", "caught"))
 
-    assert result.returncode == 1
-    assert result.stdout.splitlines() == [
-        (
-            "caught: the ticket API answered 401: it refused the connection's key; check the secret "
-            f"connections.* reads (docs/tickets.md), then run scripts/set-api-keys.sh {stack.terraform.workdir}"
-        )
-    ]
+    assert line == (
+        "caught: the ticket API answered 401: it refused the connection's key; check the secret "
+        f"connections.* reads (docs/tickets.md), then run scripts/set-api-keys.sh {stack.terraform.workdir}"
+    )
 
 
 def test_a_refused_body_fails_the_caught_route_with_the_vendors_answer(stack):
     stack.ticket_server.answer_always(Reply.json(400, {"errors": ["Subject is required"]}))
 
-    result = drill(stack, "--only", "caught")
+    line = one_failed_line(drill(stack, "--only", "caught"))
 
-    assert result.returncode == 1
-    [line] = result.stdout.splitlines()
     assert line.startswith("caught: the ticket API answered 400: it refused the ticket body: ")
     assert "Subject is required" in line
     assert line.endswith("fix the [ticket] settings (docs/tickets.md) and deploy again")
@@ -130,12 +114,7 @@ def test_a_refused_body_fails_the_caught_route_with_the_vendors_answer(stack):
 
 def test_a_skipped_key_step_is_named_as_such(stack):
     """What every apply that updates the connection leaves: Terraform's placeholder as the key."""
-    events = stack.emulator.client("events")
-    name = ticket_connection(stack)
-    header = events.describe_connection(Name=name)["AuthParameters"]["ApiKeyAuthParameters"]["ApiKeyName"]
-    events.update_connection(
-        Name=name, AuthParameters={"ApiKeyAuthParameters": {"ApiKeyName": header, "ApiKeyValue": PLACEHOLDER}}
-    )
+    put_placeholder(stack)
     stack.ticket_server.answer_always(Reply.json(401, {"message": "invalid API key"}))
     try:
         result = drill(stack, "--only", "caught")
@@ -143,22 +122,17 @@ def test_a_skipped_key_step_is_named_as_such(stack):
         restored = run_script(stack, SET_API_KEYS)
     assert restored.returncode == 0, restored.stderr
 
-    assert result.returncode == 1
-    assert result.stdout.splitlines() == [
-        (
-            f"caught: the ticket API answered 401: the connection {name} still holds its placeholder secret; "
-            f"run scripts/set-api-keys.sh {stack.terraform.workdir}"
-        )
-    ]
+    assert one_failed_line(result) == (
+        f"caught: the ticket API answered 401: the connection {ticket_connection(stack)} still holds its "
+        f"placeholder secret; run scripts/set-api-keys.sh {stack.terraform.workdir}"
+    )
 
 
 def test_a_night_watch_ticket_the_vendor_refuses_fails_the_uncaught_route(stack):
     stack.ticket_server.answer_always(Reply.json(400, {"errors": ["bad body"]}))
 
-    result = drill(stack, "--only", "uncaught")
+    line = one_failed_line(drill(stack, "--only", "uncaught"))
 
-    assert result.returncode == 1
-    [line] = result.stdout.splitlines()
     assert re.fullmatch(
         r"uncaught: rule \S+ failed to deliver to a target \(FailedInvocations = 1\): .+", line
     )

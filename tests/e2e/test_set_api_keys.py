@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from moto.events.models import events_backends
@@ -14,19 +13,12 @@ from core.connection_keys import PLACEHOLDER
 from offline.connection_auth import connection_name
 from offline.deployment import Deployment
 from offline.script_env import script_env
+from tests.e2e.project_scripts import SET_API_KEYS, put_placeholder, run_script, ticket_connection
 
-SET_API_KEYS = Path(__file__).resolve().parents[2] / "scripts" / "set-api-keys.sh"
 
-
-def set_api_keys(stack: Deployment, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(SET_API_KEYS), str(stack.terraform.workdir)],
-        env={**script_env(stack.terraform, stack.emulator), "SET_API_KEYS_WAIT_SECONDS": "5", **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+def set_api_keys(stack: Deployment, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = script_env(stack.terraform, stack.emulator) if env is None else env
+    return run_script(stack, SET_API_KEYS, env={**env, "SET_API_KEYS_WAIT_SECONDS": "5"})
 
 
 @pytest.fixture
@@ -62,12 +54,7 @@ def _connection_arns(stack: Deployment) -> list[str]:
 
 @pytest.mark.parametrize("value", ["", None])
 def test_an_empty_or_missing_variable_stops_the_script_before_any_update(stack, value):
-    events = stack.emulator.client("events")
-    name = connection_name(stack.outputs["connection_arn"])
-    header = events.describe_connection(Name=name)["AuthParameters"]["ApiKeyAuthParameters"]["ApiKeyName"]
-    events.update_connection(
-        Name=name, AuthParameters={"ApiKeyAuthParameters": {"ApiKeyName": header, "ApiKeyValue": PLACEHOLDER}}
-    )
+    put_placeholder(stack)
     env = script_env(stack.terraform, stack.emulator)
     env.pop("TF_VAR_partner_api_key")
     if value is not None:
@@ -102,7 +89,7 @@ def test_an_unreadable_secret_stops_the_script(stack):
 
 
 def test_a_deauthorized_connection_fails_with_its_reason(stack):
-    name = connection_name(stack.outputs["connection_arn"])
+    name = ticket_connection(stack)
     connection = events_backends[stack.emulator.account_id][stack.emulator.region].connections[name]
     connection.state = "DEAUTHORIZED"
     try:
