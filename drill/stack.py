@@ -45,7 +45,7 @@ def read_stack(folder: Path) -> Stack:
             f"terraform output failed in {folder}: {completed.stderr.strip()}; run terraform init there "
             "(and apply the stack) first"
         )
-    outputs = {name: item["value"] for name, item in json.loads(completed.stdout or "{}").items()}
+    outputs = {name: _decoded(item["value"]) for name, item in json.loads(completed.stdout or "{}").items()}
     missing = [name for name in ("state_machine_arn", "topic_arn", "connection_arn") if name not in outputs]
     if missing:
         raise StackUnreadable(
@@ -61,6 +61,13 @@ def read_stack(folder: Path) -> Stack:
         alarm_names=tuple(outputs.get("alarm_names") or ()),
         dead_letter_queues=dict(outputs.get("night_watch_dead_letter_queues") or {}),
     )
+
+
+def _decoded(value: Any) -> Any:
+    """The stack writes its lists and maps as JSON text (Fn.jsonencode)."""
+    if isinstance(value, str) and value[:1] in ("[", "{"):
+        return json.loads(value)
+    return value
 
 
 def require_drill_states(sfn: Any, stack: Stack, state_name: str) -> None:

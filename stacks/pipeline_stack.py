@@ -103,9 +103,11 @@ class PipelineStack(TerraformStack):
         TerraformOutput(
             self,
             "night_watch_rules",
-            value=rules,
+            value=Fn.jsonencode(rules),
             description="The night watch's rules, by the end they watch",
         )
+        # Both as JSON text, as connection_updates: a list or map value makes cdktf's Node side print
+        # a deprecation warning on every synth.
         # Every alarm of the stack, whichever component made it: the drill sets each to ALARM and back.
         alarms = sorted(
             (child for child in self.node.find_all() if isinstance(child, CloudwatchMetricAlarm)),
@@ -114,7 +116,7 @@ class PipelineStack(TerraformStack):
         TerraformOutput(
             self,
             "alarm_names",
-            value=[alarm.alarm_name for alarm in alarms],
+            value=Fn.jsonencode([alarm.alarm_name for alarm in alarms]),
             description="Every CloudWatch alarm of the stack",
         )
 

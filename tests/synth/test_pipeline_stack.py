@@ -391,22 +391,29 @@ class TestStackSettings:
             },
         }
         expected["connection_updates"] = stack["output"]["connection_updates"]
-        expected["night_watch_rules"] = {
-            "value": {end.value: end.rule_name(config.state_machine.name) for end in WatchedEnd}
+        rules = stack["output"]["night_watch_rules"]
+        assert jsonencoded(rules["value"]) == (
+            {end.value: end.rule_name(config.state_machine.name) for end in WatchedEnd}
             if config.night_watch.uncaught_failures
-            else {},
+            else {}
+        )
+        expected["night_watch_rules"] = {
+            **rules,
             "description": "The night watch's rules, by the end they watch",
         }
         # Every alarm, whichever component made it, in construct-path order: the drill drills each.
         alarm_type = CloudwatchMetricAlarm.TF_RESOURCE_TYPE
         alarms = [
-            f"${{{alarm_type}.{name}.alarm_name}}"
+            f"{alarm_type}.{name}.alarm_name"
             for name, alarm in sorted(
                 stack["resource"].get(alarm_type, {}).items(),
                 key=lambda item: item[1]["//"]["metadata"]["path"],
             )
         ]
-        expected["alarm_names"] = {"value": alarms, "description": "Every CloudWatch alarm of the stack"}
+        expected["alarm_names"] = {
+            "value": f"${{jsonencode([{', '.join(alarms)}])}}",
+            "description": "Every CloudWatch alarm of the stack",
+        }
         if config.state_machine.test_state_role:
             expected["test_state_role_arn"] = {
                 "value": reference(stack, "aws_iam_role", "TestStateRole/Role", "arn")
