@@ -31,12 +31,10 @@ from cdktf_cdktf_provider_aws.cloudwatch_event_connection import (
 )
 from constructs import Construct
 
-from core.connection_keys import update_template
+from core.connection_keys import PLACEHOLDER, update_template
 from core.connections import AuthKind, ConnectionSettings, HttpParameters
 from core.refs import ConnectionRef
 
-# What a secret holds until scripts/set-api-keys.sh sets it (EventBridge refuses empty values).
-PLACEHOLDER = "set-by-scripts/set-api-keys.sh"
 # Where each kind's own secret is, as a Terraform attribute path.
 _OWN_SECRET_PATH = {
     AuthKind.API_KEY: "auth_parameters[0].api_key[0].value",

@@ -14,6 +14,11 @@ from typing import Any
 
 from core.connections import AuthKind, ConnectionSettings, HttpParameters, Parameter, SecretSource
 
+PLACEHOLDER = "set-by-scripts/set-api-keys.sh"
+"""What Terraform gives each secret until the script sets it (EventBridge refuses empty values). Every
+apply that updates a connection puts it back (the provider sends the whole auth block): the fire
+drill looks for it when the ticket API refuses the key."""
+
 # The API's names of the three parameter sections.
 _SECTIONS = {"headers": "HeaderParameters", "query": "QueryStringParameters", "body": "BodyParameters"}
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core import aws_names, aws_rules, validators
+from core import aws_names, aws_rules, fire_drill, validators
 from core.arn_reach import reach_problems
 from core.config import (
     DEFAULT_TIMEOUT_SECONDS,
@@ -431,6 +431,13 @@ def _read_schedule(table: Table) -> ScheduleSettings:
         retry_attempts=table.read(RETRY_ATTEMPTS),
         max_event_age_seconds=table.read(MAX_EVENT_AGE_SECONDS),
     )
+    if fire_drill.INPUT_KEY in schedule.input:
+        table.problem(
+            f"input.{fire_drill.INPUT_KEY}",
+            "must not be set: it asks for a fire drill, which only scripts/fire-drill.sh may start; "
+            "remove the key",
+            schedule.input[fire_drill.INPUT_KEY],
+        )
     table.finish()
     return schedule
 
@@ -754,6 +761,7 @@ def _check_state_names(root: Table, steps: tuple[Step, ...]) -> None:
     """Step names must stay unique once the failure path's states, and the IAM
     Sids derived from all of them, are added. One message per step at most."""
     taken = {name: "the failure path" for name in FIXED_STATES}
+    taken |= {name: "the fire drill (core/fire_drill.py)" for name in fire_drill.state_names()}
     sids = {sid_from_name(name): "the failure path" for name in FIXED_STATES}
     for index, step in enumerate(steps):
         if not step.name:

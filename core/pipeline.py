@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from core import fire_drill
 from core.failure_path import FailurePath
 from core.refs import Refs
 from core.steps import Step
@@ -38,7 +39,11 @@ class Pipeline:
     """The whole execution's TimeoutSeconds. Default: none (Step Functions allows a year)."""
 
     def definition(self, refs: Refs) -> dict[str, Any]:
-        states: dict[str, dict[str, Any]] = {}
+        """FireDrill first (it goes straight to the first step unless the input asks for a drill:
+        core.fire_drill), then the steps, their record states, the failure path and the drill."""
+        states: dict[str, dict[str, Any]] = {
+            fire_drill.ENTRY_STATE: fire_drill.entry_state(self.steps[0].name)
+        }
         for position, step in enumerate(self.steps):
             state = step.to_state(refs)
             state["Catch"] = self.failure_path.catch_for(step.name)
@@ -51,7 +56,8 @@ class Pipeline:
             record = self.failure_path.record_state_name(step.name)
             states[record] = self.failure_path.record_state(step.name)
         states.update(self.failure_path.states(refs))
-        definition: dict[str, Any] = {"StartAt": self.steps[0].name, "States": states}
+        states.update(fire_drill.drill_states(self.failure_path))
+        definition: dict[str, Any] = {"StartAt": fire_drill.ENTRY_STATE, "States": states}
         if self.timeout_seconds is not None:
             definition["TimeoutSeconds"] = self.timeout_seconds
         if self.comment:

@@ -7,8 +7,8 @@ resources, and an alarm is evaluated as CloudWatch documents it
 the last EvaluationPeriods periods, each a datapoint or missing;
 DatapointsToAlarm of them breaching put the alarm in ALARM; a missing one
 counts as TreatMissingData says. On a change of state, the alarm's new state
-is recorded (SetAlarmState) and a notification is published to each of its
-actions for that state, as CloudWatch does, with part of CloudWatch's message.
+is recorded (SetAlarmState), and offline.service_metrics publishes the
+notification to each of its actions for that state, as CloudWatch does.
 
 - AWS/States ExecutionsStarted (StateMachineArn): the executions of that state
   machine started within each period (no execution: no datapoint);
@@ -23,11 +23,9 @@ actions for that state, as CloudWatch does, with part of CloudWatch's message.
 
 from __future__ import annotations
 
-import json
 import operator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from moto.sqs.models import sqs_backends
 
@@ -59,13 +57,6 @@ def evaluate_alarm(emulator: Emulator, alarm_name: str, now: datetime) -> Evalua
     if state != old:
         reason = f"Threshold Crossed: {len(datapoints)} datapoints were evaluated: {datapoints}"
         cloudwatch.set_alarm_state(AlarmName=alarm_name, StateValue=state, StateReason=reason)
-        actions = alarm.get("AlarmActions", []) if state == "ALARM" else alarm.get("OKActions", [])
-        for topic in actions:
-            emulator.client("sns").publish(
-                TopicArn=topic,
-                Subject=f'{state}: "{alarm_name}" in {emulator.region}',
-                Message=json.dumps(_message(alarm, old, state, reason, now, emulator)),
-            )
     return Evaluation(alarm_name, old, state, datapoints)
 
 
@@ -114,30 +105,3 @@ def _executions(
 def _messages_sent(emulator: Emulator, queue_name: str) -> list[datetime]:
     queue = sqs_backends[emulator.account_id][emulator.region].get_queue(queue_name)
     return [datetime.fromtimestamp(message.sent_timestamp / 1000, UTC) for message in queue._messages]
-
-
-def _message(
-    alarm: dict, old: str, new: str, reason: str, now: datetime, emulator: Emulator
-) -> dict[str, Any]:
-    """Part of CloudWatch's alarm notification (the fields a reader needs)."""
-    return {
-        "AlarmName": alarm["AlarmName"],
-        "AlarmDescription": alarm.get("AlarmDescription"),
-        "AWSAccountId": emulator.account_id,
-        "NewStateValue": new,
-        "NewStateReason": reason,
-        "StateChangeTime": now.isoformat(),
-        "Region": emulator.region,
-        "AlarmArn": alarm["AlarmArn"],
-        "OldStateValue": old,
-        "Trigger": {
-            "MetricName": alarm["MetricName"],
-            "Namespace": alarm["Namespace"],
-            "Dimensions": [{"name": d["Name"], "value": d["Value"]} for d in alarm["Dimensions"]],
-            "Period": alarm["Period"],
-            "EvaluationPeriods": alarm["EvaluationPeriods"],
-            "ComparisonOperator": alarm["ComparisonOperator"],
-            "Threshold": alarm["Threshold"],
-            "TreatMissingData": alarm.get("TreatMissingData"),
-        },
-    }

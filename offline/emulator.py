@@ -24,7 +24,7 @@ from moto.core.config import default_user_config
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.server import ThreadedMotoServer
 
-from offline import connection_update, jsonata, sfn_missing_actions
+from offline import connection_update, jsonata, service_metrics, sfn_missing_actions
 
 LOOPBACK = "127.0.0.1"
 FAKE_CREDENTIALS = {"aws_access_key_id": "offline", "aws_secret_access_key": "offline"}
@@ -53,6 +53,7 @@ def running_emulator(region: str, account_id: str | None = None) -> Iterator[Emu
     sfn_missing_actions.install()
     connection_update.install()
     jsonata.install()
+    service_metrics.install()
     # moto's server logs every request through werkzeug; the tests and the CLI report what matters.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     # The interpreter logs every caught task failure as an ERROR, though a failing step is the very
@@ -71,6 +72,7 @@ def running_emulator(region: str, account_id: str | None = None) -> Iterator[Emu
     finally:
         # Forget every resource, so a later emulator in this process starts empty.
         requests.post(f"{emulator.endpoint}/moto-api/reset", timeout=10)
+        service_metrics.reset()
         server.stop()
         for name, value in saved.items():
             if value is None:

@@ -49,6 +49,7 @@ from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
 from moto.utilities.arns import parse_arn
 
+from offline import service_metrics
 from offline.connection_auth import UnusableConnection
 from offline.http_invoke import HttpInvokeSettings, HttpInvokeTask, HttpTaskError, OutgoingRequest, send
 
@@ -122,6 +123,7 @@ def _deliver(
         error = f"{type(problem).__name__}: {problem}"
         _dead_letter(rule, target, event, type(problem).__name__, str(problem))
     deliveries.add(Delivery(rule.name, target["Id"], target["Arn"], payload, error))
+    service_metrics.record_invocation(rule.account_id, rule.region_name, rule.name, failed=error is not None)
 
 
 def _dead_letter(rule: Rule, target: dict, event: dict, code: str, message: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 
 from cdktf import Fn, LocalBackend, S3Backend, TerraformOutput, TerraformStack
+from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
@@ -19,6 +20,7 @@ from components.service_role import ServiceRole
 from core import aws_names
 from core.config import LocalBackend as LocalBackendSettings
 from core.config import PipelineConfig
+from core.night_watch import WatchedEnd
 from core.refs import Refs
 from core.role_policies import sizing_refs, test_state_role_policies
 from policies.arns import state_machine_arn
@@ -87,6 +89,35 @@ class PipelineStack(TerraformStack):
             "connection_updates",
             value=Fn.jsonencode([connection.update_template for connection in connections.values()]),
             description="What scripts/set-api-keys.sh sends to each connection, secrets left as their sources",
+        )
+        self._add_fire_drill_outputs(config)
+
+    def _add_fire_drill_outputs(self, config: PipelineConfig) -> None:
+        """What scripts/fire-drill.sh drives and checks besides the state machine (docs/fire-drill.md)."""
+        name = config.state_machine.name
+        rules = (
+            {end.value: end.rule_name(name) for end in WatchedEnd}
+            if config.night_watch.uncaught_failures
+            else {}
+        )
+        TerraformOutput(
+            self,
+            "night_watch_rules",
+            value=Fn.jsonencode(rules),
+            description="The night watch's rules, by the end they watch",
+        )
+        # Both as JSON text, as connection_updates: a list or map value makes cdktf's Node side print
+        # a deprecation warning on every synth.
+        # Every alarm of the stack, whichever component made it: the drill sets each to ALARM and back.
+        alarms = sorted(
+            (child for child in self.node.find_all() if isinstance(child, CloudwatchMetricAlarm)),
+            key=lambda alarm: alarm.node.path,
+        )
+        TerraformOutput(
+            self,
+            "alarm_names",
+            value=Fn.jsonencode([alarm.alarm_name for alarm in alarms]),
+            description="Every CloudWatch alarm of the stack",
         )
 
     def _add_test_state_role(self, name: str, policies: RolePolicies, refs: Refs) -> None:

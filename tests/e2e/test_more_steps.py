@@ -48,7 +48,7 @@ def test_quiet_night_runs_the_glue_job_then_the_child_with_resolved_parameters(n
     quiet = nights["quiet"]
 
     assert quiet["status"] == "SUCCEEDED", quiet["cause"]
-    assert quiet["entered_states"] == ["CompactOrders", "LoadWarehouse"]
+    assert quiet["entered_states"] == ["FireDrill", "CompactOrders", "LoadWarehouse"]
     [glue, child] = quiet["calls"]
     assert glue == ["glue", JOB, {"JobName": JOB, "Arguments": {"--day": DAY, "--format": "parquet"}}]
     assert child == ["state_machine", CHILD, {"day": DAY, "compaction": "SUCCEEDED", "source": "nightly"}]

@@ -157,7 +157,7 @@ def test_state_changes_are_listed_above_the_new_graph(report):
 
 def test_the_graph_highlights_the_failure_path_and_marks_new_and_changed_states(report, synthesized):
     diagram = report.split("```mermaid\n")[1].split("\n```")[0].splitlines()
-    ids = dict(re.findall(r'^  (s\d+)\(?\["([^"]+)"\]\)?$', "\n".join(diagram), re.MULTILINE))
+    ids = dict(re.findall(r'^  (s\d+)[(\[{]+"([^"]+)"[)\]}]+$', "\n".join(diagram), re.MULTILINE))
     node = {name: node_id for node_id, name in ids.items()}
     states = json.loads(
         next(iter(synthesized["head"]["resource"]["aws_sfn_state_machine"].values()))["definition"]
@@ -172,6 +172,7 @@ def test_the_graph_highlights_the_failure_path_and_marks_new_and_changed_states(
         "DescribeTicketFailure",
         "NotifyTeamTicketNotOpened",
         "PipelineFailed",
+        "FireDrillUnknownRoute",
     ]
     assert (
         f"  class {','.join(sorted((node[name] for name in failing), key=lambda i: int(i[1:])))} failure"
@@ -179,7 +180,8 @@ def test_the_graph_highlights_the_failure_path_and_marks_new_and_changed_states(
     )
     assert f"  class {node['Load']},{node['LoadFailed']} added" in diagram
     assert f"  class {node['Extract']},{node['OpenSupportTicket']} changed" in diagram
-    assert f"  start --> {node['Extract']}" in diagram
+    assert f"  start --> {node['FireDrill']}" in diagram
+    assert f"  {node['FireDrill']} -->|default| {node['Extract']}" in diagram
     assert f"  {node['Extract']} --> {node['Load']}" in diagram
     assert f"  {node['Load']} -.->|States.ALL| {node['LoadFailed']}" in diagram
     assert f"  {node['Load']} --> finish" in diagram

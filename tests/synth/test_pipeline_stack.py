@@ -8,6 +8,7 @@ import re
 import pytest
 from cdktf_cdktf_provider_aws.cloudwatch_event_connection import CloudwatchEventConnection
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from cdktf_cdktf_provider_aws.scheduler_schedule import SchedulerSchedule
 from cdktf_cdktf_provider_aws.sfn_state_machine import SfnStateMachine
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
@@ -24,6 +25,7 @@ from core.failure_path import (
     NOTIFY_TICKET_NOT_OPENED_STATE,
     TICKET_STATE,
 )
+from core.night_watch import WatchedEnd
 from core.role_policies import execution_role_policies, sizing_refs
 from core.steps.http_invoke import HttpStep
 from policies.statement import policy_document
@@ -88,7 +90,8 @@ class TestStateMachine:
         stack, config = case
         definition = definition_of(stack)
         names = [step.name for step in config.steps]
-        assert definition["StartAt"] == names[0]
+        assert definition["StartAt"] == "FireDrill"
+        assert definition["States"]["FireDrill"]["Default"] == names[0]
         assert follow(definition["States"], names[0]) == names
         assert definition["States"][names[-1]]["End"] is True
 
@@ -392,6 +395,29 @@ class TestStackSettings:
         }
         expected["connection_updates"] = stack["output"]["connection_updates"]
         expected["night_watch_dead_letter_queues"] = stack["output"]["night_watch_dead_letter_queues"]
+        rules = stack["output"]["night_watch_rules"]
+        assert jsonencoded(rules["value"]) == (
+            {end.value: end.rule_name(config.state_machine.name) for end in WatchedEnd}
+            if config.night_watch.uncaught_failures
+            else {}
+        )
+        expected["night_watch_rules"] = {
+            **rules,
+            "description": "The night watch's rules, by the end they watch",
+        }
+        # Every alarm, whichever component made it, in construct-path order: the drill drills each.
+        alarm_type = CloudwatchMetricAlarm.TF_RESOURCE_TYPE
+        alarms = [
+            f"{alarm_type}.{name}.alarm_name"
+            for name, alarm in sorted(
+                stack["resource"].get(alarm_type, {}).items(),
+                key=lambda item: item[1]["//"]["metadata"]["path"],
+            )
+        ]
+        expected["alarm_names"] = {
+            "value": f"${{jsonencode([{', '.join(alarms)}])}}",
+            "description": "Every CloudWatch alarm of the stack",
+        }
         if config.state_machine.test_state_role:
             expected["test_state_role_arn"] = {
                 "value": reference(stack, "aws_iam_role", "TestStateRole/Role", "arn")

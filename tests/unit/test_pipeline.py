@@ -32,6 +32,14 @@ from tests.unit.support import (
 
 DEV_CONFIG = Path(__file__).resolve().parents[2] / "config" / "dev.toml"
 TICKET_ENDPOINT = "https://tickets.example.com/api/v1/support/cases"
+DRILL_STATES = (
+    "FireDrillRoute",
+    "FireDrillCaught",
+    "FireDrillFailed",
+    "FireDrillUncaught",
+    "FireDrillAborted",
+    "FireDrillUnknownRoute",
+)
 FAILURE_PATH_STATES = (
     "DescribeFailure",
     "OpenSupportTicket",
@@ -127,6 +135,10 @@ def targets(state: dict) -> Iterator[str]:
         yield state["Next"]
     for catcher in state.get("Catch", ()):
         yield catcher["Next"]
+    for choice in state.get("Choices", ()):
+        yield choice["Next"]
+    if "Default" in state:
+        yield state["Default"]
 
 
 # Shape of the graph
@@ -147,13 +159,20 @@ def test_failure_record_state_is_named_after_its_step(step_name, record_name):
 def test_definition_holds_steps_their_records_and_the_failure_path_only(pipeline, states):
     names = [step.name for step in pipeline.steps]
 
-    assert list(states) == [*names, *(record(name) for name in names), *FAILURE_PATH_STATES]
+    assert list(states) == [
+        "FireDrill",
+        *names,
+        *(record(name) for name in names),
+        *FAILURE_PATH_STATES,
+        *DRILL_STATES,
+    ]
 
 
 def test_steps_run_in_order_and_only_the_last_one_ends(pipeline, states):
     names = [step.name for step in pipeline.steps]
 
-    assert pipeline.definition(REFS)["StartAt"] == names[0]
+    assert pipeline.definition(REFS)["StartAt"] == "FireDrill"
+    assert states["FireDrill"]["Default"] == names[0]
     for name, following in pairwise(names):
         assert states[name]["Next"] == following
         assert "End" not in states[name]
@@ -222,14 +241,18 @@ def test_every_state_is_reachable_from_start_at(pipeline, states):
     assert reached == set(states)
 
 
-def test_only_the_last_step_ends_and_only_pipeline_failed_fails(pipeline, states):
+def test_only_the_last_step_and_two_drills_end_and_only_pipeline_failed_fails(pipeline, states):
+    """Besides the failure path, only the drill's uncaught and aborted routes end, and an unknown
+    drill route fails: a drill never runs a step."""
     ending = {name for name, state in states.items() if state.get("End")}
     failing = {name for name, state in states.items() if state["Type"] == "Fail"}
+    choosing = {name for name, state in states.items() if state["Type"] == "Choice"}
     going_on = {name for name, state in states.items() if "Next" in state}
 
-    assert ending == {pipeline.steps[-1].name}
-    assert failing == {"PipelineFailed"}
-    assert going_on == set(states) - ending - failing
+    assert ending == {pipeline.steps[-1].name, "FireDrillUncaught", "FireDrillAborted"}
+    assert failing == {"PipelineFailed", "FireDrillUnknownRoute"}
+    assert choosing == {"FireDrill", "FireDrillRoute"}
+    assert going_on == set(states) - ending - failing - choosing
 
 
 def test_describe_failure_produces_every_field_the_templates_read(states):
