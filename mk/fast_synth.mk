@@ -8,10 +8,10 @@ RUNS ?= 5
 
 .PHONY: bench fast-synth-index
 
-setup: fast-synth-index
+setup synth-setup: fast-synth-index
 
 # Runs before every make synth and make test: a no-op taking 0.1 s once the index is built.
-fast-synth-index: python-deps node-deps
+fast-synth-index: python-synth-deps node-synth-deps
 	-@cd "$(ROOT)" && "$(VENV_BIN)/python" -m fast_synth.prepare
 
 bench: setup
