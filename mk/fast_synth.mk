@@ -1,12 +1,18 @@
 # Fast synth (fast_synth/, docs/fast-synth.md).
 #   make bench [RUNS=5]
 #       Normal and fast synth side by side in one run: medians, spread and ratios.
+#   make bench-waits [RUNS=5] [ROWS=fresh,try-failure,cdktf,mypy,synth]
+#       The waits around synth (first make synth on a fresh clone, make try-failure, npx cdktf
+#       synth, a cold typecheck, warm make synth), each beside the way before, measured in the same
+#       run, with the goal of issue 21 and whether it is met. About 15 minutes with every row.
 #   fast-synth-index (part of make setup)
 #       Has jsii index the AWS provider's types once per machine; fast synth needs the index and
 #       falls back to the normal import until it exists. A no-op once done; never fails setup.
 RUNS ?= 5
 
-.PHONY: bench fast-synth-index
+ROWS ?= fresh,try-failure,cdktf,mypy,synth
+
+.PHONY: bench bench-waits fast-synth-index
 
 setup synth-setup: fast-synth-index
 
@@ -17,3 +23,7 @@ fast-synth-index: python-synth-deps node-synth-deps
 bench: setup
 	$(call say,timing normal and fast synth: $(RUNS) runs of each per config set; several minutes)
 	@cd "$(ROOT)" && "$(VENV_BIN)/python" -m fast_synth.bench --runs $(RUNS)
+
+bench-waits: setup
+	$(call say,timing the waits around synth, each beside the way before ($(ROWS)); many minutes)
+	@cd "$(ROOT)" && "$(VENV_BIN)/python" -m fast_synth.bench_waits --runs $(RUNS) --rows "$(ROWS)"
