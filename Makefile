@@ -65,9 +65,11 @@ pipenv:
 	@$(ensure_pipenv)
 
 # $(call pipenv_sync,options): pipenv sync, its chatter (creating the virtualenv, ...) shown only
-# when it fails.
+# when it fails. PIP_COMPILE=0: pip does not byte-compile what it installs (the provider bindings
+# alone are 176 MB of Python, 240 MB compiled); Python compiles each module when first imported,
+# and a synth imports a few dozen of them.
 pipenv_sync = $(ensure_pipenv); cd "$(ROOT)" && log="$$(mktemp)" && \
-	  if ! $(PIPENV) sync $(1) >"$$log" 2>&1; then cat "$$log" >&2; rm -f "$$log"; exit 1; fi; rm -f "$$log"
+	  if ! PIP_COMPILE=0 $(PIPENV) sync $(1) >"$$log" 2>&1; then cat "$$log" >&2; rm -f "$$log"; exit 1; fi; rm -f "$$log"
 
 # pipenv sync only when the venv is missing or Pipfile(.lock) changed since the last sync.
 python-deps: $(VENV_STAMP)
