@@ -23,8 +23,9 @@ PYTEST_ARGS    ?=
 
 STAMP_DIR  := $(ROOT)/.make
 NPM_STAMP  := $(STAMP_DIR)/npm.stamp
-# The project's Node alone (package.json's dependencies), which is all make synth needs.
-NODE_STAMP := $(STAMP_DIR)/node.stamp
+# The project's Node alone (package.json's dependencies), which is all make synth needs. Inside
+# node_modules: make clean keeps it, a deleted node_modules loses it.
+NODE_STAMP := $(ROOT)/node_modules/.node-synced-with-package-lock.json
 # PIPENV_VENV_IN_PROJECT puts the venv here. Tools run from it directly: `pipenv run` alone
 # costs about a second per call. The stamp lives inside, so a deleted venv is re-made.
 VENV_BIN   := $(ROOT)/.venv/bin
@@ -113,7 +114,7 @@ $(NODE_STAMP): $(ROOT)/package-lock.json $(ROOT)/package.json
 	  rm -f "$(NPM_STAMP)"; \
 	  cd "$(ROOT)" && $(NPM) ci --omit=dev --no-audit --no-fund >&2; \
 	fi
-	@mkdir -p "$(STAMP_DIR)" && touch "$@"
+	@touch "$@"
 
 terraformrc:
 	@"$(ROOT)/scripts/terraformrc.sh" "$(TF_RC)"
