@@ -4,7 +4,7 @@
 #   make bench-waits [RUNS=5] [ROWS=fresh,try-failure,cdktf,mypy,synth]
 #       The waits around synth (first make synth on a fresh clone, make try-failure, npx cdktf
 #       synth, a cold typecheck, warm make synth), each beside the way before, measured in the same
-#       run, with the goal of issue 21 and whether it is met. About 15 minutes with every row.
+#       run, with the goal of issue 21 and whether it is met. 10-20 minutes with every row.
 #   fast-synth-index (part of make setup)
 #       Has jsii index the AWS provider's types once per machine; fast synth needs the index and
 #       falls back to the normal import until it exists. A no-op once done; never fails setup.
