@@ -40,20 +40,23 @@ class Sample:
 def synthesize_once(configs: list[str], fast_switch: str) -> Sample:
     with tempfile.TemporaryDirectory() as outdir:
         env = dict(os.environ, PIPELINE_FAST_SYNTH=fast_switch, CDKTF_OUTDIR=outdir)
+        return run_sampled([sys.executable, str(PROJECT / "main.py"), *configs], env)
+
+
+def run_sampled(command: list[str], env: dict[str, str], cwd: Path = PROJECT) -> Sample:
+    """Runs command to its end: wall time and the peak resident memory of its process tree.
+    Standard error (kept in memory) is shown when it fails."""
+    with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, str(PROJECT / "main.py"), *configs],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
         peak = 0
         while process.poll() is None:
             peak = max(peak, tree_rss_bytes(process.pid))
             time.sleep(SAMPLE_SECONDS)
         wall = time.perf_counter() - started
         if process.returncode != 0:
-            raise RuntimeError(f"synth failed: {process.stderr.read().decode()}")
+            errors.seek(0)
+            raise RuntimeError(f"{' '.join(command)} failed:\n{errors.read().decode()[-4000:]}")
     return Sample(wall, peak)
 
 

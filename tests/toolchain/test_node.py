@@ -18,7 +18,7 @@ WORKFLOWS = sorted((PROJECT / ".github" / "workflows").glob("*.yml"))
 
 
 def pinned_node() -> str:
-    return json.loads((PROJECT / "package.json").read_text())["devDependencies"]["node"]
+    return json.loads((PROJECT / "package.json").read_text())["dependencies"]["node"]
 
 
 def test_package_json_pins_an_exact_supported_node():
