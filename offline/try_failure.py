@@ -68,8 +68,19 @@ def main(argv: list[str] | None = None, deploy: Deployer = deploy_afresh) -> int
         except NightNotPossible as error:
             print(f"--night {night_kind.value}: {error}", file=sys.stderr)
             return 1
+    try:
+        return _try(arguments.config, config, step, night_kind, deploy)
+    except TerraformError as error:
+        print(
+            f"make try-failure: Terraform failed on the local emulator, so no night ran.\n{error.errors or error}",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _try(source: Path, config: PipelineConfig, step: str, night_kind: Night | None, deploy: Deployer) -> int:
     with tempfile.TemporaryDirectory(prefix="try-failure-") as scratch:
-        print(f"Synthesizing {arguments.config} ...", file=sys.stderr, flush=True)
+        print(f"Synthesizing {source} ...", file=sys.stderr, flush=True)
         stack_dir = _synthesize(config, Path(scratch))
         with deploy(config, stack_dir, Path(scratch)) as night:
             if night_kind is not None:
@@ -134,11 +145,4 @@ def _report(
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except TerraformError as error:
-        print(
-            f"make try-failure: Terraform failed on the local emulator, so no night ran.\n{error.errors or error}",
-            file=sys.stderr,
-        )
-        sys.exit(1)
+    sys.exit(main())
