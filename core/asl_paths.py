@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from core import aws_rules
+from aws_facts import rules as aws_rules
 from core.nested import walk
 
 ALLOWED = (

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from core.aws_rules import DEFAULT_SCHEDULE_GROUP
+from aws_facts.rules import DEFAULT_SCHEDULE_GROUP
 from core.connections import ConnectionSettings
 from core.errors import Problem
 from core.failure_path import FailurePath, Ticket

@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from core import aws_names, aws_rules, validators
+from aws_facts import names as aws_names
+from aws_facts import rules as aws_rules
+from core import validators
 from core.schema import Section, Shape
 from core.toml_table import Key, Kind, Table, key
 from policies.statement import sid_from_name

@@ -12,7 +12,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core import aws_names, aws_rules, fire_drill, validators
+from aws_facts import names as aws_names
+from aws_facts import rules as aws_rules
+from aws_facts.schedule_window import Recurrence, recurrence
+from core import fire_drill, validators
 from core.arn_reach import reach_problems
 from core.config import (
     DEFAULT_TIMEOUT_SECONDS,
@@ -40,7 +43,6 @@ from core.nested import walk
 from core.night_watch import AlarmWindow, StatusAlarm, WatchedEnd, missed_night_window, template_size_problem
 from core.role_policies import policy_size_problems
 from core.schedule_checks import check_runs, execution_timeout
-from core.schedule_window import Recurrence, recurrence
 from core.schema import Section
 from core.stack_names import longest_state_machine_name, self_start_problems, shared_name_problems
 from core.state_files import local_state_problems, state_key

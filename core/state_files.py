@@ -14,7 +14,7 @@ import fnmatch
 from collections.abc import Iterator
 from pathlib import Path
 
-from core import aws_names
+from aws_facts import names as aws_names
 from core.config import PipelineConfig, S3Backend
 from core.errors import Problem
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from core import aws_rules
+from aws_facts import rules as aws_rules
 from core.nested import walk
 
 FAILURE_FIELDS = {

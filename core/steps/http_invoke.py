@@ -10,7 +10,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Self
 
-from core import aws_rules, validators
+from aws_facts import rules as aws_rules
+from core import validators
 from core.defaults import field_default
 from core.refs import Refs
 from core.schema import Section

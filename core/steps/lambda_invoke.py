@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
-from core import aws_rules, validators
+from aws_facts import rules as aws_rules
+from core import validators
 from core.refs import Refs
 from core.schema import Section
 from core.steps.step import CommonFields, ReadContext, Step

@@ -10,13 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
+from aws_facts.arns import event_rule_arn
 from core import validators
 from core.refs import Refs
 from core.schema import Section
 from core.steps.step import CommonFields, ReadContext, Step
 from core.steps.task import Retry, retry_section, task_state
 from core.toml_table import Key, Kind, Table, key
-from policies.arns import event_rule_arn
 from policies.statement import Statement, sid_from_name
 
 # Step Functions creates and manages this rule itself to learn when a child execution ends.

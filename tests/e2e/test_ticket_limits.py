@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from core import aws_rules, ticket_fields
+from aws_facts import rules as aws_rules
+from core import ticket_fields
 from core.nested import walk
 from core.tickets import VENDOR_LIMITS, Preset
 from offline.deployment import Deployment

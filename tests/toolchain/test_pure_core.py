@@ -1,6 +1,7 @@
-"""core/ and policies/ stay plain Python: nothing they import, directly or through other project
-modules, is cdktf, its provider bindings, jsii or constructs. That keeps them usable after CDKTF
-(docs/leaving-cdktf.md). Read from the source (AST), so that an import inside a function counts."""
+"""aws_facts/, core/ and policies/ stay plain Python: nothing they import, directly or through other
+project modules, is cdktf, its provider bindings, jsii or constructs. That keeps them usable after
+CDKTF (docs/leaving-cdktf.md). And the lower floors never import the upper ones (docs/development.md).
+Read from the source (AST), so that an import inside a function counts."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from pathlib import Path
 
 from tests.conftest import PROJECT
 
-PURE_PACKAGES = ("core", "policies")
+PURE_PACKAGES = ("aws_facts", "core", "policies")
+FLOORS = {
+    "aws_facts": {"aws_facts"},
+    "policies": {"aws_facts", "policies"},
+}
+"""For each lower package, the project packages its modules may import."""
 CDK_MODULES = {"cdktf", "cdktf_cdktf_provider_aws", "jsii", "constructs", "cdktn", "cdktn_provider_aws"}
 
 
@@ -65,6 +71,17 @@ def test_core_and_policies_never_import_cdktf_or_jsii():
     roots = [path for package in PURE_PACKAGES for path in sorted((PROJECT / package).rglob("*.py"))]
     assert roots
     assert cdk_imports(roots) == {}
+
+
+def test_no_import_runs_from_a_lower_floor_back_up():
+    upward = {
+        f"{module_name(path)} imports {name}": name
+        for package, allowed in FLOORS.items()
+        for path in sorted((PROJECT / package).rglob("*.py"))
+        for name in imported(path)
+        if module_file(name.split(".")[0]) is not None and name.split(".")[0] not in allowed
+    }
+    assert upward == {}
 
 
 def test_the_check_follows_imports_through_project_modules():
