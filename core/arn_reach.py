@@ -14,7 +14,7 @@ from typing import Any
 
 from aws_facts import rules as aws_rules
 from aws_facts.arns import ANY_ARN
-from core.nested import walk
+from config_kit.nested import walk
 
 
 def reach_problem(arn: str, region: str, account: str | None) -> str | None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aws_facts import rules as aws_rules
-from core.nested import walk
+from config_kit.nested import walk
 
 ALLOWED = (
     "must be a JSONPath starting with $ (the state's input) or $$ (the context object), "

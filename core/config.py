@@ -13,8 +13,8 @@ from enum import Enum
 from typing import Any
 
 from aws_facts.rules import DEFAULT_SCHEDULE_GROUP
+from config_kit.errors import Problem
 from core.connections import ConnectionSettings
-from core.errors import Problem
 from core.failure_path import FailurePath, Ticket
 from core.night_watch import AlarmWindow
 from core.pipeline import Pipeline

@@ -33,7 +33,7 @@ from typing import Any
 
 from aws_facts import names as aws_names
 from aws_facts import rules as aws_rules
-from core.nested import walk
+from config_kit.nested import walk
 from core.templates import console_execution_url
 
 # https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html (event examples; "detail"

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from aws_facts import names as aws_names
 from aws_facts.arns import state_machine_arn
+from config_kit.errors import Problem
 from core.config import PipelineConfig
-from core.errors import Problem
 from core.pipeline import Pipeline
 from core.refs import ConnectionRef, Refs
 from policies.policy_size import PolicyTooLarge, RolePolicies, lay_out, pair_grants

@@ -5,8 +5,8 @@ a run that a clock change skips is warned about."""
 from __future__ import annotations
 
 from aws_facts.schedule_window import Recurrence
+from config_kit.toml_table import Problems
 from core.config import DEFAULT_TIMEOUT_SECONDS, ScheduleSettings
-from core.toml_table import Problems
 
 EXPRESSION_FIELD = "schedule.expression"
 TIMEOUT_FIELD = "state_machine.timeout_seconds"

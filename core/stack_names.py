@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from aws_facts import names as aws_names
 from aws_facts import rules as aws_rules
+from config_kit.errors import Problem
 from core.config import LogLevel, PipelineConfig
-from core.errors import Problem
 from core.night_watch import StatusAlarm, WatchedEnd
 from core.steps.start_execution import StateMachineStep
 

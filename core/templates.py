@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from aws_facts import rules as aws_rules
-from core.nested import walk
+from config_kit.nested import walk
 
 FAILURE_FIELDS = {
     "step": "the name of the step that failed",

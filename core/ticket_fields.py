@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aws_facts import rules as aws_rules
-from core.nested import walk
+from config_kit.nested import walk
 from core.templates import PLACEHOLDER
 from core.tickets import FieldLimit, TicketApi
 

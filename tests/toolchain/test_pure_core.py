@@ -1,4 +1,4 @@
-"""aws_facts/, core/ and policies/ stay plain Python: nothing they import, directly or through other
+"""aws_facts/, config_kit/, core/ and policies/ stay plain Python: nothing they import, directly or through other
 project modules, is cdktf, its provider bindings, jsii or constructs. That keeps them usable after
 CDKTF (docs/leaving-cdktf.md). And the lower floors never import the upper ones (docs/development.md).
 Read from the source (AST), so that an import inside a function counts."""
@@ -10,9 +10,10 @@ from pathlib import Path
 
 from tests.conftest import PROJECT
 
-PURE_PACKAGES = ("aws_facts", "core", "policies")
+PURE_PACKAGES = ("aws_facts", "config_kit", "core", "policies")
 FLOORS = {
     "aws_facts": {"aws_facts"},
+    "config_kit": {"aws_facts", "config_kit"},
     "policies": {"aws_facts", "policies"},
 }
 """For each lower package, the project packages its modules may import."""

@@ -15,12 +15,12 @@ import jsonschema
 import pytest
 
 from aws_facts import rules as aws_rules
+from config_kit.nested import walk
 from core import ticket_fields
 from core.config import PipelineConfig
 from core.connections import AuthKind
 from core.failure_path import DESCRIBE_FAILURE_STATE, NO_CAUSE, TICKET_STATE
 from core.loading import load_config
-from core.nested import walk
 from core.refs import ConnectionRef, Refs
 from core.templates import console_execution_url
 from core.tickets import TICKET_APIS, VENDOR_LIMITS, Preset

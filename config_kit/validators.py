@@ -7,15 +7,13 @@ import ipaddress
 import posixpath
 import re
 import unicodedata
-from collections.abc import Callable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from aws_facts import arns
 from aws_facts import rules as aws_rules
 from aws_facts import schedule_expression as schedule
-
-Check = Callable[[str], "str | None"]
+from config_kit.toml_table import Check
 
 
 def pattern(regex: str, allowed: str) -> Check:
