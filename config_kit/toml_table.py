@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, Final, Generic, Literal, TypeVar, cast, overload
+from typing import Any, Final, Generic, Literal, Never, TypeVar, cast, overload
 
 from config_kit.errors import Problem
 
@@ -148,8 +148,72 @@ class Key(Generic[T_co]):
     becomes ASL Parameters, where a key ending in `.$` takes a JSONPath or an intrinsic."""
 
 
+# key()'s overloads tie a Key's value type to its Kind and default, so that mypy refuses
+# `NAME: Key[int] = key("name", Kind.STRING, ...)` and types what Table.read returns.
+# A default of None adds None to the type; Kind.STRINGS and STRING_TABLE take a default
+# (their readers have no required form), Kind.PARAMETERS is never read through Table.read.
+_Default = Required | _Derived
+
+
+@overload
+def key(
+    name: str, kind: Literal[Kind.STRING], doc: str, default: str | _Default = REQUIRED, **details: Any
+) -> Key[str]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.STRING], doc: str, default: None, **details: Any
+) -> Key[str | None]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.INTEGER], doc: str, default: int | _Default = REQUIRED, **details: Any
+) -> Key[int]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.INTEGER], doc: str, default: None, **details: Any
+) -> Key[int | None]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.NUMBER], doc: str, default: float | _Default = REQUIRED, **details: Any
+) -> Key[float]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.BOOLEAN], doc: str, default: bool | _Default = REQUIRED, **details: Any
+) -> Key[bool]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.STRINGS], doc: str, default: tuple[str, ...] | _Derived, **details: Any
+) -> Key[tuple[str, ...]]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.STRINGS], doc: str, default: None, **details: Any
+) -> Key[tuple[str, ...] | None]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.STRING_TABLE], doc: str, default: Mapping[str, str], **details: Any
+) -> Key[dict[str, str]]: ...
+@overload
+def key(
+    name: str,
+    kind: Literal[Kind.TABLE],
+    doc: str,
+    default: dict[str, Any] | _Default = REQUIRED,
+    **details: Any,
+) -> Key[dict[str, Any]]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.TABLE], doc: str, default: Mapping[str, Any], **details: Any
+) -> Key[Mapping[str, Any]]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.TABLE], doc: str, default: None, **details: Any
+) -> Key[dict[str, Any] | None]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.PARAMETERS], doc: str, default: Mapping[str, Any], **details: Any
+) -> Key[Never]: ...
 def key(name: str, kind: Kind, doc: str, default: Any = REQUIRED, **details: Any) -> Key[Any]:
-    """A Key; annotate the variable holding it with its value type, e.g. `NAME: Key[str] = key(...)`."""
+    """A Key whose value type follows from its kind and default: `NAME = key("name", Kind.STRING, ...)`
+    is a Key[str]."""
     return Key(name, kind, doc, default, **details)
 
 
