@@ -8,6 +8,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import yaml
+
 from tests.conftest import PROJECT
 
 PURE_PACKAGES = ("aws_facts", "config_kit", "core", "policies")
@@ -83,6 +85,32 @@ def test_no_import_runs_from_a_lower_floor_back_up():
         if module_file(name.split(".")[0]) is not None and name.split(".")[0] not in allowed
     }
     assert upward == {}
+
+
+def test_the_deploy_jobs_sparse_checkout_holds_every_package_the_fire_drill_imports():
+    workflow = yaml.safe_load((PROJECT / ".github" / "workflows" / "deploy.yml").read_text())
+    checkouts = [
+        step["with"]["sparse-checkout"].split()
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+        if "sparse-checkout" in step.get("with", {})
+    ]
+    assert len(checkouts) == 1
+    reached = project_packages_reached(sorted((PROJECT / "drill").rglob("*.py")))
+    assert reached >= {"drill", "core", "aws_facts"}
+    assert reached <= {path.rstrip("/") for path in checkouts[0]}
+
+
+def project_packages_reached(roots: list[Path]) -> set[str]:
+    """The top-level project packages the roots import, directly or through each other."""
+    seen, queue = set(roots), list(roots)
+    while queue:
+        for name in imported(queue.pop()):
+            target = module_file(name)
+            if target is not None and target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return {module_name(path).split(".")[0] for path in seen}
 
 
 def test_the_check_follows_imports_through_project_modules():
