@@ -4,28 +4,13 @@ configuration on one small file that imports config_kit only (0.2 s a run warm, 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT
+from tests.toolchain.test_typecheck import mypy
 
 HEADER = "from config_kit.toml_table import Key, Kind, Table, key\n\n"
-
-
-def mypy(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    checked = tmp_path / "declares_keys.py"
-    checked.write_text(HEADER + code)
-    return subprocess.run(
-        [sys.executable, "-m", "mypy", "--config-file", "pyproject.toml", str(checked)],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
 
 
 def test_keys_declared_and_read_as_their_kind_pass(tmp_path: Path) -> None:
@@ -53,7 +38,7 @@ def read(table: Table) -> tuple[str, int, str | None, float, bool, int, dict[str
         body is None or "x" in body,
     )
 """
-    result = mypy(code, tmp_path)
+    result = mypy(HEADER + code, tmp_path)
     assert result.returncode == 0, result.stdout
 
 
@@ -89,6 +74,6 @@ def read(table: Table) -> tuple[str, int, str | None, float, bool, int, dict[str
          "default-of-another-type", "strings-default-holds-a-number"],
 )  # fmt: skip
 def test_a_key_read_or_declared_as_another_type_is_an_error(code: str, expected: str, tmp_path: Path) -> None:
-    result = mypy(code, tmp_path)
+    result = mypy(HEADER + code, tmp_path)
     assert result.returncode == 1, result.stdout
     assert expected in result.stdout
