@@ -6,7 +6,7 @@ from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
-from core import aws_names
+from aws_facts import names as aws_names
 from core.config import NotificationSettings
 
 

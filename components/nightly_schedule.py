@@ -13,8 +13,9 @@ from cdktf_cdktf_provider_aws.scheduler_schedule_group import SchedulerScheduleG
 from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
 from constructs import Construct
 
+from aws_facts import names as aws_names
+from aws_facts import rules as aws_rules
 from components.service_role import ServiceRole
-from core import aws_names, aws_rules
 from core.config import ScheduleSettings
 from core.refs import Refs
 from policies.integrations import start_execution

@@ -12,8 +12,8 @@ from cdktf_cdktf_provider_aws.sfn_state_machine import (
 )
 from constructs import Construct
 
+from aws_facts import names as aws_names
 from components.service_role import ServiceRole
-from core import aws_names
 from core.config import LogLevel, StateMachineSettings
 from core.pipeline import Pipeline
 from core.refs import Refs

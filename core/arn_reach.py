@@ -9,21 +9,17 @@ ARNs inside a payload or a body are data passed on, not reached.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from core import aws_rules
-from core.nested import walk
-
-_ARN = re.compile(
-    r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):.*", re.DOTALL
-)
+from aws_facts import rules as aws_rules
+from aws_facts.arns import ANY_ARN
+from config_kit.nested import walk
 
 
 def reach_problem(arn: str, region: str, account: str | None) -> str | None:
     """None when a stack in region (and account, if known) can reach arn, else why not."""
-    match = _ARN.fullmatch(arn)
+    match = ANY_ARN.fullmatch(arn)
     if match is None:
         return None  # not an ARN; the key's own check says so where it must be one
     partition = aws_rules.partition_of_region(region)

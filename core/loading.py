@@ -12,7 +12,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core import aws_names, aws_rules, fire_drill, validators
+from aws_facts import names as aws_names
+from aws_facts import rules as aws_rules
+from aws_facts.schedule_window import Recurrence, recurrence
+from config_kit import validators
+from config_kit.errors import ConfigError, Problem
+from config_kit.nested import walk
+from config_kit.schema import Section
+from config_kit.toml_table import DERIVED, Key, Kind, Problems, Table, key, read_document
+from config_kit.toml_values import unrepresentable
+from core import fire_drill
 from core.arn_reach import reach_problems
 from core.config import (
     DEFAULT_TIMEOUT_SECONDS,
@@ -29,19 +38,15 @@ from core.config import (
 )
 from core.connections import CONNECTIONS, ConnectionSettings, read_connections
 from core.defaults import field_default
-from core.errors import ConfigError, Problem
 from core.failure_path import (
     FIXED_STATES,
     STATIC_PLACEHOLDERS,
     FailurePath,
     Ticket,
 )
-from core.nested import walk
 from core.night_watch import AlarmWindow, StatusAlarm, WatchedEnd, missed_night_window, template_size_problem
 from core.role_policies import policy_size_problems
 from core.schedule_checks import check_runs, execution_timeout
-from core.schedule_window import Recurrence, recurrence
-from core.schema import Section
 from core.stack_names import longest_state_machine_name, self_start_problems, shared_name_problems
 from core.state_files import local_state_problems, state_key
 from core.steps import STEP_KINDS, STEP_TYPE, STEPS, Retry, Step
@@ -50,8 +55,6 @@ from core.steps.step import MAX_TIMEOUT_SECONDS, ReadContext, read_common
 from core.steps.task import retry_section
 from core.templates import placeholder_names, template_problems
 from core.tickets import PRESET, PRESET_VARIANTS, TICKET_REQUEST, connection_problems, read_preset
-from core.toml_table import DERIVED, Key, Kind, Problems, Table, key, read_document
-from core.toml_values import unrepresentable
 from policies.statement import sid_from_name
 
 
@@ -754,7 +757,7 @@ CONFIG = Section(
         STEPS,
     ),
 )
-"""The whole configuration file, as core.schema renders it (docs/configuration.md, the JSON Schema)."""
+"""The whole configuration file, as config_kit.schema renders it (docs/configuration.md, the JSON Schema)."""
 
 
 def _check_state_names(root: Table, steps: tuple[Step, ...]) -> None:

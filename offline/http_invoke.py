@@ -45,7 +45,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
 )
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
-from core.aws_rules import is_refused_header
+from aws_facts.rules import is_refused_header
 from offline.asl_compat import ReportedErrorName
 from offline.connection_auth import (
     ConnectionAuth,

@@ -22,8 +22,8 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 import fast_synth
+from config_kit.errors import ConfigError
 from core.config import PipelineConfig
-from core.errors import ConfigError
 from core.loading import load_config
 from offline.deployment import Deployment, OfflineSettings, deployed
 from offline.executions import ExecutionResult

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from core import aws_rules, ticket_fields
-from core.nested import walk
+from aws_facts import rules as aws_rules
+from config_kit.nested import walk
+from core import ticket_fields
 from core.tickets import VENDOR_LIMITS, Preset
 from offline.deployment import Deployment
 from tests.e2e.conftest import e2e_deployment, quiet_night

@@ -11,9 +11,9 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 
+from aws_facts.arns import state_machine_arn
 from core.config import PipelineConfig
 from core.refs import ConnectionRef, Refs
-from policies.arns import state_machine_arn
 
 PARTITION = "${data.aws_partition.Partition.partition}"
 ACCOUNT = "${data.aws_caller_identity.Account.account_id}"

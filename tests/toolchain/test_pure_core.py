@@ -1,15 +1,24 @@
-"""core/ and policies/ stay plain Python: nothing they import, directly or through other project
-modules, is cdktf, its provider bindings, jsii or constructs. That keeps them usable after CDKTF
-(docs/leaving-cdktf.md). Read from the source (AST), so that an import inside a function counts."""
+"""aws_facts/, config_kit/, core/ and policies/ stay plain Python: nothing they import, directly or through other
+project modules, is cdktf, its provider bindings, jsii or constructs. That keeps them usable after
+CDKTF (docs/leaving-cdktf.md). And the lower floors never import the upper ones (docs/development.md).
+Read from the source (AST), so that an import inside a function counts."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
+import yaml
+
 from tests.conftest import PROJECT
 
-PURE_PACKAGES = ("core", "policies")
+PURE_PACKAGES = ("aws_facts", "config_kit", "core", "policies")
+FLOORS = {
+    "aws_facts": {"aws_facts"},
+    "config_kit": {"aws_facts", "config_kit"},
+    "policies": {"aws_facts", "policies"},
+}
+"""For each lower package, the project packages its modules may import."""
 CDK_MODULES = {"cdktf", "cdktf_cdktf_provider_aws", "jsii", "constructs", "cdktn", "cdktn_provider_aws"}
 
 
@@ -65,6 +74,43 @@ def test_core_and_policies_never_import_cdktf_or_jsii():
     roots = [path for package in PURE_PACKAGES for path in sorted((PROJECT / package).rglob("*.py"))]
     assert roots
     assert cdk_imports(roots) == {}
+
+
+def test_no_import_runs_from_a_lower_floor_back_up():
+    upward = {
+        f"{module_name(path)} imports {name}": name
+        for package, allowed in FLOORS.items()
+        for path in sorted((PROJECT / package).rglob("*.py"))
+        for name in imported(path)
+        if module_file(name.split(".")[0]) is not None and name.split(".")[0] not in allowed
+    }
+    assert upward == {}
+
+
+def test_the_deploy_jobs_sparse_checkout_holds_every_package_the_fire_drill_imports():
+    workflow = yaml.safe_load((PROJECT / ".github" / "workflows" / "deploy.yml").read_text())
+    checkouts = [
+        step["with"]["sparse-checkout"].split()
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+        if "sparse-checkout" in step.get("with", {})
+    ]
+    assert len(checkouts) == 1
+    reached = project_packages_reached(sorted((PROJECT / "drill").rglob("*.py")))
+    assert reached >= {"drill", "core", "aws_facts"}
+    assert reached <= {path.rstrip("/") for path in checkouts[0]}
+
+
+def project_packages_reached(roots: list[Path]) -> set[str]:
+    """The top-level project packages the roots import, directly or through each other."""
+    seen, queue = set(roots), list(roots)
+    while queue:
+        for name in imported(queue.pop()):
+            target = module_file(name)
+            if target is not None and target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return {module_name(path).split(".")[0] for path in seen}
 
 
 def test_the_check_follows_imports_through_project_modules():

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core import asl_paths, aws_rules
+from aws_facts import rules as aws_rules
+from core import asl_paths
 
 ALLOWED = asl_paths.ALLOWED
 

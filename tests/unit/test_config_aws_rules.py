@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import ConfigError
+from config_kit.errors import ConfigError
 from core.loading import load_configs
 from core.state_files import ALLOWED
 from tests.unit.support import (

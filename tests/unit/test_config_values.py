@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from core import asl_paths, validators
-from core.errors import ConfigError, Problem
+from config_kit import validators
+from config_kit.errors import ConfigError, Problem
+from core import asl_paths
 from core.loading import load_config
 from tests.unit.support import (
     MINIMAL_CONFIG,

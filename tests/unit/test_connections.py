@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from core import validators
+from config_kit import validators
 from core.connections import (
     TOKEN_REQUEST_NEEDED,
     AuthKind,

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from core.errors import ConfigError
+from config_kit.errors import ConfigError
 from policies.policy_size import (
     INLINE_POLICIES_CHARACTERS,
     MANAGED_POLICY_CHARACTERS,

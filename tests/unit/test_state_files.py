@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import ConfigError
+from config_kit.errors import ConfigError
 from core.loading import load_configs
 from core.state_files import ALLOWED, GENERATED_FOLDERS
 from tests.unit.support import MINIMAL_CONFIG, write

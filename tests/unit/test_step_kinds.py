@@ -8,12 +8,12 @@ from typing import ClassVar
 import pytest
 
 import core.steps.step
+from config_kit.toml_table import Problems, Table
 from core.steps import STEP_KINDS, STEPS, Step
 from core.steps.ecs_run_task import EcsStep
 from core.steps.http_invoke import HttpStep
 from core.steps.lambda_invoke import LambdaStep
 from core.steps.step import ReadContext, read_common
-from core.toml_table import Problems, Table
 
 
 @pytest.fixture

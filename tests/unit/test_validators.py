@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core import validators
+from config_kit import validators
 
 
 @pytest.mark.parametrize(

@@ -13,14 +13,13 @@ from __future__ import annotations
 import os
 import stat
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, Final, Generic, Literal, TypeVar, cast, overload
+from typing import Any, Final, Generic, Literal, Never, TypeVar, cast, overload
 
-from core.asl_paths import dynamic_value_problems
-from core.errors import Problem
+from config_kit.errors import Problem
 
 D = TypeVar("D")
 T = TypeVar("T")
@@ -32,7 +31,9 @@ MAX_NESTING = 32
 # A configuration is a few kilobytes; a file far larger is not one (and is not read whole).
 MAX_FILE_BYTES = 1024 * 1024
 Check = Callable[[str], "str | None"]
-"""A check of one string: None when it is fine, else what is allowed (core.validators)."""
+"""A check of one string: None when it is fine, else what is allowed (config_kit.validators)."""
+TableCheck = Callable[[Any, str], Iterable[tuple[str, Any, str]]]
+"""A check of a whole table given where it is: (field, value, what is allowed) for each bad value."""
 
 
 class _Required(Enum):
@@ -137,18 +138,82 @@ class Key(Generic[T_co]):
     low: float | None = None
     high: float | None = None
     value_table: Any = None
-    """Kind.PARAMETERS: the core.schema.Section a value may be given as instead of text."""
+    """Kind.PARAMETERS: the config_kit.schema.Section a value may be given as instead of text."""
     required_message: str = ""
     """Set: the key must be written out even where its default would do; the problem says why."""
     value_check: Check | None = None
     """Kind.STRING_TABLE: the check of each value (check is the check of each name)."""
-    asl_parameters: bool = False
-    """Kind.TABLE and STRING_TABLE: the table becomes ASL Parameters, where a key ending in `.$`
-    takes a JSONPath or an intrinsic (core.asl_paths)."""
+    table_check: TableCheck | None = None
+    """Kind.TABLE and STRING_TABLE: the check of the table as a whole, e.g. of a table that
+    becomes ASL Parameters, where a key ending in `.$` takes a JSONPath or an intrinsic."""
 
 
+# key()'s overloads tie a Key's value type to its Kind and default, so that mypy refuses
+# `NAME: Key[int] = key("name", Kind.STRING, ...)` and types what Table.read returns.
+# A default of None adds None to the type; Kind.STRINGS and STRING_TABLE take a default
+# (their readers have no required form), Kind.PARAMETERS is never read through Table.read.
+_Default = Required | _Derived
+
+
+@overload
+def key(
+    name: str, kind: Literal[Kind.STRING], doc: str, default: str | _Default = REQUIRED, **details: Any
+) -> Key[str]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.STRING], doc: str, default: None, **details: Any
+) -> Key[str | None]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.INTEGER], doc: str, default: int | _Default = REQUIRED, **details: Any
+) -> Key[int]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.INTEGER], doc: str, default: None, **details: Any
+) -> Key[int | None]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.NUMBER], doc: str, default: float | _Default = REQUIRED, **details: Any
+) -> Key[float]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.BOOLEAN], doc: str, default: bool | _Default = REQUIRED, **details: Any
+) -> Key[bool]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.STRINGS], doc: str, default: tuple[str, ...] | _Derived, **details: Any
+) -> Key[tuple[str, ...]]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.STRINGS], doc: str, default: None, **details: Any
+) -> Key[tuple[str, ...] | None]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.STRING_TABLE], doc: str, default: Mapping[str, str], **details: Any
+) -> Key[dict[str, str]]: ...
+@overload
+def key(
+    name: str,
+    kind: Literal[Kind.TABLE],
+    doc: str,
+    default: dict[str, Any] | _Default = REQUIRED,
+    **details: Any,
+) -> Key[dict[str, Any]]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.TABLE], doc: str, default: Mapping[str, Any], **details: Any
+) -> Key[Mapping[str, Any]]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.TABLE], doc: str, default: None, **details: Any
+) -> Key[dict[str, Any] | None]: ...
+@overload
+def key(
+    name: str, kind: Literal[Kind.PARAMETERS], doc: str, default: Mapping[str, Any], **details: Any
+) -> Key[Never]: ...
 def key(name: str, kind: Kind, doc: str, default: Any = REQUIRED, **details: Any) -> Key[Any]:
-    """A Key; annotate the variable holding it with its value type, e.g. `NAME: Key[str] = key(...)`."""
+    """A Key whose value type follows from its kind and default: `NAME = key("name", Kind.STRING, ...)`
+    is a Key[str]."""
     return Key(name, kind, doc, default, **details)
 
 
@@ -202,18 +267,18 @@ class Table:
                 return cast(T, self.strings(key.name, value, key.check))
             case Kind.STRING_TABLE:
                 table = self.string_table(key.name, value, key.check, key.value_check)
-                self._check_parameters(key, table)
+                self._check_table(key, table)
                 return cast(T, table)
             case Kind.TABLE:
                 table = self.json_table(key.name, value)
-                self._check_parameters(key, table)
+                self._check_table(key, table)
                 return cast(T, table)
             case Kind.PARAMETERS:
                 raise TypeError(f"{self.field(key.name)}: read by core.connections, value by value")
 
-    def _check_parameters(self, key: Key[Any], table: Any) -> None:
-        if key.asl_parameters and key.name in self.data:
-            for where, value, allowed in dynamic_value_problems(table, self.field(key.name)):
+    def _check_table(self, key: Key[Any], table: Any) -> None:
+        if key.table_check and key.name in self.data:
+            for where, value, allowed in key.table_check(table, self.field(key.name)):
                 self.problems.add(where, allowed, value)
 
     def problem(self, key: str, allowed: str, value: Any = None) -> None:

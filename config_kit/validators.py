@@ -7,18 +7,13 @@ import ipaddress
 import posixpath
 import re
 import unicodedata
-from collections.abc import Callable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from core import aws_rules
-from core import schedule_expression as schedule
-
-Check = Callable[[str], "str | None"]
-
-_PARTITION = r"aws(?:-cn|-us-gov|-iso|-iso-b)?"
-_REGION = r"[a-z]{2}(?:-[a-z]+)+-[0-9]"
-_ACCOUNT = aws_rules.ACCOUNT_ID
+from aws_facts import arns
+from aws_facts import rules as aws_rules
+from aws_facts import schedule_expression as schedule
+from config_kit.toml_table import Check
 
 
 def pattern(regex: str, allowed: str) -> Check:
@@ -27,31 +22,24 @@ def pattern(regex: str, allowed: str) -> Check:
 
 
 def arn(service_and_resource: str, example: str) -> Check:
-    return pattern(
-        rf"arn:{_PARTITION}:{service_and_resource}",
-        f"must be an ARN like {example}",
-    )
+    return _arn_like(arns.in_any_partition(service_and_resource), example)
 
 
-region = pattern(_REGION, "must be an AWS region code such as eu-west-1")
-account_id = pattern(_ACCOUNT, "must be a 12-digit AWS account id")
-lambda_function_arn = arn(
-    rf"lambda:{_REGION}:{_ACCOUNT}:function:{aws_rules.LAMBDA_FUNCTION_NAME.regex}"
-    rf"(?::{aws_rules.LAMBDA_QUALIFIER.regex})?",
-    "arn:aws:lambda:eu-west-1:123456789012:function:extract-orders",
+def _arn_like(regex: str, example: str) -> Check:
+    return pattern(regex, f"must be an ARN like {example}")
+
+
+region = pattern(arns.REGION, "must be an AWS region code such as eu-west-1")
+account_id = pattern(aws_rules.ACCOUNT_ID, "must be a 12-digit AWS account id")
+lambda_function_arn = _arn_like(
+    arns.LAMBDA_FUNCTION, "arn:aws:lambda:eu-west-1:123456789012:function:extract-orders"
 )
-ecs_cluster_arn = arn(
-    rf"ecs:{_REGION}:{_ACCOUNT}:cluster/{aws_rules.ECS_CLUSTER_NAME.regex}",
-    "arn:aws:ecs:eu-west-1:123456789012:cluster/pipeline",
-)
-ecs_task_definition_arn = arn(
-    rf"ecs:{_REGION}:{_ACCOUNT}:task-definition/{aws_rules.ECS_TASK_FAMILY.regex}(?::[0-9]+)?",
+ecs_cluster_arn = _arn_like(arns.ECS_CLUSTER, "arn:aws:ecs:eu-west-1:123456789012:cluster/pipeline")
+ecs_task_definition_arn = _arn_like(
+    arns.ECS_TASK_DEFINITION,
     "arn:aws:ecs:eu-west-1:123456789012:task-definition/transform:3 (the revision may be left out)",
 )
-iam_role_arn = arn(
-    rf"iam::{_ACCOUNT}:role/(?:[\w+=,.@-]+/)*{aws_rules.IAM_ROLE_NAME.regex}",
-    "arn:aws:iam::123456789012:role/transform-task",
-)
+iam_role_arn = _arn_like(arns.IAM_ROLE, "arn:aws:iam::123456789012:role/transform-task")
 subnet_id = pattern(r"subnet-[0-9a-f]{8,17}", "must be a subnet id like subnet-0123456789abcdef0")
 security_group_id = pattern(r"sg-[0-9a-f]{8,17}", "must be a security group id like sg-0123456789abcdef0")
 stack_name = pattern(
@@ -65,9 +53,8 @@ identifier = pattern(
     r"[a-z][a-z0-9_]{0,31}",
     "must be 1-32 lower-case letters, digits or '_', starting with a letter",
 )
-_SECRET = aws_rules.SECRET_NAME.regex
 secret_name = pattern(
-    rf"{_SECRET}|arn:{_PARTITION}:secretsmanager:{_REGION}:{_ACCOUNT}:secret:{_SECRET}",
+    rf"{aws_rules.SECRET_NAME.regex}|{arns.SECRET}",
     "must be a Secrets Manager secret name (letters, digits and /_+=.@-) or a secret ARN",
 )
 result_path = pattern(

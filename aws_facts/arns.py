@@ -1,8 +1,36 @@
-"""ARNs built from their parts, so that no policy has to wait for a resource to exist."""
+"""ARNs built from their parts, so that no policy has to wait for a resource to exist, and the
+patterns of the ARNs a configuration names (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html)."""
 
 from __future__ import annotations
 
 import re
+
+from aws_facts import rules
+
+PARTITION = f"(?:{'|'.join(map(re.escape, sorted(rules.PARTITIONS)))})"
+REGION = r"[a-z]{2}(?:-[a-z]+)+-[0-9]"
+ANY_ARN = re.compile(
+    r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):.*", re.DOTALL
+)
+"""Any ARN, split into the parts that say where its resource is."""
+
+
+def in_any_partition(service_and_resource: str) -> str:
+    """The pattern of an ARN in any partition, e.g. of "states:.+"."""
+    return rf"arn:{PARTITION}:{service_and_resource}"
+
+
+_ACCOUNT = rules.ACCOUNT_ID
+LAMBDA_FUNCTION = in_any_partition(
+    rf"lambda:{REGION}:{_ACCOUNT}:function:{rules.LAMBDA_FUNCTION_NAME.regex}"
+    rf"(?::{rules.LAMBDA_QUALIFIER.regex})?"
+)
+ECS_CLUSTER = in_any_partition(rf"ecs:{REGION}:{_ACCOUNT}:cluster/{rules.ECS_CLUSTER_NAME.regex}")
+ECS_TASK_DEFINITION = in_any_partition(
+    rf"ecs:{REGION}:{_ACCOUNT}:task-definition/{rules.ECS_TASK_FAMILY.regex}(?::[0-9]+)?"
+)
+IAM_ROLE = in_any_partition(rf"iam::{_ACCOUNT}:role/(?:[\w+=,.@-]+/)*{rules.IAM_ROLE_NAME.regex}")
+SECRET = in_any_partition(rf"secretsmanager:{REGION}:{_ACCOUNT}:secret:{rules.SECRET_NAME.regex}")
 
 _TASK_DEFINITION = re.compile(r"^(?P<prefix>arn:[^:]+:ecs:[^:]+:[^:]+:task-definition/[^:]+)(?::\d+)?$")
 _CLUSTER = re.compile(
