@@ -21,11 +21,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from core import ticket_fields
+from core.placeholders import fill
 from core.refs import Refs
 from core.steps.http_invoke import HttpRequest
 from core.steps.task import Retry, task_state
 from core.templates import FAILURE_PATHS, console_execution_url, render_template, render_text
-from core.tickets import VENDOR_LIMITS, Preset, fill
+from core.tickets import VENDOR_LIMITS, Preset
 from policies import integrations
 from policies.statement import Statement
 

@@ -38,6 +38,7 @@ from core.failure_path import (
 )
 from core.nested import walk
 from core.night_watch import AlarmWindow, StatusAlarm, WatchedEnd, missed_night_window, template_size_problem
+from core.placeholders import placeholder_names
 from core.role_policies import policy_size_problems
 from core.schedule_checks import check_runs, execution_timeout
 from core.schedule_window import Recurrence, recurrence
@@ -48,7 +49,7 @@ from core.steps import STEP_KINDS, STEP_TYPE, STEPS, Retry, Step
 from core.steps.http_invoke import HTTP_RETRIED, HTTP_TRANSIENT_ERRORS, HttpRequest
 from core.steps.step import MAX_TIMEOUT_SECONDS, ReadContext, read_common
 from core.steps.task import retry_section
-from core.templates import placeholder_names, template_problems
+from core.templates import template_problems
 from core.tickets import PRESET, PRESET_VARIANTS, TICKET_REQUEST, connection_problems, read_preset
 from core.toml_table import DERIVED, Key, Kind, Problems, Table, key, read_document
 from core.toml_values import unrepresentable

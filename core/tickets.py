@@ -27,9 +27,9 @@ from typing import Any
 
 from core import validators
 from core.connections import AuthKind, ConnectionSettings
+from core.placeholders import fill
 from core.schema import Section
 from core.steps.http_invoke import RequestKeys, request_keys
-from core.templates import PLACEHOLDER
 from core.toml_table import DERIVED, REQUIRED, Key, Kind, Table, key
 
 JSON = {"Content-Type": "application/json"}
@@ -450,14 +450,3 @@ def connection_problems(preset: Preset | None, connection: ConnectionSettings | 
         for key in preset.api.connection_body_keys
         if key not in secret_body
     ]
-
-
-def fill(template: Any, values: Mapping[str, str]) -> Any:
-    """The template with each {{<field>}} of values replaced; other placeholders are kept."""
-    if isinstance(template, str):
-        return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), template)
-    if isinstance(template, Mapping):
-        return {key: fill(value, values) for key, value in template.items()}
-    if isinstance(template, list):
-        return [fill(item, values) for item in template]
-    return template
