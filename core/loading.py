@@ -43,10 +43,10 @@ from core.schema import Section
 from core.sections.ticket import TICKET, Ticket, check_ticket_template, read_ticket
 from core.stack_names import longest_state_machine_name, self_start_problems, shared_name_problems
 from core.state_files import local_state_problems, state_key
-from core.steps import STEP_KINDS, STEP_TYPE, STEPS, Step
-from core.steps.step import MAX_TIMEOUT_SECONDS, ReadContext, read_common
+from core.steps import STEPS, AddedStates, check_state_names, read_steps
+from core.steps.step import MAX_TIMEOUT_SECONDS, ReadContext
 from core.templates import template_problems
-from core.toml_table import DERIVED, Key, Kind, Problems, Table, choose, key, read_document
+from core.toml_table import DERIVED, Key, Kind, Problems, Table, key, read_document
 from core.toml_values import unrepresentable
 from policies.statement import sid_from_name
 
@@ -173,15 +173,9 @@ def _read_config(root: Table, source: str, now: datetime | None = None) -> Pipel
     _check_derived_names(root, state_machine, notifications, night_watch)
     ticket_table = root.table("ticket", required=True)
     ticket = read_ticket(ticket_table, connections, connections_table.data)
-    step_tables = root.tables("steps")
-    if not step_tables:
-        root.problem(
-            "steps", "the pipeline needs at least one [[steps]] table", value=root.data.get("steps", [])
-        )
     context = ReadContext(connections=frozenset(connections_table.data))
-    read_steps = (_read_step(table, context) for table in step_tables)
-    steps = tuple(step for step in read_steps if step is not None)
-    _check_state_names(root, steps)
+    steps = read_steps(root, context)
+    check_state_names(root.problems, steps, _added_states())
     if ticket is not None:
         check_ticket_template(ticket_table, ticket)
         _check_night_watch_template(root, ticket, night_watch, state_machine.name, stack.region)
@@ -661,16 +655,6 @@ def _check_derived_name(
         problems.add(field, problem, value)
 
 
-def _read_step(table: Table, context: ReadContext) -> Step | None:
-    """None when the type is unknown: its other keys cannot be judged then."""
-    kind = choose(table, STEP_TYPE, STEP_KINDS)
-    if kind is None:
-        return None
-    step = kind.read(table, read_common(table, kind), context)
-    table.finish()
-    return step
-
-
 CONFIG = Section(
     "",
     "Each environment is one TOML file (config/*.toml). Unknown keys are errors, so a typo never "
@@ -728,38 +712,13 @@ CONFIG = Section(
 """The whole configuration file, as core.schema renders it (docs/configuration.md, the JSON Schema)."""
 
 
-def _check_state_names(root: Table, steps: tuple[Step, ...]) -> None:
-    """Step names must stay unique once the failure path's states, and the IAM
-    Sids derived from all of them, are added. One message per step at most."""
-    taken = {name: "the failure path" for name in FIXED_STATES}
-    taken |= {name: "the fire drill (core/fire_drill.py)" for name in fire_drill.state_names()}
-    sids = {sid_from_name(name): "the failure path" for name in FIXED_STATES}
-    for index, step in enumerate(steps):
-        if not step.name:
-            continue
-        field = f"steps[{index}].name"
-        problem = _state_name_problem(step.name, taken, sids)
-        if problem:
-            root.problems.add(field, problem, step.name)
-        for state in (step.name, FailurePath.record_state_name(step.name)):
-            taken.setdefault(state, field)
-        sids.setdefault(sid_from_name(step.name), field)
-
-
-def _state_name_problem(name: str, taken: Mapping[str, str], sids: Mapping[str, str]) -> str | None:
-    record = FailurePath.record_state_name(name)
-    for state in (name, record):
-        if state in taken:
-            return f"{state!r} is already a state name, used by {taken[state]}"
-    if len(record) > aws_rules.MAX_STATE_NAME:
-        return (
-            f"its failure state {record!r} would be longer than {aws_rules.MAX_STATE_NAME} "
-            f"characters; use at most {aws_rules.MAX_STATE_NAME - len(record) + len(name)}"
-        )
-    sid = sid_from_name(name)
-    if sid in sids:
-        return f"reads the same as {sids[sid]} once spaces and punctuation are dropped"
-    return None
+def _added_states() -> AddedStates:
+    return AddedStates(
+        owners={name: "the failure path" for name in FIXED_STATES}
+        | {name: "the fire drill (core/fire_drill.py)" for name in fire_drill.state_names()},
+        sids={sid_from_name(name): "the failure path" for name in FIXED_STATES},
+        record_state_name=FailurePath.record_state_name,
+    )
 
 
 def _check_night_watch_template(
