@@ -170,11 +170,12 @@ def _read_config(root: Table, source: str, now: datetime | None = None) -> Pipel
     notifications = _read_notifications(root.table("notifications"), state_machine.name)
     connections_table = root.table("connections", required=True)
     connections = read_connections(connections_table, state_machine.name)
+    # Also those that could not be read: naming one is not a second problem.
+    connection_names = frozenset(connections_table.data)
     _check_derived_names(root, state_machine, notifications, night_watch)
     ticket_table = root.table("ticket", required=True)
-    ticket = read_ticket(ticket_table, connections, connections_table.data)
-    context = ReadContext(connections=frozenset(connections_table.data))
-    steps = read_steps(root, context)
+    ticket = read_ticket(ticket_table, connections, connection_names)
+    steps = read_steps(root, ReadContext(connections=connection_names))
     check_state_names(root.problems, steps, _added_states())
     if ticket is not None:
         check_ticket_template(ticket_table, ticket)
