@@ -35,17 +35,16 @@ from core.failure_path import (
     FailurePath,
 )
 from core.nested import walk
-from core.night_watch import AlarmWindow, StatusAlarm, WatchedEnd, missed_night_window, template_size_problem
+from core.night_watch import AlarmWindow, StatusAlarm, WatchedEnd, missed_night_window
 from core.role_policies import policy_size_problems
 from core.schedule_checks import check_runs, execution_timeout
 from core.schedule_window import Recurrence, recurrence
 from core.schema import Section
-from core.sections.ticket import TICKET, Ticket, check_ticket_template, read_ticket
+from core.sections.ticket import TICKET, check_night_watch_body, check_ticket_template, read_ticket
 from core.stack_names import longest_state_machine_name, self_start_problems, shared_name_problems
 from core.state_files import local_state_problems, state_key
 from core.steps import STEPS, AddedStates, check_state_names, read_steps
 from core.steps.step import MAX_TIMEOUT_SECONDS, ReadContext
-from core.templates import template_problems
 from core.toml_table import DERIVED, Key, Kind, Problems, Table, key, read_document
 from core.toml_values import unrepresentable
 from policies.statement import sid_from_name
@@ -179,7 +178,8 @@ def _read_config(root: Table, source: str, now: datetime | None = None) -> Pipel
     check_state_names(root.problems, steps, _added_states())
     if ticket is not None:
         check_ticket_template(ticket_table, ticket)
-        _check_night_watch_template(root, ticket, night_watch, state_machine.name, stack.region)
+        if night_watch.ticket:
+            check_night_watch_body(ticket_table, ticket, state_machine.name, stack.region)
     root.finish()
     if ticket is None:
         return None  # said why
@@ -720,22 +720,3 @@ def _added_states() -> AddedStates:
         sids={sid_from_name(name): "the failure path" for name in FIXED_STATES},
         record_state_name=FailurePath.record_state_name,
     )
-
-
-def _check_night_watch_template(
-    root: Table, ticket: Ticket, night_watch: NightWatchSettings, state_machine_name: str, region: str
-) -> None:
-    """The body the night watch's ticket target sends must fit EventBridge's input template."""
-    body = ticket.request.body
-    if not night_watch.ticket or body is None or not state_machine_name:
-        return
-    if next(unrepresentable(body), None):
-        return  # reported as a value without a JSON form
-    static = ticket.static_placeholders(state_machine_name)
-    if any(template_problems(body, set(static), "ticket.body")):
-        return  # reported by check_ticket_template
-    problems = [
-        problem for end in WatchedEnd if (problem := template_size_problem(end, body, static, region))
-    ]
-    if problems:
-        root.problems.add("ticket.body", max(problems, key=len))

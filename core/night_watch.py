@@ -184,7 +184,7 @@ def template_size_problem(
 ) -> str | None:
     """Why EventBridge would refuse this template's input transformer, or None.
 
-    Checked at load (core.loading), so that a long ticket body fails there, naming its longest
+    Checked at load (core.sections.ticket), so that a long ticket body fails there, naming its longest
     text, rather than at `terraform apply`."""
     transformer = input_transformer(end, template, static, region)
     size, limit = len(transformer.input_template), aws_rules.INPUT_TEMPLATE_MAX_CHARACTERS

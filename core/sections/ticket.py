@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from core import validators
 from core.connections import ConnectionSettings
 from core.nested import walk
+from core.night_watch import WatchedEnd, template_size_problem
 from core.placeholders import fill, placeholder_names
 from core.schema import Section
 from core.steps.http_invoke import HTTP_RETRIED, HTTP_TRANSIENT_ERRORS, HttpRequest, RequestKeys, request_keys
@@ -19,6 +20,7 @@ from core.steps.task import Retry, retry_section
 from core.templates import template_problems
 from core.tickets import JSON, OUTSETA_SUPPORT_CASE, Preset
 from core.toml_table import DERIVED, REQUIRED, Key, Kind, Table, choose, key
+from core.toml_values import unrepresentable
 
 STATIC_PLACEHOLDERS = ("state_machine", "reporter")
 """The placeholders filled in when synthesizing; the others are filled at run time (core.templates)."""
@@ -185,3 +187,21 @@ def check_ticket_template(table: Table, ticket: Ticket) -> None:
             table.field("reporter"),
             "is required because ticket.body uses {{reporter}}: the user or bot the ticket is filed as",
         )
+
+
+def check_night_watch_body(table: Table, ticket: Ticket, state_machine_name: str, region: str) -> None:
+    """With the night watch's tickets on: the body its ticket target sends must fit EventBridge's
+    input template (core.night_watch), which a long body can overflow."""
+    body = ticket.request.body
+    if body is None or not state_machine_name:
+        return
+    if next(unrepresentable(body), None):
+        return  # reported as a value without a JSON form
+    static = ticket.static_placeholders(state_machine_name)
+    if any(template_problems(body, set(static), table.field("body"))):
+        return  # reported by check_ticket_template
+    problems = [
+        problem for end in WatchedEnd if (problem := template_size_problem(end, body, static, region))
+    ]
+    if problems:
+        table.problems.add(table.field("body"), max(problems, key=len))
