@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from core.aws_rules import DEFAULT_SCHEDULE_GROUP
+from aws_facts.rules import DEFAULT_SCHEDULE_GROUP
+from config_kit.errors import Problem
+
 from core.connections import ConnectionSettings
-from core.errors import Problem
 from core.failure_path import FailurePath
 from core.night_watch import AlarmWindow
 from core.pipeline import Pipeline

@@ -12,7 +12,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core import aws_names, aws_rules, fire_drill, validators
+from aws_facts import names as aws_names
+from aws_facts import rules as aws_rules
+from aws_facts.schedule_window import Recurrence, recurrence
+from config_kit import validators
+from config_kit.errors import ConfigError, Problem
+from config_kit.nested import walk
+from config_kit.schema import Section
+from config_kit.toml_table import DERIVED, Key, Kind, Problems, Table, key, read_document
+from config_kit.toml_values import unrepresentable
+
+from core import fire_drill
 from core.arn_reach import reach_problems
 from core.config import (
     DEFAULT_TIMEOUT_SECONDS,
@@ -29,24 +39,18 @@ from core.config import (
 )
 from core.connections import CONNECTIONS, read_connections
 from core.defaults import field_default
-from core.errors import ConfigError, Problem
 from core.failure_path import (
     FIXED_STATES,
     FailurePath,
 )
-from core.nested import walk
 from core.night_watch import AlarmWindow, StatusAlarm, WatchedEnd, missed_night_window
 from core.role_policies import policy_size_problems
 from core.schedule_checks import check_runs, execution_timeout
-from core.schedule_window import Recurrence, recurrence
-from core.schema import Section
 from core.sections.ticket import TICKET, check_night_watch_body, check_ticket_template, read_ticket
 from core.stack_names import longest_state_machine_name, self_start_problems, shared_name_problems
 from core.state_files import local_state_problems, state_key
 from core.steps import STEPS, AddedStates, check_state_names, read_steps
 from core.steps.step import MAX_TIMEOUT_SECONDS, ReadContext
-from core.toml_table import DERIVED, Key, Kind, Problems, Table, key, read_document
-from core.toml_values import unrepresentable
 from policies.statement import sid_from_name
 
 
@@ -710,7 +714,7 @@ CONFIG = Section(
         STEPS,
     ),
 )
-"""The whole configuration file, as core.schema renders it (docs/configuration.md, the JSON Schema)."""
+"""The whole configuration file, as config_kit.schema renders it (docs/configuration.md, the JSON Schema)."""
 
 
 def _added_states() -> AddedStates:

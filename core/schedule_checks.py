@@ -1,12 +1,13 @@
-"""What the loader says about when a schedule runs (core.schedule_window): a schedule that
+"""What the loader says about when a schedule runs (aws_facts.schedule_window): a schedule that
 never starts an execution is refused, an execution timeout must end before the next run, and
 a run that a clock change skips is warned about."""
 
 from __future__ import annotations
 
+from aws_facts.schedule_window import Recurrence
+from config_kit.toml_table import Problems
+
 from core.config import DEFAULT_TIMEOUT_SECONDS, ScheduleSettings
-from core.schedule_window import Recurrence
-from core.toml_table import Problems
 
 EXPRESSION_FIELD = "schedule.expression"
 TIMEOUT_FIELD = "state_machine.timeout_seconds"

@@ -14,9 +14,10 @@ import fnmatch
 from collections.abc import Iterator
 from pathlib import Path
 
-from core import aws_names
+from aws_facts import names as aws_names
+from config_kit.errors import Problem
+
 from core.config import PipelineConfig, S3Backend
-from core.errors import Problem
 
 # What the Makefile's clean and distclean targets remove (keep the two lists alike), what the
 # tools regenerate, and Python's byte-code folders, which `make clean` removes at any depth.

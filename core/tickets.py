@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from core import validators
+from config_kit import validators
+from config_kit.toml_table import REQUIRED, Key, Kind, key
+
 from core.connections import AuthKind
-from core.toml_table import REQUIRED, Key, Kind, key
 
 JSON = {"Content-Type": "application/json"}
 JSON_BOTH_WAYS = {"Content-Type": "application/json", "Accept": "application/json"}

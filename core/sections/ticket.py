@@ -9,18 +9,19 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
-from core import validators
+from config_kit import validators
+from config_kit.nested import walk
+from config_kit.schema import Section
+from config_kit.toml_table import DERIVED, REQUIRED, Key, Kind, Table, choose, key
+from config_kit.toml_values import unrepresentable
+
 from core.connections import ConnectionSettings
-from core.nested import walk
 from core.night_watch import WatchedEnd, template_size_problem
 from core.placeholders import fill, placeholder_names
-from core.schema import Section
 from core.steps.http_invoke import HTTP_RETRIED, HTTP_TRANSIENT_ERRORS, HttpRequest, RequestKeys, request_keys
 from core.steps.task import Retry, retry_section
 from core.templates import template_problems
 from core.tickets import JSON, OUTSETA_SUPPORT_CASE, Preset
-from core.toml_table import DERIVED, REQUIRED, Key, Kind, Table, choose, key
-from core.toml_values import unrepresentable
 
 STATIC_PLACEHOLDERS = ("state_machine", "reporter")
 """The placeholders filled in when synthesizing; the others are filled at run time (core.templates)."""

@@ -14,8 +14,10 @@ import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from core import aws_rules
-from core.schema import Section, Shape
+from aws_facts import rules as aws_rules
+from config_kit.schema import Section, Shape
+from config_kit.toml_table import Key, Kind, Problems, Table, choose, key
+
 from core.steps.step import (
     NAME,
     RESULT_PATH,
@@ -26,7 +28,6 @@ from core.steps.step import (
     registered_kinds,
 )
 from core.steps.task import Retry
-from core.toml_table import Key, Kind, Problems, Table, choose, key
 from policies.statement import sid_from_name
 
 for _module in pkgutil.iter_modules(__path__):

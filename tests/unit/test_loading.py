@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from config_kit.errors import ConfigError, Problem
 
 from core.config import LocalBackend, LogLevel, S3Backend
-from core.errors import ConfigError, Problem
 from core.loading import load_config, load_configs
 from core.steps import STEP_KINDS
 from core.steps.ecs_run_task import EcsStep

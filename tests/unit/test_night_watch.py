@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from config_kit.errors import ConfigError
 
 from core.config import DEFAULT_TIMEOUT_SECONDS
-from core.errors import ConfigError
 from core.night_watch import (
     AlarmWindow,
     InputTransformer,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from config_kit.errors import ConfigError
 
-from core.errors import ConfigError
 from core.loading import STATE_MACHINE_NAME, load_configs
 from core.stack_names import longest_state_machine_name, stack_names
 from tests.unit.support import MINIMAL_CONFIG, edited, load_text, write

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from config_kit.schema import Section
+from config_kit.toml_table import Key, Kind, Problems, Table, choose, key
 
 from core.connections import CONNECTIONS, read_connection
-from core.schema import Section
 from core.sections.ticket import TICKET, read_ticket
-from core.toml_table import Key, Kind, Problems, Table, choose, key
 from tests.unit.support import edited, in_table, problems_of, write
 
 ROOT = Path(__file__).resolve().parents[2]
