@@ -415,3 +415,16 @@ class Table:
             self.problem(key, problem)
             return empty
         return value
+
+
+def choose(table: Table, discriminator: Key[str | None], variants: Mapping[str, V]) -> V | None:
+    """The variant the table's discriminator names ("" names the one chosen when it is left out
+    without a default). None when it names none (misspelt, not a string, required and missing):
+    that is one problem, and the caller reads no more of the table and does not finish it, since
+    which keys belong there cannot be known; so one typo is one problem, not also a list of
+    "unknown key"s or of keys the wrong variant requires."""
+    choices = tuple(name for name in variants if name)
+    value = table.string(discriminator.name, discriminator.default, one_of(choices))
+    if value == "":
+        return None  # refused, and said so
+    return variants[value or ""]

@@ -15,9 +15,10 @@ from typing import Any
 from aws_facts.rules import DEFAULT_SCHEDULE_GROUP
 from config_kit.errors import Problem
 from core.connections import ConnectionSettings
-from core.failure_path import FailurePath, Ticket
+from core.failure_path import FailurePath
 from core.night_watch import AlarmWindow
 from core.pipeline import Pipeline
+from core.sections.ticket import Ticket
 from core.steps import Step
 
 

@@ -30,10 +30,8 @@ from aws_facts import names as aws_names
 from aws_facts import rules as aws_rules
 from config_kit import validators
 from config_kit.schema import Section, Shape
-from config_kit.toml_table import Key, Kind, Table, key
+from config_kit.toml_table import Key, Kind, Table, choose, key
 from policies.statement import sid_from_name
-
-"""EventBridge's limit on a connection's name (the Terraform page above)."""
 
 
 class AuthKind(Enum):
@@ -133,12 +131,13 @@ class ConnectionSettings:
         return [self.secret, *self.invocation.secret_sources(), *token_request]
 
 
+AUTH_KINDS = {kind.value: kind for kind in AuthKind}
 AUTH: Key[str] = key(
     "auth",
     Kind.STRING,
     "How the connection authenticates each call; see [docs/tickets.md](tickets.md#connections).",
     AuthKind.API_KEY.value,
-    choices=tuple(kind.value for kind in AuthKind),
+    choices=tuple(AUTH_KINDS),
 )
 SECRET_NAME: Key[str | None] = key(
     "secret_name",
@@ -256,10 +255,13 @@ CONNECTIONS = Section(
 
 
 def read_connections(table: Table, state_machine_name: str) -> dict[str, ConnectionSettings]:
+    """Each connection by name; one whose auth is unknown is left out, its problem said."""
     connections = {}
     sids: dict[str, str] = {}
     for name in table.data:
-        connections[name] = read_connection(table.table(name, required=True), name)
+        connection = read_connection(table.table(name, required=True), name)
+        if connection is not None:
+            connections[name] = connection
         aws_name = aws_names.connection_name(state_machine_name, name)
         first = sids.setdefault(sid_from_name(name), name)
         if validators.identifier(name):
@@ -271,15 +273,18 @@ def read_connections(table: Table, state_machine_name: str) -> dict[str, Connect
             )
         elif state_machine_name and (problem := aws_rules.CONNECTION_NAME.derived_problem(aws_name)):
             table.problem(name, problem, value=name)
-    if not connections:
+    if not table.data:
         table.problems.add(table.path, "at least one connection is required (the ticket needs one)")
     _check_variables(table, connections)
     table.finish()
     return connections
 
 
-def read_connection(table: Table, name: str) -> ConnectionSettings:
-    auth = AuthKind(table.read(AUTH) or AUTH.default)
+def read_connection(table: Table, name: str) -> ConnectionSettings | None:
+    """None when the auth is unknown: the other keys depend on it."""
+    auth = choose(table, AUTH, AUTH_KINDS)
+    if auth is None:
+        return None
     secret = _read_secret_source(table, f"the {auth.secret_label}")
     settings: dict[str, Any] = {}
     if auth is AuthKind.API_KEY:

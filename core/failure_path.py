@@ -21,11 +21,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from core import ticket_fields
+from core.placeholders import fill
 from core.refs import Refs
-from core.steps.http_invoke import HttpRequest
-from core.steps.task import Retry, task_state
+from core.sections.ticket import Ticket
+from core.steps.task import task_state
 from core.templates import FAILURE_PATHS, console_execution_url, render_template, render_text
-from core.tickets import VENDOR_LIMITS, Preset, fill
+from core.tickets import VENDOR_LIMITS, Preset
 from policies import integrations
 from policies.statement import Statement
 
@@ -44,7 +45,6 @@ FIXED_STATES = (
     FAIL_STATE,
 )
 RECORD_STATE_SUFFIX = "Failed"
-STATIC_PLACEHOLDERS = ("state_machine", "reporter")
 NO_CAUSE = "No cause was reported."
 
 _NOTIFICATION = (
@@ -57,17 +57,6 @@ _TICKET_ERROR_PATHS = {
     "ticket_error": "$.ticket_error.Error",
     "ticket_cause": "$.ticket_error.Cause",
 }
-
-
-@dataclass(frozen=True, kw_only=True)
-class Ticket:
-    request: HttpRequest
-    """Its body and header values are templates; see core.templates."""
-    preset: Preset | None = None
-    """The ticketing API the request was filled in from (core.tickets). Default: written by hand."""
-    reporter: str | None = None
-    """Fills {{reporter}}: the user or bot the ticket is filed as."""
-    retry: Retry
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -148,10 +137,7 @@ class FailurePath:
         ]
 
     def static_placeholders(self) -> dict[str, str]:
-        static = {"state_machine": self.state_machine_name}
-        if self.ticket.reporter is not None:
-            static["reporter"] = self.ticket.reporter
-        return static
+        return self.ticket.static_placeholders(self.state_machine_name)
 
     def _ticket_state(self, refs: Refs) -> dict[str, Any]:
         request = self.ticket.request

@@ -36,25 +36,20 @@ from core.config import (
     StackSettings,
     StateMachineSettings,
 )
-from core.connections import CONNECTIONS, ConnectionSettings, read_connections
+from core.connections import CONNECTIONS, read_connections
 from core.defaults import field_default
 from core.failure_path import (
     FIXED_STATES,
-    STATIC_PLACEHOLDERS,
     FailurePath,
-    Ticket,
 )
-from core.night_watch import AlarmWindow, StatusAlarm, WatchedEnd, missed_night_window, template_size_problem
+from core.night_watch import AlarmWindow, StatusAlarm, WatchedEnd, missed_night_window
 from core.role_policies import policy_size_problems
 from core.schedule_checks import check_runs, execution_timeout
+from core.sections.ticket import TICKET, check_night_watch_body, check_ticket_template, read_ticket
 from core.stack_names import longest_state_machine_name, self_start_problems, shared_name_problems
 from core.state_files import local_state_problems, state_key
-from core.steps import STEP_KINDS, STEP_TYPE, STEPS, Retry, Step
-from core.steps.http_invoke import HTTP_RETRIED, HTTP_TRANSIENT_ERRORS, HttpRequest
-from core.steps.step import MAX_TIMEOUT_SECONDS, ReadContext, read_common
-from core.steps.task import retry_section
-from core.templates import placeholder_names, template_problems
-from core.tickets import PRESET, PRESET_VARIANTS, TICKET_REQUEST, connection_problems, read_preset
+from core.steps import STEPS, AddedStates, check_state_names, read_steps
+from core.steps.step import MAX_TIMEOUT_SECONDS, ReadContext
 from policies.statement import sid_from_name
 
 
@@ -151,9 +146,9 @@ def load_config(path: Path, now: datetime | None = None) -> PipelineConfig:
         Problem(source, field, allowed, value) for field, value, allowed in unrepresentable(data)
     ]
     config = _read_config(Table(data, "", problems), source, now)
-    if not problems.found:
+    if config is not None and not problems.found:
         problems.found += policy_size_problems(config) + self_start_problems(config)
-    if problems.found or without_json_form:
+    if config is None or problems.found or without_json_form:
         raise ConfigError(_one_problem_per_field(without_json_form, problems.found))
     return replace(config, warnings=tuple(problems.warnings))
 
@@ -164,7 +159,8 @@ def _one_problem_per_field(first: list[Problem], others: list[Problem]) -> list[
     return first + [problem for problem in others if problem.field not in said]
 
 
-def _read_config(root: Table, source: str, now: datetime | None = None) -> PipelineConfig:
+def _read_config(root: Table, source: str, now: datetime | None = None) -> PipelineConfig | None:
+    """None when a part the configuration cannot go without could not be read (a problem says why)."""
     stack = _read_stack(root.table("stack", required=True))
     if not validators.region(stack.region):
         for field, arn, problem in reach_problems(root.data, stack.region, stack.account_id):
@@ -174,21 +170,22 @@ def _read_config(root: Table, source: str, now: datetime | None = None) -> Pipel
     schedule = _read_schedule(root.table("schedule"))
     state_machine, night_watch = _read_night_watch(root, state_machine, schedule, now)
     notifications = _read_notifications(root.table("notifications"), state_machine.name)
-    connections = read_connections(root.table("connections", required=True), state_machine.name)
+    connections_table = root.table("connections", required=True)
+    connections = read_connections(connections_table, state_machine.name)
+    # Also those that could not be read: naming one is not a second problem.
+    connection_names = frozenset(connections_table.data)
     _check_derived_names(root, state_machine, notifications, night_watch)
-    ticket = _read_ticket(root.table("ticket", required=True), connections)
-    step_tables = root.tables("steps")
-    if not step_tables:
-        root.problem(
-            "steps", "the pipeline needs at least one [[steps]] table", value=root.data.get("steps", [])
-        )
-    context = ReadContext(connections=frozenset(connections))
-    read_steps = (_read_step(table, context) for table in step_tables)
-    steps = tuple(step for step in read_steps if step is not None)
-    _check_state_names(root, steps)
-    _check_ticket_template(root, ticket)
-    _check_night_watch_template(root, ticket, night_watch, state_machine.name, stack.region)
+    ticket_table = root.table("ticket", required=True)
+    ticket = read_ticket(ticket_table, connections, connection_names)
+    steps = read_steps(root, ReadContext(connections=connection_names))
+    check_state_names(root.problems, steps, _added_states())
+    if ticket is not None:
+        check_ticket_template(ticket_table, ticket)
+        if night_watch.ticket:
+            check_night_watch_body(ticket_table, ticket, state_machine.name, stack.region)
     root.finish()
+    if ticket is None:
+        return None  # said why
     return PipelineConfig(
         source=source,
         stack=stack,
@@ -662,39 +659,6 @@ def _check_derived_name(
         problems.add(field, problem, value)
 
 
-REPORTER: Key[str | None] = key(
-    "reporter",
-    Kind.STRING,
-    "Fills `{{reporter}}`. Outseta: the `FromPerson.Uid` the ticket is filed as.",
-    Ticket.reporter,
-)
-TICKET_RETRY = Retry(errors=HTTP_TRANSIENT_ERRORS)
-
-
-def _read_ticket(table: Table, connections: Mapping[str, ConnectionSettings]) -> Ticket:
-    preset, request_keys = read_preset(table)
-    ticket = Ticket(
-        request=HttpRequest.read(table, connections, request_keys),
-        preset=preset,
-        reporter=table.read(REPORTER),
-        retry=Retry.read(table.table("retry"), TICKET_RETRY),
-    )
-    for problem in connection_problems(preset, connections.get(ticket.request.connection)):
-        table.problem("connection", problem)
-    table.finish()
-    return ticket
-
-
-def _read_step(table: Table, context: ReadContext) -> Step | None:
-    """None when the type is unknown: its other keys cannot be judged then."""
-    kind = STEP_KINDS.get(table.read(STEP_TYPE))
-    if kind is None:
-        return None
-    step = kind.read(table, read_common(table, kind), context)
-    table.finish()
-    return step
-
-
 CONFIG = Section(
     "",
     "Each environment is one TOML file (config/*.toml). Unknown keys are errors, so a typo never "
@@ -745,85 +709,17 @@ CONFIG = Section(
         NIGHT_WATCH,
         Section("notifications", "The team's failure notifications.", keys=(TOPIC_NAME, EMAILS, SUBJECT)),
         CONNECTIONS,
-        Section(
-            "ticket",
-            "The ticket every failure opens (an http:invoke task), written by a preset or by hand.",
-            keys=(PRESET, *(item for item in TICKET_REQUEST.all() if item.name != "endpoint"), REPORTER),
-            children=(retry_section(HTTP_RETRIED),),
-            required=True,
-            variants=PRESET_VARIANTS,
-            discriminator=PRESET.name,
-        ),
+        TICKET,
         STEPS,
     ),
 )
 """The whole configuration file, as config_kit.schema renders it (docs/configuration.md, the JSON Schema)."""
 
 
-def _check_state_names(root: Table, steps: tuple[Step, ...]) -> None:
-    """Step names must stay unique once the failure path's states, and the IAM
-    Sids derived from all of them, are added. One message per step at most."""
-    taken = {name: "the failure path" for name in FIXED_STATES}
-    taken |= {name: "the fire drill (core/fire_drill.py)" for name in fire_drill.state_names()}
-    sids = {sid_from_name(name): "the failure path" for name in FIXED_STATES}
-    for index, step in enumerate(steps):
-        if not step.name:
-            continue
-        field = f"steps[{index}].name"
-        problem = _state_name_problem(step.name, taken, sids)
-        if problem:
-            root.problems.add(field, problem, step.name)
-        for state in (step.name, FailurePath.record_state_name(step.name)):
-            taken.setdefault(state, field)
-        sids.setdefault(sid_from_name(step.name), field)
-
-
-def _state_name_problem(name: str, taken: Mapping[str, str], sids: Mapping[str, str]) -> str | None:
-    record = FailurePath.record_state_name(name)
-    for state in (name, record):
-        if state in taken:
-            return f"{state!r} is already a state name, used by {taken[state]}"
-    if len(record) > aws_rules.MAX_STATE_NAME:
-        return (
-            f"its failure state {record!r} would be longer than {aws_rules.MAX_STATE_NAME} "
-            f"characters; use at most {aws_rules.MAX_STATE_NAME - len(record) + len(name)}"
-        )
-    sid = sid_from_name(name)
-    if sid in sids:
-        return f"reads the same as {sids[sid]} once spaces and punctuation are dropped"
-    return None
-
-
-def _check_night_watch_template(
-    root: Table, ticket: Ticket, night_watch: NightWatchSettings, state_machine_name: str, region: str
-) -> None:
-    """The body the night watch's ticket target sends must fit EventBridge's input template."""
-    body = ticket.request.body
-    if not night_watch.ticket or body is None or not state_machine_name:
-        return
-    if next(unrepresentable(body), None):
-        return  # reported as a value without a JSON form
-    static = FailurePath(
-        state_machine_name=state_machine_name, ticket=ticket, subject=""
-    ).static_placeholders()
-    if any(template_problems(body, set(static), "ticket.body")):
-        return  # reported by _check_ticket_template
-    problems = [
-        problem for end in WatchedEnd if (problem := template_size_problem(end, body, static, region))
-    ]
-    if problems:
-        root.problems.add("ticket.body", max(problems, key=len))
-
-
-def _check_ticket_template(root: Table, ticket: Ticket) -> None:
-    body = ticket.request.body
-    for part, template in (("body", body), ("headers", ticket.request.headers)):
-        for field, text, allowed in template_problems(template, set(STATIC_PLACEHOLDERS), f"ticket.{part}"):
-            root.problems.add(field, allowed, text)
-    if ticket.reporter is None and any(
-        "reporter" in placeholder_names(node.value) for node in walk(body) if isinstance(node.value, str)
-    ):
-        root.problems.add(
-            "ticket.reporter",
-            "is required because ticket.body uses {{reporter}}: the user or bot the ticket is filed as",
-        )
+def _added_states() -> AddedStates:
+    return AddedStates(
+        owners={name: "the failure path" for name in FIXED_STATES}
+        | {name: "the fire drill (core/fire_drill.py)" for name in fire_drill.state_names()},
+        sids={sid_from_name(name): "the failure path" for name in FIXED_STATES},
+        record_state_name=FailurePath.record_state_name,
+    )

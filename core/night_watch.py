@@ -34,6 +34,7 @@ from typing import Any
 from aws_facts import names as aws_names
 from aws_facts import rules as aws_rules
 from config_kit.nested import walk
+from core.placeholders import PLACEHOLDER, fill, fill_text
 from core.templates import console_execution_url
 
 # https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html (event examples; "detail"
@@ -120,7 +121,6 @@ _EVENT_PATHS = {
     "execution_name": "$.detail.name",
     "started_at": "$.detail.startDate",
 }
-_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
 
 
 def input_transformer(
@@ -149,7 +149,7 @@ def input_transformer(
         "cause": end.cause(),
         "execution_url": console_execution_url(region) + "{{execution_id}}",
     }
-    filled = _fill(template, fixed)
+    filled = fill(template, fixed)
     # A JSON template on several lines, as every JSON document here: `make hcl` then writes it as a
     # heredoc, whose backslashes stay as they are (a one-line string's escapes would be read by HCL).
     # indent=0: one line per member, without indentation.
@@ -165,7 +165,7 @@ def input_transformer(
         used[match[1]] = _EVENT_PATHS[match[1]]
         return f"<{match[1]}>"
 
-    rendered = _PLACEHOLDER.sub(variable, text)
+    rendered = PLACEHOLDER.sub(variable, text)
     return InputTransformer(input_paths=dict(sorted(used.items())), input_template=rendered)
 
 
@@ -176,19 +176,8 @@ def http_parameters(values: Mapping[str, str], static: Mapping[str, str]) -> dic
     (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_HttpParameters.html), so
     {{state_machine}} and {{reporter}} are filled in, and a value that needs the failure, such as
     a deduplication key made from {{execution_id}}, is left out."""
-    filled = {name: _fill(value, static) for name, value in values.items()}
-    return {name: value for name, value in filled.items() if not _PLACEHOLDER.search(value)}
-
-
-def _fill(value: Any, fixed: Mapping[str, str]) -> Any:
-    """Fixed placeholders replaced in every string; the fixed texts may hold run-time ones."""
-    if isinstance(value, str):
-        return _PLACEHOLDER.sub(lambda match: fixed.get(match[1], match[0]), value)
-    if isinstance(value, Mapping):
-        return {key: _fill(item, fixed) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_fill(item, fixed) for item in value]
-    return value
+    filled = {name: fill_text(value, static) for name, value in values.items()}
+    return {name: value for name, value in filled.items() if not PLACEHOLDER.search(value)}
 
 
 def template_size_problem(
@@ -196,7 +185,7 @@ def template_size_problem(
 ) -> str | None:
     """Why EventBridge would refuse this template's input transformer, or None.
 
-    Checked at load (core.loading), so that a long ticket body fails there, naming its longest
+    Checked at load (core.sections.ticket), so that a long ticket body fails there, naming its longest
     text, rather than at `terraform apply`."""
     transformer = input_transformer(end, template, static, region)
     size, limit = len(transformer.input_template), aws_rules.INPUT_TEMPLATE_MAX_CHARACTERS

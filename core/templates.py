@@ -15,6 +15,7 @@ from typing import Any
 
 from aws_facts import rules as aws_rules
 from config_kit.nested import walk
+from core.placeholders import PLACEHOLDER, placeholder_names
 
 FAILURE_FIELDS = {
     "step": "the name of the step that failed",
@@ -25,7 +26,6 @@ FAILURE_FIELDS = {
     "execution_url": "a link to the execution in the AWS console",
     "started_at": "when the execution started (ISO 8601)",
 }
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
 _INTRINSIC_SPECIAL = re.compile(r"([\\'{}])")
 
 
@@ -51,10 +51,6 @@ def console_execution_url(region: str) -> str:
     follows the region's partition (aws_rules.console_host)."""
     host = aws_rules.console_host(region)
     return f"https://{host}/states/home?region={region}#/v2/executions/details/"
-
-
-def placeholder_names(text: str) -> list[str]:
-    return PLACEHOLDER.findall(text)
 
 
 def render_text(

@@ -1,4 +1,5 @@
-"""Ticket presets: the request each ticketing API expects, filled in from [ticket].
+"""Ticket presets: the request each ticketing API expects, the registry core.sections.ticket
+fills in from [ticket].
 
 A preset supplies the method, the path, the headers, the body template and the
 auth it recommends; the configuration supplies the instance: base_url (unless
@@ -21,16 +22,13 @@ tests/unit/test_tickets.py (tests/fixtures/vendor-apis/).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
 from config_kit import validators
-from config_kit.schema import Section
-from config_kit.toml_table import DERIVED, REQUIRED, Key, Kind, Table, key
-from core.connections import AuthKind, ConnectionSettings
-from core.steps.http_invoke import RequestKeys, request_keys
-from core.templates import PLACEHOLDER
+from config_kit.toml_table import REQUIRED, Key, Kind, key
+from core.connections import AuthKind
 
 JSON = {"Content-Type": "application/json"}
 JSON_BOTH_WAYS = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -361,103 +359,3 @@ VENDOR_LIMITS: dict[Preset, tuple[FieldLimit, ...]] = {
     ),
 }
 """Per preset, the vendor's limits on the fields of its body, each with its source."""
-
-
-PRESET: Key[str | None] = key(
-    "preset",
-    Kind.STRING,
-    "Writes the request for a ticketing API from `base_url` and the preset's own keys; each of its "
-    "values stays a default that `method`, `headers`, `query` and `body` replace. "
-    "See [docs/tickets.md](tickets.md).",
-    None,
-    choices=tuple(preset.value for preset in Preset),
-)
-BASE_URL: Key[str] = key(
-    "base_url",
-    Kind.STRING,
-    "The instance's https:// address; the preset adds its path.",
-    DERIVED,
-    check=validators.https_url,
-)
-TICKET_REQUEST = request_keys(
-    method="POST",
-    headers=JSON,
-    query={},
-    body=OUTSETA_SUPPORT_CASE,
-    body_doc="A template: see the README's ticket templates.",
-    default_docs={
-        "method": "the preset's, else `POST`",
-        "headers": "the preset's, else `Content-Type: application/json`",
-        "query": "the preset's, else none",
-        "body": "the preset's, else the Outseta support case",
-    },
-)
-_PRESET_ENDPOINT = replace(
-    TICKET_REQUEST.endpoint, default=DERIVED, default_doc="`base_url` + the preset's path"
-)
-
-
-def _preset_section(preset: Preset) -> Section:
-    api = preset.api
-    doc = f"{api.method} `{api.path}`; the auth the vendor documents: `{api.auth.value}`."
-    if api.deduplication:
-        doc += f" A retried call cannot open a second ticket: {api.deduplication}."
-    base_url = replace(BASE_URL, default=api.base_url or REQUIRED)
-    return Section(preset.value, doc, keys=(_PRESET_ENDPOINT, base_url, *api.fields))
-
-
-PRESET_VARIANTS = (
-    Section(
-        "",
-        "The request written out by hand; left out, its parts are Outseta's support case.",
-        keys=(TICKET_REQUEST.endpoint,),
-    ),
-    *(_preset_section(preset) for preset in Preset),
-)
-"""The [ticket] keys each preset adds, and those of a ticket without one."""
-
-
-def read_preset(table: Table) -> tuple[Preset | None, RequestKeys]:
-    """Reads preset, base_url and the preset's instance fields from [ticket]; the request's keys
-    then default to the preset's request."""
-    name = table.read(PRESET)
-    if not name:
-        return None, TICKET_REQUEST
-    preset = Preset(name)
-    api = preset.api
-    if api.deprecated:
-        table.problems.warn(table.field(PRESET.name), f"is deprecated: {api.deprecated}", name)
-    base_url = table.read(BASE_URL, api.base_url or REQUIRED)
-    values = {item.name: table.read(item) for item in api.fields}
-    return preset, TICKET_REQUEST.with_defaults(
-        endpoint=base_url.rstrip("/") + fill(api.path, values),
-        method=api.method,
-        headers=fill(api.headers, values),
-        query=dict(api.query),
-        body=fill(api.body, values),
-    )
-
-
-def connection_problems(preset: Preset | None, connection: ConnectionSettings | None) -> list[str]:
-    """What the preset needs from the ticket's connection and does not get."""
-    if preset is None or connection is None:
-        return []
-    secret_body = {item.key for item in connection.invocation.body if item.secret}
-    return [
-        f"the {preset.value} preset needs [connections.{connection.name}.invocation.body] {key} = "
-        "{ secret_name = ... } (or variable): the vendor reads it from the body, and a connection "
-        "keeps it secret"
-        for key in preset.api.connection_body_keys
-        if key not in secret_body
-    ]
-
-
-def fill(template: Any, values: Mapping[str, str]) -> Any:
-    """The template with each {{<field>}} of values replaced; other placeholders are kept."""
-    if isinstance(template, str):
-        return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), template)
-    if isinstance(template, Mapping):
-        return {key: fill(value, values) for key, value in template.items()}
-    if isinstance(template, list):
-        return [fill(item, values) for item in template]
-    return template

@@ -1,0 +1,1 @@
+"""One module per config section: its settings, its keys, its schema section and its reading."""
