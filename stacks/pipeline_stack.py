@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import posixpath
 
-from aws_facts import names as aws_names
-from aws_facts.arns import state_machine_arn
 from cdktf import Fn, LocalBackend, S3Backend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
