@@ -15,8 +15,8 @@ from constructs import Construct
 
 from components.service_role import ServiceRole
 from core import aws_names, aws_rules
-from core.config import ScheduleSettings
 from core.refs import Refs
+from core.sections.schedule import ScheduleSettings
 from policies.integrations import start_execution
 from policies.night_watch import send_dead_letters
 from policies.policy_size import RolePolicies

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from core import aws_names
-from core.config import PipelineConfig, S3Backend
+from core.config import PipelineConfig
 from core.errors import Problem
+from core.sections.backend import S3Backend
 
 # What the Makefile's clean and distclean targets remove (keep the two lists alike), what the
 # tools regenerate, and Python's byte-code folders, which `make clean` removes at any depth.
