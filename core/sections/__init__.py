@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from core.defaults import field_default
 from core.schema import Section
 from core.toml_table import DERIVED, REQUIRED, Key, Kind, Table, key
 
@@ -29,18 +30,16 @@ def setting(
 ) -> Key[Any]:
     """The key of cls's field `name`, its default the field's (REQUIRED when the field has none);
     derived: the reader computes the default (read_section's derived)."""
-    fields = {item.name: item for item in dataclasses.fields(cls)}
-    if name not in fields:
+    if name not in {item.name for item in dataclasses.fields(cls)}:
         raise TypeError(f"{cls.__name__} has no field {name!r}")
-    return key(name, kind, doc, DERIVED if derived else _field_default(fields[name]), **details)
+    return key(name, kind, doc, DERIVED if derived else _documented_default(cls, name), **details)
 
 
-def _field_default(field: dataclasses.Field[Any]) -> Any:
-    if callable(field.default_factory):
-        return field.default_factory()
-    if field.default is dataclasses.MISSING:
+def _documented_default(cls: type[Any], name: str) -> Any:
+    default = field_default(cls, name, object)
+    if default is dataclasses.MISSING:
         return REQUIRED
-    return field.default.value if isinstance(field.default, Enum) else field.default
+    return default.value if isinstance(default, Enum) else default
 
 
 def read_section(
