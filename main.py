@@ -141,7 +141,8 @@ def main(arguments: Sequence[str]) -> int:
             print(notice, file=sys.stderr)
         # Before anything imports cdktf; it starts the jsii kernel, which boots while Python reads the configs.
         fast_synth.notice_if_off(fast_synth.enable())
-    from core.errors import ConfigError
+    from config_kit.errors import ConfigError
+
     from core.loading import load_configs
 
     try:

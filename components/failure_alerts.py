@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from aws_facts import names as aws_names
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
-from core import aws_names
 from core.sections.notifications import NotificationSettings
 
 

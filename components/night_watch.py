@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 
+from aws_facts import names as aws_names
+from aws_facts import rules as aws_rules
+from aws_facts.arns import event_rule_arn
 from cdktf import Fn, TerraformOutput
 from cdktf_cdktf_provider_aws.cloudwatch_event_api_destination import CloudwatchEventApiDestination
 from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule
@@ -22,7 +25,6 @@ from cdktf_cdktf_provider_aws.sqs_queue_policy import SqsQueuePolicy
 from constructs import Construct
 
 from components.service_role import ServiceRole
-from core import aws_names, aws_rules
 from core.config import PipelineConfig
 from core.night_watch import (
     AlarmWindow,
@@ -35,7 +37,6 @@ from core.night_watch import (
     notification_text,
 )
 from core.refs import Refs
-from policies.arns import event_rule_arn
 from policies.night_watch import (
     alarm_arn,
     dead_letter_queue_policy,

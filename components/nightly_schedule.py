@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from aws_facts import names as aws_names
+from aws_facts import rules as aws_rules
 from cdktf_cdktf_provider_aws.scheduler_schedule import (
     SchedulerSchedule,
     SchedulerScheduleFlexibleTimeWindow,
@@ -14,7 +16,6 @@ from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
 from constructs import Construct
 
 from components.service_role import ServiceRole
-from core import aws_names, aws_rules
 from core.refs import Refs
 from core.sections.schedule import ScheduleSettings
 from policies.integrations import start_execution

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from aws_facts import names as aws_names
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.sfn_state_machine import (
     SfnStateMachine,
@@ -13,7 +14,6 @@ from cdktf_cdktf_provider_aws.sfn_state_machine import (
 from constructs import Construct
 
 from components.service_role import ServiceRole
-from core import aws_names
 from core.pipeline import Pipeline
 from core.refs import Refs
 from core.role_policies import execution_role_policies

@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from core import aws_rules
-from core.nested import walk
+from aws_facts import rules as aws_rules
+from config_kit.nested import walk
 
 _ARN = re.compile(
     r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):.*", re.DOTALL

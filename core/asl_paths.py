@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from core import aws_rules
-from core.nested import walk
+from aws_facts import rules as aws_rules
+from config_kit.nested import walk
 
 ALLOWED = (
     "must be a JSONPath starting with $ (the state's input) or $$ (the context object), "

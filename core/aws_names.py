@@ -1,5 +1,5 @@
 """The names the stack derives from the configuration, defined once: the loader checks them
-against core.aws_rules and the components give them to the resources they create."""
+against aws_facts.rules and the components give them to the resources they create."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Every AWS (and Terraform) quota and naming rule the project relies on, each with its source.
 
-Validators (core.validators) and the loader's checks of derived names read these; nothing
+Validators (config_kit.validators) and the loader's checks of derived names read these; nothing
 else writes a limit down. Every pattern but the tags' is ASCII-only: Python's `\\d`, `\\w` and
 str.isdigit() also match other scripts' digits and letters, which AWS refuses in names.
 """

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from config_kit.errors import Problem
+
 from core.connections import ConnectionSettings
-from core.errors import Problem
 from core.failure_path import FailurePath, Ticket
 from core.pipeline import Pipeline
 from core.sections.backend import Backend

@@ -26,9 +26,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from core import aws_names, aws_rules, validators
-from core.schema import Section, Shape
-from core.toml_table import Key, Kind, Table, key
+from aws_facts import names as aws_names
+from aws_facts import rules as aws_rules
+from config_kit import validators
+from config_kit.schema import Section, Shape
+from config_kit.toml_table import Key, Kind, Table, key
+
 from policies.statement import sid_from_name
 
 """EventBridge's limit on a connection's name (the Terraform page above)."""

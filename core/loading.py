@@ -11,21 +11,27 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from core import aws_names, aws_rules, fire_drill, validators
+from aws_facts import names as aws_names
+from aws_facts import rules as aws_rules
+from config_kit import validators
+from config_kit.errors import ConfigError, Problem
+from config_kit.nested import walk
+from config_kit.schema import Section
+from config_kit.toml_table import Key, Kind, Problems, Table, key, read_document
+from config_kit.toml_values import unrepresentable
+
+from core import fire_drill
 from core.arn_reach import reach_problems
 from core.config import PipelineConfig
 from core.connections import CONNECTIONS, ConnectionSettings, read_connections
-from core.errors import ConfigError, Problem
 from core.failure_path import (
     FIXED_STATES,
     STATIC_PLACEHOLDERS,
     FailurePath,
     Ticket,
 )
-from core.nested import walk
 from core.night_watch import WatchedEnd, template_size_problem
 from core.role_policies import policy_size_problems
-from core.schema import Section
 from core.sections.backend import BACKEND, S3Backend, read_backend
 from core.sections.night_watch import NIGHT_WATCH, NightWatchSettings, read_night_watch
 from core.sections.night_watch import derived_names as night_watch_names
@@ -41,8 +47,6 @@ from core.steps.step import ReadContext, read_common
 from core.steps.task import retry_section
 from core.templates import placeholder_names, template_problems
 from core.tickets import PRESET, PRESET_VARIANTS, TICKET_REQUEST, connection_problems, read_preset
-from core.toml_table import Key, Kind, Problems, Table, key, read_document
-from core.toml_values import unrepresentable
 from policies.statement import sid_from_name
 
 
@@ -289,7 +293,7 @@ CONFIG = Section(
         STEPS,
     ),
 )
-"""The whole configuration file, as core.schema renders it (docs/configuration.md, the JSON Schema)."""
+"""The whole configuration file, as config_kit.schema renders it (docs/configuration.md, the JSON Schema)."""
 
 
 def _check_state_names(root: Table, steps: tuple[Step, ...]) -> None:

@@ -31,8 +31,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from core import aws_names, aws_rules
-from core.nested import walk
+from aws_facts import names as aws_names
+from aws_facts import rules as aws_rules
+from config_kit.nested import walk
+
 from core.templates import console_execution_url
 
 # https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html (event examples; "detail"
@@ -252,7 +254,7 @@ class StatusAlarm(Enum):
         )
 
 
-# CloudWatch's limits on an alarm's window are in core.aws_rules.
+# CloudWatch's limits on an alarm's window are in aws_facts.rules.
 SHORT_PERIOD_SECONDS = aws_rules.ALARM_EVENT_PERIOD_SECONDS
 LONG_PERIOD_SECONDS = aws_rules.ALARM_LONG_PERIOD_SECONDS
 METRIC_DELAY_SECONDS = 900

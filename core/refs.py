@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from policies.arns import integration_arn
+from aws_facts.arns import integration_arn
 
 
 @dataclass(frozen=True)

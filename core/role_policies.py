@@ -16,12 +16,13 @@ longest values they can really take (assumptions, each a fixed length):
 
 from __future__ import annotations
 
-from core import aws_names
+from aws_facts import names as aws_names
+from aws_facts.arns import state_machine_arn
+from config_kit.errors import Problem
+
 from core.config import PipelineConfig
-from core.errors import Problem
 from core.pipeline import Pipeline
 from core.refs import ConnectionRef, Refs
-from policies.arns import state_machine_arn
 from policies.policy_size import PolicyTooLarge, RolePolicies, lay_out, pair_grants
 
 LONGEST_PARTITION = "aws-us-gov"

@@ -1,6 +1,6 @@
 """EventBridge Scheduler's schedule expressions, parsed once: cron(...), rate(...) and at(...).
 
-core.validators refuses what parse() refuses; review.schedule describes what it returns.
+config_kit.validators refuses what parse() refuses; review.schedule describes what it returns.
 Fields, ranges and wildcards: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html
 and https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html. Only ASCII
 digits count: int() and str.isdigit() also take other scripts' digits, which AWS refuses.

@@ -2,7 +2,7 @@
 next starts), the longest (the window a missed night is judged by), whether it runs at all,
 and the run times a clock change skips.
 
-The expression is parsed by core.schedule_expression. Runs are laid out as EventBridge
+The expression is parsed by aws_facts.schedule_expression. Runs are laid out as EventBridge
 Scheduler starts them, in the schedule's time zone: a cron time that the spring change skips
 does not run that day, and one the autumn change repeats runs once
 (https://repost.aws/knowledge-center/eventbridge-scheduler-adjust-dst). A rate counts absolute
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from core.schedule_expression import WEEKDAYS, At, Cron, Expression, Rate, parse
+from aws_facts.schedule_expression import WEEKDAYS, At, Cron, Expression, Rate, parse
 
 MINUTE = 60
 _UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
@@ -55,7 +55,7 @@ def recurrence(
     expression: str | Expression, timezone: str = "UTC", now: datetime | None = None
 ) -> Recurrence:
     """What a valid schedule expression, as text or parsed, does (invalid text raises
-    core.schedule_expression.InvalidExpression). now: when "never again" is judged from."""
+    aws_facts.schedule_expression.InvalidExpression). now: when "never again" is judged from."""
     parsed = parse(expression) if isinstance(expression, str) else expression
     moment = now or datetime.now(UTC)
     if isinstance(parsed, Rate):

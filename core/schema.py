@@ -1,6 +1,6 @@
 """The configuration schema: every key once, with its type, default, limits and meaning.
 
-The loader reads each key through its Key (core.toml_table), and the sections
+The loader reads each key through its Key (config_kit.toml_table), and the sections
 here arrange the keys as the file nests them (core.loading.CONFIG). From them
 come the reference in docs/configuration.md and the JSON Schema editors use
 (schema/pipeline-config.schema.json); `make schema` writes both
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
-from core.toml_table import DERIVED, REQUIRED, Key, Kind
+from config_kit.toml_table import DERIVED, REQUIRED, Key, Kind
 
 
 class Shape(Enum):

@@ -6,8 +6,9 @@ import json
 import sys
 from pathlib import Path
 
+from config_kit.schema import json_schema, reference
+
 from core.loading import CONFIG
-from core.schema import json_schema, reference
 
 PROJECT = Path(__file__).resolve().parent.parent
 REFERENCE = PROJECT / "docs" / "configuration.md"

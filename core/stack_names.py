@@ -16,9 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from core import aws_names, aws_rules
+from aws_facts import names as aws_names
+from aws_facts import rules as aws_rules
+from config_kit.errors import Problem
+
 from core.config import PipelineConfig
-from core.errors import Problem
 from core.night_watch import StatusAlarm, WatchedEnd
 from core.sections.state_machine import LogLevel
 from core.steps.start_execution import StateMachineStep

@@ -14,9 +14,10 @@ import fnmatch
 from collections.abc import Iterator
 from pathlib import Path
 
-from core import aws_names
+from aws_facts import names as aws_names
+from config_kit.errors import Problem
+
 from core.config import PipelineConfig
-from core.errors import Problem
 from core.sections.backend import S3Backend
 
 # What the Makefile's clean and distclean targets remove (keep the two lists alike), what the

@@ -1,6 +1,6 @@
 """The ticket fields DescribeFailure writes in JSONata: cut to the vendor's limits, marked for drills.
 
-A cause can be 32,768 characters long and an error 256 (core.aws_rules), more
+A cause can be 32,768 characters long and an error 256 (aws_facts.rules), more
 than most ticket fields take (core.tickets.VENDOR_LIMITS). JSONPath cannot
 shorten a string; JSONata can ($substring), and a single state may use it
 (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html).
@@ -27,8 +27,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from core import aws_rules
-from core.nested import walk
+from aws_facts import rules as aws_rules
+from config_kit.nested import walk
+
 from core.templates import PLACEHOLDER
 from core.tickets import FieldLimit, TicketApi
 

@@ -25,12 +25,13 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
-from core import validators
+from config_kit import validators
+from config_kit.schema import Section
+from config_kit.toml_table import DERIVED, REQUIRED, Key, Kind, Table, key
+
 from core.connections import AuthKind, ConnectionSettings
-from core.schema import Section
 from core.steps.http_invoke import RequestKeys, request_keys
 from core.templates import PLACEHOLDER
-from core.toml_table import DERIVED, REQUIRED, Key, Kind, Table, key
 
 JSON = {"Content-Type": "application/json"}
 JSON_BOTH_WAYS = {"Content-Type": "application/json", "Accept": "application/json"}

@@ -19,8 +19,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Final, Generic, Literal, TypeVar, cast, overload
 
+from config_kit.errors import Problem
+
 from core.asl_paths import dynamic_value_problems
-from core.errors import Problem
 
 D = TypeVar("D")
 T = TypeVar("T")
@@ -32,7 +33,7 @@ MAX_NESTING = 32
 # A configuration is a few kilobytes; a file far larger is not one (and is not read whole).
 MAX_FILE_BYTES = 1024 * 1024
 Check = Callable[[str], "str | None"]
-"""A check of one string: None when it is fine, else what is allowed (core.validators)."""
+"""A check of one string: None when it is fine, else what is allowed (config_kit.validators)."""
 
 
 class _Required(Enum):
@@ -137,7 +138,7 @@ class Key(Generic[T_co]):
     low: float | None = None
     high: float | None = None
     value_table: Any = None
-    """Kind.PARAMETERS: the core.schema.Section a value may be given as instead of text."""
+    """Kind.PARAMETERS: the config_kit.schema.Section a value may be given as instead of text."""
     required_message: str = ""
     """Set: the key must be written out even where its default would do; the problem says why."""
     value_check: Check | None = None

@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from core.nested import walk
+from config_kit.nested import walk
 
 _DATE_KINDS = (
     (datetime.datetime, "date-time"),

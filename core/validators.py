@@ -11,8 +11,8 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from core import aws_rules
-from core import schedule_expression as schedule
+from aws_facts import rules as aws_rules
+from aws_facts import schedule_expression as schedule
 
 Check = Callable[[str], "str | None"]
 

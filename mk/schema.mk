@@ -1,4 +1,4 @@
-# The configuration schema (core/schema.py; the keys are core.loading.CONFIG, the ones the loader reads).
+# The configuration schema (config_kit/schema.py; the keys are core.loading.CONFIG, the ones the loader reads).
 #   make schema
 #       Rewrites the key reference in docs/configuration.md and schema/pipeline-config.schema.json
 #       (JSON Schema, for editors; .taplo.toml points them at it); tests/unit/test_schema.py fails

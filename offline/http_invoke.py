@@ -33,6 +33,7 @@ from typing import Any, Final
 from urllib.parse import urlencode, urlsplit
 
 import boto3
+from aws_facts.rules import is_refused_header
 from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
 from moto.stepfunctions.parser.asl.component.common.error_name.error_name import ErrorName
 from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
@@ -45,7 +46,6 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
 )
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
-from core.aws_rules import is_refused_header
 from offline.asl_compat import ReportedErrorName
 from offline.connection_auth import (
     ConnectionAuth,

@@ -21,9 +21,10 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
+from config_kit.errors import ConfigError
+
 import fast_synth
 from core.config import PipelineConfig
-from core.errors import ConfigError
 from core.loading import load_config
 from offline.deployment import Deployment, OfflineSettings, deployed
 from offline.executions import ExecutionResult

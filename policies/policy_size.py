@@ -1,6 +1,6 @@
 """Fitting a role's statements into the policy sizes IAM accepts.
 
-IAM quotas (core.aws_rules, from the IAM quotas page): a role's inline policies
+IAM quotas (aws_facts.rules, from the IAM quotas page): a role's inline policies
 together hold at most 10,240 characters, a managed policy at most 6,144, and a
 role takes at most 10 managed policies by default. Whitespace is not counted.
 
@@ -25,7 +25,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from core import aws_rules
+from aws_facts import rules as aws_rules
+
 from policies.statement import POLICY_VERSION, Condition, Statement
 
 INLINE_POLICIES_CHARACTERS = aws_rules.IAM_INLINE_POLICIES_CHARACTERS

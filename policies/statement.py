@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from core.aws_rules import IAM_SID
+from aws_facts.rules import IAM_SID
 
 POLICY_VERSION = "2012-10-17"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from policies.arns import schedule_group_arn
+from aws_facts.arns import schedule_group_arn
+
 from policies.statement import POLICY_VERSION
 
 STEP_FUNCTIONS = "states.amazonaws.com"

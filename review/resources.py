@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from core.nested import walk
+from config_kit.nested import walk
 
 # Attributes whose change makes Terraform destroy the resource and create a new one (`ForceNew`
 # in the schema of hashicorp/aws 5.100.0), for the attributes this project sets. A type that is

@@ -1,6 +1,6 @@
 """EventBridge Scheduler expressions in plain words.
 
-`cron(0 22 * * ? *)` in Europe/Berlin reads "At 22:00 (Europe/Berlin)". core.schedule_expression
+`cron(0 22 * * ? *)` in Europe/Berlin reads "At 22:00 (Europe/Berlin)". aws_facts.schedule_expression
 parses every expression (the same parser validates the configuration); cron-descriptor words the
 cron ones. An expression AWS would refuse is shown as written.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from aws_facts.schedule_expression import Cron, InvalidExpression, Rate, parse
 from cron_descriptor import CasingTypeEnum, ExpressionDescriptor, FormatException, Options
 
-from core.schedule_expression import Cron, InvalidExpression, Rate, parse
 from review.resources import resources
 
 SCHEDULE = "aws_scheduler_schedule"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import posixpath
 
+from aws_facts import names as aws_names
+from aws_facts.arns import state_machine_arn
 from cdktf import Fn, LocalBackend, S3Backend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
@@ -17,13 +19,11 @@ from components.night_watch import NightWatch
 from components.nightly_schedule import NightlySchedule
 from components.pipeline_state_machine import PipelineStateMachine
 from components.service_role import ServiceRole
-from core import aws_names
 from core.config import PipelineConfig
 from core.night_watch import WatchedEnd
 from core.refs import Refs
 from core.role_policies import sizing_refs, test_state_role_policies
 from core.sections.backend import LocalBackend as LocalBackendSettings
-from policies.arns import state_machine_arn
 from policies.policy_size import RolePolicies
 from policies.trust import STEP_FUNCTIONS, service_trust_policy
 

@@ -13,9 +13,10 @@ from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from config_kit.schema import Section
+from config_kit.toml_table import DERIVED, REQUIRED, Key, Kind, Table, key
+
 from core.defaults import field_default
-from core.schema import Section
-from core.toml_table import DERIVED, REQUIRED, Key, Kind, Table, key
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core import aws_rules, validators
-from core.schema import Section
+from aws_facts import rules as aws_rules
+from config_kit import validators
+from config_kit.schema import Section
+from config_kit.toml_table import Key, Kind, Table, key
+
 from core.sections import read_section, setting
-from core.toml_table import Key, Kind, Table, key
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,7 +96,7 @@ BACKEND = Section(
 
 def read_backend(table: Table) -> Backend:
     """The variant `type` chooses; a bad `type` (reported) reads as local. (At merge: the variant
-    chooser shared with steps, auth and preset, core.toml_table.choose.)"""
+    chooser shared with steps, auth and preset, config_kit.toml_table.choose.)"""
     section, settings = _VARIANTS.get(table.read(BACKEND_TYPE), _VARIANTS[LOCAL.name])
     backend = read_section(table, section, settings)
     table.finish()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from core import aws_names, aws_rules
+from aws_facts import names as aws_names
+from aws_facts import rules as aws_rules
+from config_kit.schema import Section
+from config_kit.toml_table import Kind, Table
+
 from core.night_watch import AlarmWindow, StatusAlarm, WatchedEnd, missed_night_window
-from core.schema import Section
 from core.sections import read_section, setting
 from core.sections.schedule import ScheduleSettings
-from core.toml_table import Kind, Table
 
 
 @dataclass(frozen=True, kw_only=True)

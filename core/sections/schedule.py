@@ -12,12 +12,15 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from core import aws_rules, fire_drill, validators
-from core.schedule_expression import Expression, InvalidExpression, parse
-from core.schedule_window import Recurrence, recurrence
-from core.schema import Section
+from aws_facts import rules as aws_rules
+from aws_facts.schedule_expression import Expression, InvalidExpression, parse
+from aws_facts.schedule_window import Recurrence, recurrence
+from config_kit import validators
+from config_kit.schema import Section
+from config_kit.toml_table import Kind, Table
+
+from core import fire_drill
 from core.sections import read_section, setting
-from core.toml_table import Kind, Table
 
 
 @dataclass(frozen=True, kw_only=True)

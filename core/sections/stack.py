@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from core import aws_rules, validators
-from core.schema import Section
+from aws_facts import rules as aws_rules
+from config_kit import validators
+from config_kit.schema import Section
+from config_kit.toml_table import Kind, Table
+
 from core.sections import read_section, setting
-from core.toml_table import Kind, Table
 
 
 @dataclass(frozen=True, kw_only=True)

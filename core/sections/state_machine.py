@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from core import aws_names, aws_rules, validators
+from aws_facts import names as aws_names
+from aws_facts import rules as aws_rules
+from config_kit import validators
+from config_kit.schema import Section
+from config_kit.toml_table import Kind, Table
+
 from core.night_watch import StatusAlarm, WatchedEnd
-from core.schema import Section
 from core.sections import read_section, setting
 from core.sections.schedule import ScheduleSettings
 from core.steps.step import MAX_TIMEOUT_SECONDS
-from core.toml_table import Kind, Table
 
 
 class LogLevel(Enum):

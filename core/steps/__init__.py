@@ -10,10 +10,11 @@ import importlib
 import pkgutil
 from dataclasses import replace
 
-from core.schema import Section, Shape
+from config_kit.schema import Section, Shape
+from config_kit.toml_table import Key, Kind, key
+
 from core.steps.step import NAME, RESULT_PATH, TIMEOUT_SECONDS, Step, registered_kinds
 from core.steps.task import Retry
-from core.toml_table import Key, Kind, key
 
 for _module in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_module.name}")

@@ -6,14 +6,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
-from core import validators
+from aws_facts.arns import ecs_tasks_of_cluster, event_rule_arn, task_definition_revisions
+from config_kit import validators
+from config_kit.schema import Section, Shape
+from config_kit.toml_table import Key, Kind, Table, key
+
 from core.defaults import field_default
 from core.refs import Refs
-from core.schema import Section, Shape
 from core.steps.step import CommonFields, ReadContext, Step
 from core.steps.task import Retry, retry_section, task_state
-from core.toml_table import Key, Kind, Table, key
-from policies.arns import ecs_tasks_of_cluster, event_rule_arn, task_definition_revisions
 from policies.statement import Condition, Statement, sid_from_name
 
 ECS_TASKS_SERVICE = "ecs-tasks.amazonaws.com"

@@ -9,11 +9,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
+from config_kit.schema import Section
+from config_kit.toml_table import Key, Kind, Table, key
+
+from core.asl_paths import dynamic_value_problems
 from core.refs import Refs
-from core.schema import Section
 from core.steps.step import CommonFields, ReadContext, Step
 from core.steps.task import Retry, retry_section, task_state
-from core.toml_table import Key, Kind, Table, key
 from policies.statement import Statement, sid_from_name
 
 # AWS's rule for JobName: 1-255 characters of the "single-line string" pattern
@@ -51,7 +53,7 @@ ARGUMENTS: Key[dict[str, str]] = key(
     'Replace the job\'s default arguments for this run, e.g. `"--day.$" = "$.day"`.',
     {},
     default_doc="the job's own default arguments",
-    asl_parameters=True,
+    table_check=dynamic_value_problems,
 )
 
 

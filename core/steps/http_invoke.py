@@ -10,13 +10,16 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Self
 
-from core import aws_rules, validators
+from aws_facts import rules as aws_rules
+from config_kit import validators
+from config_kit.schema import Section
+from config_kit.toml_table import Key, Kind, Table, key
+
+from core.asl_paths import dynamic_value_problems
 from core.defaults import field_default
 from core.refs import Refs
-from core.schema import Section
 from core.steps.step import CommonFields, ReadContext, Step
 from core.steps.task import Retry, retry_section, task_state
-from core.toml_table import Key, Kind, Table, key
 from policies.http_endpoint import endpoint_conditions
 from policies.statement import Condition, Statement, sid_from_name
 
@@ -212,7 +215,7 @@ def request_keys(
             default_doc=default_doc("headers", ""),
             check=validators.request_header,
             value_check=validators.header_value,
-            asl_parameters=True,
+            table_check=dynamic_value_problems,
         ),
         query=key(
             "query",
@@ -222,10 +225,15 @@ def request_keys(
             dict(query),
             default_doc=default_doc("query", ""),
             check=validators.query_parameter,
-            asl_parameters=True,
+            table_check=dynamic_value_problems,
         ),
         body=key(
-            "body", Kind.TABLE, body_doc, body, default_doc=default_doc("body", ""), asl_parameters=True
+            "body",
+            Kind.TABLE,
+            body_doc,
+            body,
+            default_doc=default_doc("body", ""),
+            table_check=dynamic_value_problems,
         ),
     )
 

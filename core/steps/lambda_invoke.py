@@ -6,12 +6,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
-from core import aws_rules, validators
+from aws_facts import rules as aws_rules
+from config_kit import validators
+from config_kit.schema import Section
+from config_kit.toml_table import Key, Kind, Table, key
+
+from core.asl_paths import dynamic_value_problems
 from core.refs import Refs
-from core.schema import Section
 from core.steps.step import CommonFields, ReadContext, Step
 from core.steps.task import Retry, retry_section, task_state
-from core.toml_table import Key, Kind, Table, key
 from policies.statement import Statement, sid_from_name
 
 # The errors AWS recommends retrying for every Lambda task, and throttling:
@@ -41,7 +44,7 @@ PAYLOAD: Key[Mapping[str, Any] | None] = key(
     "The payload; keys ending in `.$` take a JSONPath or an intrinsic.",
     None,
     default_doc="the step's input",
-    asl_parameters=True,
+    table_check=dynamic_value_problems,
 )
 
 

@@ -10,13 +10,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
-from core import validators
+from aws_facts.arns import event_rule_arn
+from config_kit import validators
+from config_kit.schema import Section
+from config_kit.toml_table import Key, Kind, Table, key
+
+from core.asl_paths import dynamic_value_problems
 from core.refs import Refs
-from core.schema import Section
 from core.steps.step import CommonFields, ReadContext, Step
 from core.steps.task import Retry, retry_section, task_state
-from core.toml_table import Key, Kind, Table, key
-from policies.arns import event_rule_arn
 from policies.statement import Statement, sid_from_name
 
 # Step Functions creates and manages this rule itself to learn when a child execution ends.
@@ -55,7 +57,7 @@ INPUT: Key[Mapping[str, Any] | None] = key(
     "The child execution's input; keys ending in `.$` take a JSONPath or an intrinsic.",
     None,
     default_doc="the step's input",
-    asl_parameters=True,
+    table_check=dynamic_value_problems,
 )
 
 

@@ -12,12 +12,13 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self, TypedDict
 
-from core import validators
+from config_kit import validators
+from config_kit.schema import Section
+from config_kit.toml_table import DERIVED, Key, Kind, Table, key
+
 from core.defaults import field_default
 from core.refs import Refs
-from core.schema import Section
 from core.steps.task import Retry
-from core.toml_table import DERIVED, Key, Kind, Table, key
 from policies.statement import Statement
 
 # The longest an execution of a standard workflow may run, hence any of its states.

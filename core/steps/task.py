@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from core.schema import Section
-from core.toml_table import DERIVED, Key, Kind, Table, key
+from config_kit.schema import Section
+from config_kit.toml_table import DERIVED, Key, Kind, Table, key
 
 
 @dataclass(frozen=True, kw_only=True)

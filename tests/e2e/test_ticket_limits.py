@@ -9,9 +9,10 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from aws_facts import rules as aws_rules
+from config_kit.nested import walk
 
-from core import aws_rules, ticket_fields
-from core.nested import walk
+from core import ticket_fields
 from core.tickets import VENDOR_LIMITS, Preset
 from offline.deployment import Deployment
 from tests.e2e.conftest import e2e_deployment, quiet_night

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from aws_facts.arns import state_machine_arn
 from cdktf_cdktf_provider_aws.cloudwatch_event_connection import CloudwatchEventConnection
 from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
 from cdktf_cdktf_provider_aws.iam_role import IamRole
@@ -13,7 +14,6 @@ from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 
 from core.config import PipelineConfig
 from core.refs import ConnectionRef, Refs
-from policies.arns import state_machine_arn
 
 PARTITION = "${data.aws_partition.Partition.partition}"
 ACCOUNT = "${data.aws_caller_identity.Account.account_id}"

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from config_kit.errors import ConfigError
 
 from core.config import PipelineConfig
-from core.errors import ConfigError
 from core.loading import load_config
 from core.refs import ConnectionRef, Refs
 from core.steps import Step

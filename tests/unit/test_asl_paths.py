@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from aws_facts import rules as aws_rules
 
-from core import asl_paths, aws_rules
+from core import asl_paths
 
 ALLOWED = asl_paths.ALLOWED
 

@@ -4,8 +4,8 @@ is refused with the message; characters outside the alphabet, other scripts' dig
 from __future__ import annotations
 
 import pytest
-
-from core import aws_rules, validators
+from aws_facts import rules as aws_rules
+from config_kit import validators
 
 NAME_RULES = [
     pytest.param(aws_rules.IAM_ROLE_NAME, 64, "letters, digits or +=,.@_-", id="iam-role"),

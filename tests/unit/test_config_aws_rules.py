@@ -8,8 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
+from config_kit.errors import ConfigError
 
-from core.errors import ConfigError
 from core.loading import load_configs
 from core.state_files import ALLOWED
 from tests.unit.support import (

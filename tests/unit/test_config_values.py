@@ -6,9 +6,10 @@ tests/synth/test_main_bad_values.py runs main.py on one case of every class."""
 from __future__ import annotations
 
 import pytest
+from config_kit import validators
+from config_kit.errors import ConfigError, Problem
 
-from core import asl_paths, validators
-from core.errors import ConfigError, Problem
+from core import asl_paths
 from core.loading import load_config
 from tests.unit.support import (
     MINIMAL_CONFIG,

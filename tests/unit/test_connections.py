@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from config_kit import validators
 
-from core import validators
 from core.connections import (
     TOKEN_REQUEST_NEEDED,
     AuthKind,

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from config_kit.errors import ConfigError, Problem
 
-from core.errors import ConfigError, Problem
 from core.loading import load_config, load_configs
 from core.sections.backend import LocalBackend, S3Backend
 from core.sections.state_machine import LogLevel

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.nested import Node, walk
+from config_kit.nested import Node, walk
 
 
 def test_walk_visits_outer_before_inner_in_document_order_with_paths():

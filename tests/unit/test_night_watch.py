@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from config_kit.errors import ConfigError
 
-from core.errors import ConfigError
 from core.night_watch import (
     AlarmWindow,
     InputTransformer,

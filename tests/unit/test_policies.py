@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pytest
-
-from policies import integrations
-from policies.arns import (
+from aws_facts.arns import (
     ecs_tasks_of_cluster,
     event_rule_arn,
     integration_arn,
     state_machine_arn,
     task_definition_revisions,
 )
+
+from policies import integrations
 from policies.http_endpoint import DOT_SEGMENTS, endpoint_conditions
 from policies.statement import Condition, Statement, merge_statements, policy_document, sid_from_name
 from policies.trust import SCHEDULER, STEP_FUNCTIONS, scheduler_trust_policy, service_trust_policy

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from config_kit.errors import ConfigError
 
-from core.errors import ConfigError
 from policies.policy_size import (
     INLINE_POLICIES_CHARACTERS,
     MANAGED_POLICY_CHARACTERS,

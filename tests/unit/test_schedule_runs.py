@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from config_kit.errors import ConfigError, Problem
 
-from core.errors import ConfigError, Problem
 from core.loading import load_config
 from core.night_watch import AlarmWindow
 from tests.unit.support import MINIMAL_CONFIG, edited, write

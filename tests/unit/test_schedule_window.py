@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-
-from core.schedule_expression import InvalidExpression, parse
-from core.schedule_window import Recurrence, recurrence
+from aws_facts.schedule_expression import InvalidExpression, parse
+from aws_facts.schedule_window import Recurrence, recurrence
 
 HOUR, DAY = 3600, 86400
 NOW = datetime(2026, 12, 3, 23, 30, tzinfo=UTC)

@@ -7,9 +7,9 @@ import tomllib
 
 import jsonschema
 import pytest
+from config_kit.errors import ConfigError
 
 from core.connections import AuthKind
-from core.errors import ConfigError
 from core.loading import load_config
 from core.schema_files import JSON_SCHEMA, PROJECT, REFERENCE, rendered
 from core.steps import STEP_KINDS

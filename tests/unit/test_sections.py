@@ -7,11 +7,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import aws_facts.schedule_expression
 import pytest
+from config_kit.schema import Section
+from config_kit.toml_table import Kind, Problems, Table
 
-import core.schedule_expression
 from core.loading import CONFIG, load_config
-from core.schema import Section
 from core.sections import setting
 from core.sections.backend import BACKEND, LOCAL, S3, read_backend
 from core.sections.night_watch import NIGHT_WATCH, read_night_watch
@@ -19,7 +20,6 @@ from core.sections.notifications import NOTIFICATIONS, read_notifications
 from core.sections.schedule import SCHEDULE, ScheduleSettings, read_schedule
 from core.sections.stack import STACK, StackSettings, read_stack
 from core.sections.state_machine import DEFAULT_TIMEOUT_SECONDS, STATE_MACHINE, read_state_machine
-from core.toml_table import Kind, Problems, Table
 from tests.unit.support import with_section, write
 
 NOW = datetime(2026, 12, 3, 23, 30, tzinfo=UTC)
@@ -76,8 +76,10 @@ def test_a_key_takes_its_default_from_its_field():
 )
 def test_the_schedule_expression_is_parsed_once_and_kept(tmp_path, monkeypatch, expression):
     parsed = []
-    cron = core.schedule_expression._cron
-    monkeypatch.setattr(core.schedule_expression, "_cron", lambda body: parsed.append(body) or cron(body))
+    cron = aws_facts.schedule_expression._cron
+    monkeypatch.setattr(
+        aws_facts.schedule_expression, "_cron", lambda body: parsed.append(body) or cron(body)
+    )
 
     config = load_config(write(tmp_path, with_section("schedule", f'expression = "{expression}"')), NOW)
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from config_kit.errors import ConfigError
 
-from core.errors import ConfigError
 from core.loading import load_configs
 from core.sections.state_machine import STATE_MACHINE, longest_state_machine_name
 from core.stack_names import stack_names

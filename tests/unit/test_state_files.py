@@ -4,8 +4,8 @@ stacks never share one, letter case aside."""
 from __future__ import annotations
 
 import pytest
+from config_kit.errors import ConfigError
 
-from core.errors import ConfigError
 from core.loading import load_configs
 from core.state_files import ALLOWED, GENERATED_FOLDERS
 from tests.unit.support import MINIMAL_CONFIG, write

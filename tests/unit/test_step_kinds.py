@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import pytest
+from config_kit.toml_table import Problems, Table
 
 import core.steps.step
 from core.steps import STEP_KINDS, STEPS, Step
@@ -13,7 +14,6 @@ from core.steps.ecs_run_task import EcsStep
 from core.steps.http_invoke import HttpStep
 from core.steps.lambda_invoke import LambdaStep
 from core.steps.step import ReadContext, read_common
-from core.toml_table import Problems, Table
 
 
 @pytest.fixture

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from aws_facts import rules as aws_rules
+from config_kit.nested import walk
 
-from core import aws_rules, ticket_fields
+from core import ticket_fields
 from core.config import PipelineConfig
 from core.connections import AuthKind
 from core.failure_path import DESCRIBE_FAILURE_STATE, NO_CAUSE, TICKET_STATE
 from core.loading import load_config
-from core.nested import walk
 from core.refs import ConnectionRef, Refs
 from core.templates import console_execution_url
 from core.tickets import TICKET_APIS, VENDOR_LIMITS, Preset
@@ -304,7 +305,7 @@ def test_bad_preset_settings_are_reported(tmp_path, lines, message):
     expect_problem(tmp_path, preset_ticket(*lines), message)
 
 
-# Vendor limits: a cause can be 32,768 characters and an error 256 (core.aws_rules)
+# Vendor limits: a cause can be 32,768 characters and an error 256 (aws_facts.rules)
 
 LONGEST_ERROR = "E" * aws_rules.MAX_ERROR_LENGTH
 LONGEST_CAUSE = ('{"errorMessage": "' + 'it\'s \\"quoted\\" and long; ' * 1400)[: aws_rules.MAX_CAUSE_LENGTH]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from core import validators
+from config_kit import validators
 
 
 @pytest.mark.parametrize(
