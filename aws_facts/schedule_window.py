@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from aws_facts.schedule_expression import WEEKDAYS, At, Cron, Rate, parse
+from aws_facts.schedule_expression import WEEKDAYS, At, Cron, Expression, Rate, parse
 
 MINUTE = 60
 _UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
@@ -51,10 +51,12 @@ class Recurrence:
     """A run that a clock change skips, e.g. "02:30 on 2028-03-26"; empty when there is none."""
 
 
-def recurrence(expression: str, timezone: str = "UTC", now: datetime | None = None) -> Recurrence:
-    """What a valid schedule expression does (an invalid one raises
+def recurrence(
+    expression: str | Expression, timezone: str = "UTC", now: datetime | None = None
+) -> Recurrence:
+    """What a valid schedule expression, as text or parsed, does (invalid text raises
     aws_facts.schedule_expression.InvalidExpression). now: when "never again" is judged from."""
-    parsed = parse(expression)
+    parsed = parse(expression) if isinstance(expression, str) else expression
     moment = now or datetime.now(UTC)
     if isinstance(parsed, Rate):
         gap = parsed.value * _UNIT_SECONDS[parsed.unit]

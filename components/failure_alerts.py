@@ -7,7 +7,7 @@ from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
 from aws_facts import names as aws_names
-from core.config import NotificationSettings
+from core.sections.notifications import NotificationSettings
 
 
 class FailureAlerts(Construct):

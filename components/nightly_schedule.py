@@ -16,8 +16,8 @@ from constructs import Construct
 from aws_facts import names as aws_names
 from aws_facts import rules as aws_rules
 from components.service_role import ServiceRole
-from core.config import ScheduleSettings
 from core.refs import Refs
+from core.sections.schedule import ScheduleSettings
 from policies.integrations import start_execution
 from policies.night_watch import send_dead_letters
 from policies.policy_size import RolePolicies

@@ -14,10 +14,10 @@ from constructs import Construct
 
 from aws_facts import names as aws_names
 from components.service_role import ServiceRole
-from core.config import LogLevel, StateMachineSettings
 from core.pipeline import Pipeline
 from core.refs import Refs
 from core.role_policies import execution_role_policies
+from core.sections.state_machine import LogLevel, StateMachineSettings
 from policies.trust import execution_trust_policy
 
 

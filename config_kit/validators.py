@@ -267,5 +267,9 @@ def schedule_expression(value: str) -> str | None:
     try:
         schedule.parse(value)
     except schedule.InvalidExpression as error:
-        return f"{schedule.ALLOWED}; here {error.detail}" if error.detail else schedule.ALLOWED
+        return invalid_schedule_expression(error)
     return None
+
+
+def invalid_schedule_expression(error: schedule.InvalidExpression) -> str:
+    return f"{schedule.ALLOWED}; here {error.detail}" if error.detail else schedule.ALLOWED

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from aws_facts import names as aws_names
 from aws_facts import rules as aws_rules
 from config_kit.errors import Problem
-from core.config import LogLevel, PipelineConfig
+from core.config import PipelineConfig
 from core.night_watch import StatusAlarm, WatchedEnd
+from core.sections.state_machine import LogLevel
 from core.steps.start_execution import StateMachineStep
 
 
@@ -101,29 +102,6 @@ def _night_watch_names(config: PipelineConfig, field: str) -> Iterator[StackName
         yield StackName(aws_rules.ALARM_NAME.what, aws_names.dead_letter_alarm_name(machine), field)
     if watch.missed_night_window:
         yield StackName(aws_rules.ALARM_NAME.what, aws_names.missed_night_alarm_name(machine), field)
-
-
-def longest_state_machine_name(test_state_role: bool = False) -> int:
-    """The longest state machine name whose derived names all fit AWS's limits, the connections'
-    `<name>-<connection>` aside: their room depends on each connection's name."""
-    roles = [aws_names.execution_role_name, aws_names.scheduler_role_name, aws_names.ticket_target_role_name]
-    roles += [aws_names.test_state_role_name] if test_state_role else []
-    derived = [(aws_rules.IAM_ROLE_NAME, role) for role in roles] + [
-        (aws_rules.SCHEDULE_NAME, aws_names.schedule_name),
-        (aws_rules.LOG_GROUP_NAME, aws_names.log_group_name),
-        (aws_rules.SNS_TOPIC_NAME, aws_names.default_topic_name),
-        (aws_rules.API_DESTINATION_NAME, aws_names.ticket_destination_name),
-        (aws_rules.SQS_QUEUE_NAME, aws_names.schedule_dead_letter_queue_name),
-        (aws_rules.ALARM_NAME, aws_names.dead_letter_alarm_name),
-        (aws_rules.ALARM_NAME, aws_names.missed_night_alarm_name),
-        (aws_rules.SQS_QUEUE_NAME, aws_names.night_watch_dead_letter_queue_name),
-        (aws_rules.ALARM_NAME, aws_names.night_watch_dead_letter_alarm_name),
-        *((aws_rules.EVENT_RULE_NAME, end.rule_name) for end in WatchedEnd),
-        *((aws_rules.ALARM_NAME, alarm.alarm_name) for alarm in StatusAlarm),
-    ]
-    return min(
-        aws_rules.STATE_MACHINE_NAME.max_length, *(rule.max_length - len(name("")) for rule, name in derived)
-    )
 
 
 def shared_name_problems(configs: list[PipelineConfig]) -> list[Problem]:

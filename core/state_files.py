@@ -16,7 +16,8 @@ from pathlib import Path
 
 from aws_facts import names as aws_names
 from config_kit.errors import Problem
-from core.config import PipelineConfig, S3Backend
+from core.config import PipelineConfig
+from core.sections.backend import S3Backend
 
 # What the Makefile's clean and distclean targets remove (keep the two lists alike), what the
 # tools regenerate, and Python's byte-code folders, which `make clean` removes at any depth.

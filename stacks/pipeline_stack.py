@@ -19,11 +19,11 @@ from components.night_watch import NightWatch
 from components.nightly_schedule import NightlySchedule
 from components.pipeline_state_machine import PipelineStateMachine
 from components.service_role import ServiceRole
-from core.config import LocalBackend as LocalBackendSettings
 from core.config import PipelineConfig
 from core.night_watch import WatchedEnd
 from core.refs import Refs
 from core.role_policies import sizing_refs, test_state_role_policies
+from core.sections.backend import LocalBackend as LocalBackendSettings
 from policies.policy_size import RolePolicies
 from policies.trust import STEP_FUNCTIONS, service_trust_policy
 

@@ -16,7 +16,6 @@ from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
 
 from components.connection import PLACEHOLDER
-from core.config import LogLevel
 from core.failure_path import (
     DESCRIBE_FAILURE_STATE,
     DESCRIBE_TICKET_FAILURE_STATE,
@@ -27,6 +26,7 @@ from core.failure_path import (
 )
 from core.night_watch import WatchedEnd
 from core.role_policies import execution_role_policies, sizing_refs
+from core.sections.state_machine import LogLevel
 from core.steps.http_invoke import HttpStep
 from policies.statement import policy_document
 from tests.conftest import ALL_CONFIGS, PROJECT

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from config_kit.errors import ConfigError, Problem
-from core.config import LocalBackend, LogLevel, S3Backend
 from core.loading import load_config, load_configs
+from core.sections.backend import LocalBackend, S3Backend
+from core.sections.state_machine import LogLevel
 from core.steps import STEP_KINDS
 from core.steps.ecs_run_task import EcsStep
 from core.steps.http_invoke import HttpStep

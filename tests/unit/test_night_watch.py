@@ -8,7 +8,6 @@ import json
 import pytest
 
 from config_kit.errors import ConfigError
-from core.config import DEFAULT_TIMEOUT_SECONDS
 from core.night_watch import (
     AlarmWindow,
     InputTransformer,
@@ -21,6 +20,7 @@ from core.night_watch import (
     notification_text,
     template_size_problem,
 )
+from core.sections.state_machine import DEFAULT_TIMEOUT_SECONDS
 from core.tickets import OUTSETA_SUPPORT_CASE
 from tests.unit.support import MINIMAL_CONFIG, REFS, REGION, STATE_MACHINE_ARN, edited, in_table, load_text
 

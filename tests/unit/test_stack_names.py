@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from config_kit.errors import ConfigError
-from core.loading import STATE_MACHINE_NAME, load_configs
-from core.stack_names import longest_state_machine_name, stack_names
+from core.loading import load_configs
+from core.sections.state_machine import STATE_MACHINE, longest_state_machine_name
+from core.stack_names import stack_names
 from tests.unit.support import MINIMAL_CONFIG, edited, load_text, write
 
 RULE = (
@@ -193,10 +194,9 @@ def test_the_documented_longest_name_is_kept_and_one_more_character_refused(tmp_
     extra = "test_state_role = true\n" if test_state_role else ""
     longest = longest_state_machine_name(test_state_role)
     assert longest == (53 if test_state_role else 54)
-    assert f"at most {longest_state_machine_name()} characters" in STATE_MACHINE_NAME.doc
-    assert (
-        f"{longest_state_machine_name(test_state_role=True)} with `test_state_role`" in STATE_MACHINE_NAME.doc
-    )
+    [name_key] = [item for item in STATE_MACHINE.keys if item.name == "name"]
+    assert f"at most {longest_state_machine_name()} characters" in name_key.doc
+    assert f"{longest_state_machine_name(test_state_role=True)} with `test_state_role`" in name_key.doc
     assert load_text(tmp_path, named(longest, extra)).state_machine.name == "n" * longest
     with pytest.raises(ConfigError, match="must be at most 64 characters"):
         load_text(tmp_path, named(longest + 1, extra))
