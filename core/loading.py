@@ -175,7 +175,7 @@ def _read_config(root: Table, source: str, now: datetime | None = None) -> Pipel
         if night_watch.ticket:
             check_night_watch_body(ticket_table, ticket, state_machine.name, stack.region)
     root.finish()
-    if ticket is None:
+    if ticket is None or backend is None:
         return None  # said why
     return PipelineConfig(
         source=source,

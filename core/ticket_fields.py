@@ -29,7 +29,7 @@ from typing import Any
 
 from aws_facts import rules as aws_rules
 from config_kit.nested import walk
-from core.templates import PLACEHOLDER
+from core.placeholders import PLACEHOLDER
 from core.tickets import FieldLimit, TicketApi
 
 DRILL_ERROR = "Drill.FailurePath"

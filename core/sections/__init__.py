@@ -9,12 +9,14 @@ a section writes by hand is only what one key cannot say alone: its cross-field 
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from config_kit.schema import Section
-from config_kit.toml_table import DERIVED, REQUIRED, Key, Kind, Table, key
+from config_kit.toml_table import DERIVED, REQUIRED, Key, Kind, Table
 from core.defaults import field_default
 
 if TYPE_CHECKING:
@@ -29,10 +31,42 @@ def setting(
     cls: type[Any], name: str, kind: Kind, doc: str, *, derived: bool = False, **details: Any
 ) -> Key[Any]:
     """The key of cls's field `name`, its default the field's (REQUIRED when the field has none);
-    derived: the reader computes the default (read_section's derived)."""
+    derived: the reader computes the default (read_section's derived).
+
+    Its value type is the field's: mypy checks the field where the section is used, and a kind
+    that the field's type cannot hold fails here, when the module is imported."""
     if name not in {item.name for item in dataclasses.fields(cls)}:
         raise TypeError(f"{cls.__name__} has no field {name!r}")
-    return key(name, kind, doc, DERIVED if derived else _documented_default(cls, name), **details)
+    field_type = typing.get_type_hints(cls)[name]
+    if not _holds(field_type, kind):
+        raise TypeError(f"{cls.__name__}.{name} is {field_type}, which a {kind.name} key cannot fill")
+    return Key(name, kind, doc, DERIVED if derived else _documented_default(cls, name), **details)
+
+
+_KIND_TYPES: Mapping[Kind, type] = {
+    Kind.STRING: str,
+    Kind.INTEGER: int,
+    Kind.NUMBER: float,
+    Kind.BOOLEAN: bool,
+    Kind.STRINGS: tuple,
+    Kind.STRING_TABLE: Mapping,
+    Kind.TABLE: Mapping,
+}
+
+
+def _holds(field_type: Any, kind: Kind) -> bool:
+    """Whether a field of field_type takes what a key of kind reads (an Enum field takes a string)."""
+    members = [item for item in typing.get_args(field_type) if item is not type(None)]
+    if typing.get_origin(field_type) in (typing.Union, types.UnionType):
+        return len(members) == 1 and _holds(members[0], kind)
+    if field_type is Any:
+        return kind is Kind.TABLE
+    base = typing.get_origin(field_type) or field_type
+    if kind is Kind.STRING and isinstance(base, type) and issubclass(base, Enum):
+        return True
+    if kind is Kind.INTEGER and base is bool:
+        return False
+    return isinstance(base, type) and issubclass(base, _KIND_TYPES[kind])
 
 
 def _documented_default(cls: type[Any], name: str) -> Any:

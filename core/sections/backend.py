@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from aws_facts import rules as aws_rules
 from config_kit import validators
 from config_kit.schema import Section
-from config_kit.toml_table import Key, Kind, Table, key
+from config_kit.toml_table import Key, Kind, Table, choose, key
 from core.sections import read_section, setting
 
 
@@ -93,10 +93,11 @@ BACKEND = Section(
 )
 
 
-def read_backend(table: Table) -> Backend:
-    """The variant `type` chooses; a bad `type` (reported) reads as local. (At merge: the variant
-    chooser shared with steps, auth and preset, config_kit.toml_table.choose.)"""
-    section, settings = _VARIANTS.get(table.read(BACKEND_TYPE), _VARIANTS[LOCAL.name])
-    backend = read_section(table, section, settings)
+def read_backend(table: Table) -> Backend | None:
+    """The variant `type` chooses; None when it names none (one problem says so)."""
+    chosen = choose(table, BACKEND_TYPE, _VARIANTS)
+    if chosen is None:
+        return None
+    backend = read_section(table, *chosen)
     table.finish()
     return backend

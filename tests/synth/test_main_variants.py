@@ -25,13 +25,9 @@ TYPOS = {
     ),
     "backend": (GITHUB + S3_BACKEND, 'backend.type = "s4": must be one of local, s3'),
 }
-# MERGE: drop this mark once core/sections/backend.py reads its type through toml_table.choose.
-BACKEND_NOT_YET = pytest.mark.xfail(strict=True, reason="the backend's reader does not use the chooser yet")
 
 
-@pytest.mark.parametrize(
-    "variant", ["preset", "auth", "type", pytest.param("backend", marks=BACKEND_NOT_YET)]
-)
+@pytest.mark.parametrize("variant", ["preset", "auth", "type", "backend"])
 def test_one_misspelt_variant_key_is_one_problem_line(tmp_path, variant):
     text, problem = TYPOS[variant]
     config = tmp_path / "env.toml"

@@ -4,6 +4,7 @@ field of its section's settings, and the schedule is parsed once and kept parsed
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from core.sections.night_watch import NIGHT_WATCH, read_night_watch
 from core.sections.notifications import NOTIFICATIONS, read_notifications
 from core.sections.schedule import SCHEDULE, ScheduleSettings, read_schedule
 from core.sections.stack import STACK, StackSettings, read_stack
-from core.sections.state_machine import DEFAULT_TIMEOUT_SECONDS, STATE_MACHINE, read_state_machine
+from core.sections.state_machine import DEFAULT_TIMEOUT_SECONDS, STATE_MACHINE, LogLevel, read_state_machine
 from tests.unit.support import with_section, write
 
 NOW = datetime(2026, 12, 3, 23, 30, tzinfo=UTC)
@@ -107,3 +108,29 @@ def test_the_timeout_default_is_computed_from_the_schedule(tmp_path, expression,
 def test_a_written_timeout_is_kept(tmp_path):
     text = with_section("state_machine", "timeout_seconds = 600")
     assert load_config(write(tmp_path, text), NOW).state_machine.timeout_seconds == 600
+
+
+@dataclass(frozen=True)
+class _Example:
+    count: int = 1
+    name: str | None = None
+    level: LogLevel = LogLevel.ERROR
+    on: bool = True
+
+
+@pytest.mark.parametrize(
+    ("field", "kind"),
+    [("count", Kind.STRING), ("name", Kind.INTEGER), ("level", Kind.BOOLEAN), ("on", Kind.INTEGER)],
+)
+def test_a_setting_whose_kind_its_field_cannot_hold_fails_at_import(field, kind):
+    with pytest.raises(TypeError, match=f"_Example.{field} is .*, which a {kind.name} key cannot fill"):
+        setting(_Example, field, kind, "doc")
+
+
+@pytest.mark.parametrize(
+    ("field", "kind"),
+    [("count", Kind.INTEGER), ("name", Kind.STRING), ("level", Kind.STRING), ("on", Kind.BOOLEAN)],
+)
+def test_a_setting_whose_field_holds_its_kind_is_a_key_with_the_fields_default(field, kind):
+    made = setting(_Example, field, kind, "doc")
+    assert (made.name, made.kind) == (field, kind)

@@ -61,8 +61,6 @@ def test_a_misspelt_step_type_is_one_problem(tmp_path, typo):
     assert only_problem(tmp_path, text) == f'steps[0].type = "{typo}": must be one of {STEP_TYPES}'
 
 
-# MERGE: drop this mark once core/sections/backend.py reads its type through toml_table.choose.
-@pytest.mark.xfail(strict=True, reason="the backend's reader does not use the variant chooser yet")
 @pytest.mark.parametrize("typo", ["s4", "S3", "locale"])
 def test_a_misspelt_backend_type_is_one_problem(tmp_path, typo):
     text = GITHUB + f'\n[backend]\ntype = "{typo}"\nbucket = "pipeline-state"\nkey = "dev.tfstate"\n'
