@@ -57,6 +57,7 @@ POLICY_DOCUMENT_CHECKS = {
     "CKV_AWS_290",  # write access without constraints
     "CKV_AWS_355",  # "*" as the resource of a restrictable action
     "CKV_AWS_385",  # SNS topic policy open to another account
+    "CKV_AWS_168",  # SQS queue policy open to any principal (the night watch's dead-letter queue)
 }
 
 # checkov's own gap on a plan: the provider reads back `policy = ""` for a queue that has no queue
@@ -64,6 +65,8 @@ POLICY_DOCUMENT_CHECKS = {
 # document. The JSON route, where such a queue has no `policy` at all, judges the same queues.
 PLAN_GAPS = {("CKV_AWS_168", "aws_sqs_queue")}
 SNS_POLICY_CHECKS = {"CKV_AWS_169", "CKV_AWS_385"}
+QUEUE_POLICY_CHECKS = {"CKV_AWS_168"}
+RESOURCE_POLICY_CHECKS = SNS_POLICY_CHECKS | QUEUE_POLICY_CHECKS
 
 Verdict = tuple[str, str, str]
 """(check id, stack, resource name)."""
@@ -258,6 +261,8 @@ def test_a_bad_policy_fails_the_policy_checks(plans_dir, tmp_path):
         by_kind.setdefault(resource["type"], []).append(resource)
     admin, pass_any_role = by_kind["aws_iam_role_policy"][:2]
     [topic_policy] = by_kind["aws_sns_topic_policy"]
+    [queue_policy] = by_kind["aws_sqs_queue_policy"]
+    queue_arn = json.loads(queue_policy["values"]["policy"])["Statement"][0]["Resource"]
     trusting_anyone = by_kind["aws_iam_role"][0]
     topic_arn = json.loads(topic_policy["values"]["policy"])["Statement"][0]["Resource"]
 
@@ -279,6 +284,11 @@ def test_a_bad_policy_fails_the_policy_checks(plans_dir, tmp_path):
         },
     )
     with_statement(
+        queue_policy,
+        "policy",
+        {"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": queue_arn},
+    )
+    with_statement(
         trusting_anyone,
         "assume_role_policy",
         {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"},
@@ -291,19 +301,20 @@ def test_a_bad_policy_fails_the_policy_checks(plans_dir, tmp_path):
 
     failed = {(check, name) for check, _, name in verdicts(report, "failed_checks")}
     assert failed == {
-        *{(check, admin["name"]) for check in POLICY_DOCUMENT_CHECKS - SNS_POLICY_CHECKS},
+        *{(check, admin["name"]) for check in POLICY_DOCUMENT_CHECKS - RESOURCE_POLICY_CHECKS},
         ("CKV_AWS_62", admin["name"]),
         ("CKV_AWS_63", admin["name"]),
         ("CKV_AWS_289", pass_any_role["name"]),
         ("CKV_AWS_355", pass_any_role["name"]),
         ("CKV_AWS_169", topic_policy["name"]),
         ("CKV_AWS_385", topic_policy["name"]),
+        ("CKV_AWS_168", queue_policy["name"]),
         ("CKV_AWS_60", trusting_anyone["name"]),
     }
     # The same checks still pass the policies left as synthesized.
     assert {
         check for check, _, _ in verdicts(report, "passed_checks")
-    } >= POLICY_DOCUMENT_CHECKS - SNS_POLICY_CHECKS
+    } >= POLICY_DOCUMENT_CHECKS - RESOURCE_POLICY_CHECKS
 
 
 def test_every_skipped_check_is_justified_and_still_needed(stacks_dir):
