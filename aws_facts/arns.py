@@ -31,6 +31,13 @@ ECS_TASK_DEFINITION = in_any_partition(
 )
 IAM_ROLE = in_any_partition(rf"iam::{_ACCOUNT}:role/(?:[\w+=,.@-]+/)*{rules.IAM_ROLE_NAME.regex}")
 SECRET = in_any_partition(rf"secretsmanager:{REGION}:{_ACCOUNT}:secret:{rules.SECRET_NAME.regex}")
+# A key's ARN, not an alias's: key policies, IAM grants and Scheduler's kms_key_arn need the key itself
+# (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN); "mrk-" is a
+# multi-Region key's id.
+KMS_KEY = in_any_partition(
+    rf"kms:{REGION}:{_ACCOUNT}:key/(?:[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}}"
+    r"|mrk-[0-9a-f]{32})"
+)
 
 _TASK_DEFINITION = re.compile(r"^(?P<prefix>arn:[^:]+:ecs:[^:]+:[^:]+:task-definition/[^:]+)(?::\d+)?$")
 _CLUSTER = re.compile(
@@ -48,6 +55,26 @@ def event_rule_arn(partition: str, region: str, account: str, rule: str) -> str:
 
 def schedule_group_arn(partition: str, region: str, account: str, group: str) -> str:
     return f"arn:{partition}:scheduler:{region}:{account}:schedule-group/{group}"
+
+
+def schedule_arn(partition: str, region: str, account: str, group: str, name: str) -> str:
+    return f"arn:{partition}:scheduler:{region}:{account}:schedule/{group}/{name}"
+
+
+def topic_arn(partition: str, region: str, account: str, name: str) -> str:
+    return f"arn:{partition}:sns:{region}:{account}:{name}"
+
+
+def queue_arn(partition: str, region: str, account: str, name: str) -> str:
+    return f"arn:{partition}:sqs:{region}:{account}:{name}"
+
+
+def kms_key_arn(partition: str, region: str, account: str, key_id: str) -> str:
+    return f"arn:{partition}:kms:{region}:{account}:key/{key_id}"
+
+
+def log_group_arn(partition: str, region: str, account: str, name: str) -> str:
+    return f"arn:{partition}:logs:{region}:{account}:log-group:{name}"
 
 
 def integration_arn(partition: str, integration: str) -> str:

@@ -69,7 +69,16 @@ class Connection(Construct):
     """EventBridge copies the secrets into a secret of its own (secret_arn), the only
     secret the state machine may read."""
 
-    def __init__(self, scope: Construct, id_: str, *, settings: ConnectionSettings, aws_name: str):
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        settings: ConnectionSettings,
+        aws_name: str,
+        key_arn: str | None = None,
+    ):
+        """key_arn: the customer-managed key of the connection's secret; None: EventBridge's AWS-owned key."""
         super().__init__(scope, id_)
         self._settings = settings
         self._secret_paths = [_OWN_SECRET_PATH[settings.auth]]
@@ -85,6 +94,7 @@ class Connection(Construct):
                 invocation_http_parameters=invocation,
             ),
             lifecycle=TerraformResourceLifecycle(ignore_changes=self._secret_paths),
+            kms_key_identifier=key_arn,
         )
         self.ref = ConnectionRef(arn=self.connection.arn, secret_arn=self.connection.secret_arn)
         self.update_template = update_template(settings, aws_name)

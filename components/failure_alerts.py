@@ -11,9 +11,12 @@ from core.sections.notifications import NotificationSettings
 
 
 class FailureAlerts(Construct):
-    def __init__(self, scope: Construct, id_: str, *, settings: NotificationSettings):
+    def __init__(
+        self, scope: Construct, id_: str, *, settings: NotificationSettings, key_arn: str | None = None
+    ):
+        """key_arn: the customer-managed key ([encryption]); None: the topic is not encrypted."""
         super().__init__(scope, id_)
-        self.topic = SnsTopic(self, "Topic", name=settings.topic_name)
+        self.topic = SnsTopic(self, "Topic", name=settings.topic_name, kms_master_key_id=key_arn)
         for email in settings.emails:
             SnsTopicSubscription(
                 self,

@@ -24,6 +24,7 @@ from constructs import Construct
 from aws_facts import names as aws_names
 from aws_facts import rules as aws_rules
 from aws_facts.arns import event_rule_arn
+from components.queue_encryption import queue_encryption
 from components.service_role import ServiceRole
 from core.config import PipelineConfig
 from core.night_watch import (
@@ -130,12 +131,13 @@ class NightWatch(Construct):
         (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html). A
         message there names its rule and target (RULE_ARN, TARGET_ARN) and why (ERROR_CODE,
         ERROR_MESSAGE): https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html.
-        SQS-managed encryption needs no key policy for EventBridge to send."""
+        SQS-managed encryption needs no key policy for EventBridge to send; the stack's key admits
+        these rules (core.encryption)."""
         queue = SqsQueue(
             self,
             "WatchDeadLetters",
             name=aws_names.night_watch_dead_letter_queue_name(config.state_machine.name),
-            sqs_managed_sse_enabled=True,
+            **queue_encryption(refs.key_arn, config.encryption.data_key_reuse_seconds),
             message_retention_seconds=config.night_watch.dead_letter_retention_days * 86_400,
         )
         rule_arns = [event_rule_arn(refs.partition, refs.region, refs.account, rule) for rule in rule_names]

@@ -7,6 +7,7 @@ import json
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.sfn_state_machine import (
     SfnStateMachine,
+    SfnStateMachineEncryptionConfiguration,
     SfnStateMachineLoggingConfiguration,
     SfnStateMachineTracingConfiguration,
 )
@@ -36,10 +37,12 @@ class PipelineStateMachine(Construct):
         settings: StateMachineSettings,
         refs: Refs,
         sizing_refs: Refs,
+        data_key_reuse_seconds: int,
     ):
-        """sizing_refs: refs with the ARNs as long as they really are, to size the policies."""
+        """sizing_refs: refs with the ARNs as long as they really are, to size the policies.
+        data_key_reuse_seconds: with refs.key_arn, how long Step Functions reuses a data key."""
         super().__init__(scope, id_)
-        logging = self._logging(settings)
+        logging = self._logging(settings, refs.key_arn)
         self.execution_role = ServiceRole(
             self,
             "ExecutionRole",
@@ -56,11 +59,14 @@ class PipelineStateMachine(Construct):
             definition=json.dumps(pipeline.definition(refs), indent=2),
             logging_configuration=logging,
             tracing_configuration=SfnStateMachineTracingConfiguration(enabled=settings.tracing),
+            encryption_configuration=_encryption(refs.key_arn, data_key_reuse_seconds),
             depends_on=self.execution_role.grants,
         )
         self.arn = self.state_machine.arn
 
-    def _logging(self, settings: StateMachineSettings) -> SfnStateMachineLoggingConfiguration:
+    def _logging(
+        self, settings: StateMachineSettings, key_arn: str | None
+    ) -> SfnStateMachineLoggingConfiguration:
         """With logging off, no log group and no destination: nothing to keep or pay for."""
         if settings.log_level is LogLevel.OFF:
             return SfnStateMachineLoggingConfiguration(level=LogLevel.OFF.value)
@@ -69,9 +75,24 @@ class PipelineStateMachine(Construct):
             "Logs",
             name=aws_names.log_group_name(settings.name),
             retention_in_days=settings.log_retention_days,
+            kms_key_id=key_arn,
         )
         return SfnStateMachineLoggingConfiguration(
             level=settings.log_level.value,
             include_execution_data=settings.include_execution_data,
             log_destination=f"{log_group.arn}:*",
         )
+
+
+def _encryption(
+    key_arn: str | None, data_key_reuse_seconds: int
+) -> SfnStateMachineEncryptionConfiguration | None:
+    """None: the AWS-owned key, as without encryption_configuration.
+    https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html"""
+    if key_arn is None:
+        return None
+    return SfnStateMachineEncryptionConfiguration(
+        type="CUSTOMER_MANAGED_KMS_KEY",
+        kms_key_id=key_arn,
+        kms_data_key_reuse_period_seconds=data_key_reuse_seconds,
+    )

@@ -40,6 +40,11 @@ ecs_task_definition_arn = _arn_like(
     "arn:aws:ecs:eu-west-1:123456789012:task-definition/transform:3 (the revision may be left out)",
 )
 iam_role_arn = _arn_like(arns.IAM_ROLE, "arn:aws:iam::123456789012:role/transform-task")
+KMS_KEY_EXAMPLE = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+kms_key = pattern(
+    rf"create|{arns.KMS_KEY}",
+    f'must be "create" or a KMS key ARN like {KMS_KEY_EXAMPLE} (a key, not an alias)',
+)
 subnet_id = pattern(r"subnet-[0-9a-f]{8,17}", "must be a subnet id like subnet-0123456789abcdef0")
 security_group_id = pattern(r"sg-[0-9a-f]{8,17}", "must be a security group id like sg-0123456789abcdef0")
 stack_name = pattern(

@@ -14,6 +14,7 @@ from core.connections import ConnectionSettings
 from core.failure_path import FailurePath
 from core.pipeline import Pipeline
 from core.sections.backend import Backend
+from core.sections.encryption import EncryptionSettings
 from core.sections.night_watch import NightWatchSettings
 from core.sections.notifications import NotificationSettings
 from core.sections.schedule import ScheduleSettings
@@ -36,6 +37,7 @@ class PipelineConfig:
     ticket: Ticket
     steps: tuple[Step, ...]
     night_watch: NightWatchSettings = field(default_factory=NightWatchSettings)
+    encryption: EncryptionSettings = field(default_factory=EncryptionSettings)
     warnings: tuple[Problem, ...] = ()
     """What was accepted but may not do what the user expects (main.py prints them)."""
 

@@ -29,6 +29,7 @@ from core.failure_path import (
 )
 from core.role_policies import policy_size_problems
 from core.sections.backend import BACKEND, S3Backend, read_backend
+from core.sections.encryption import ENCRYPTION, read_encryption
 from core.sections.night_watch import NIGHT_WATCH, NightWatchSettings, read_night_watch
 from core.sections.night_watch import derived_names as night_watch_names
 from core.sections.notifications import NOTIFICATIONS, NotificationSettings, read_notifications
@@ -161,6 +162,7 @@ def _read_config(root: Table, source: str, now: datetime | None = None) -> Pipel
     state_machine = read_state_machine(state_machine_table, stack.name, schedule)
     night_watch = read_night_watch(root.table("night_watch"), schedule)
     notifications = read_notifications(root.table("notifications"), state_machine.name)
+    encryption = read_encryption(root.table("encryption"), stack)
     connections_table = root.table("connections", required=True)
     connections = read_connections(connections_table, state_machine.name)
     # Also those that could not be read: naming one is not a second problem.
@@ -188,6 +190,7 @@ def _read_config(root: Table, source: str, now: datetime | None = None) -> Pipel
         ticket=ticket,
         steps=steps,
         night_watch=night_watch,
+        encryption=encryption,
     )
 
 
@@ -242,6 +245,7 @@ CONFIG = Section(
         SCHEDULE,
         NIGHT_WATCH,
         NOTIFICATIONS,
+        ENCRYPTION,
         CONNECTIONS,
         TICKET,
         STEPS,

@@ -15,6 +15,7 @@ from core.failure_path import FailurePath
 from core.refs import Refs
 from core.steps import Step
 from policies import integrations
+from policies.kms import derived_key_grants, state_machine_key_grants
 from policies.statement import Statement, merge_statements
 
 # Integration patterns that wait for a job to finish (".sync", ".sync:2",
@@ -71,6 +72,10 @@ class Pipeline:
             statements += integrations.log_delivery()
         if self.tracing:
             statements += integrations.xray_tracing()
+        if refs.key_arn is not None:
+            statements += derived_key_grants(statements, refs.key_arn, refs.region)
+            logs = f"arn:{refs.partition}:logs:{refs.region}:{refs.account}:*" if self.logging else None
+            statements += state_machine_key_grants(refs.key_arn, refs.state_machine_arn, logs)
         return merge_statements(statements)
 
     def test_state_statements(self, refs: Refs) -> tuple[Statement, ...]:
@@ -89,4 +94,7 @@ class Pipeline:
         outside = replace(refs, state_machine_arn="*")
         testable = [step for step in self.steps if not _waits_for_completion(step.to_state(outside))]
         statements = [statement for step in testable for statement in step.policy_statements(outside)]
-        return merge_statements(statements + self.failure_path.policy_statements(outside))
+        statements += self.failure_path.policy_statements(outside)
+        if refs.key_arn is not None:
+            statements += derived_key_grants(statements, refs.key_arn, refs.region)
+        return merge_statements(statements)

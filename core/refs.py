@@ -26,6 +26,8 @@ class Refs:
     state_machine_arn: str
     topic_arn: str
     connections: Mapping[str, ConnectionRef]
+    key_arn: str | None = None
+    """The customer-managed key ([encryption]); None: none."""
 
     def integration(self, name: str) -> str:
         return integration_arn(self.partition, name)

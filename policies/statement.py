@@ -42,11 +42,11 @@ class Statement:
             "Resource": list(self.resources),
         }
         if self.conditions:
-            rendered["Condition"] = _conditions_json(self.conditions)
+            rendered["Condition"] = conditions_json(self.conditions)
         return rendered
 
 
-def _conditions_json(conditions: Iterable[Condition]) -> dict[str, Any]:
+def conditions_json(conditions: Iterable[Condition]) -> dict[str, Any]:
     blocks: dict[str, dict[str, Any]] = {}
     for condition in conditions:
         values = list(condition.values)

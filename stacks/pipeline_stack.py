@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
 
 from cdktf import Fn, LocalBackend, S3Backend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
+from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 
@@ -20,10 +22,12 @@ from components.nightly_schedule import NightlySchedule
 from components.pipeline_state_machine import PipelineStateMachine
 from components.service_role import ServiceRole
 from core.config import PipelineConfig
+from core.encryption import key_policy_statements
 from core.night_watch import WatchedEnd
 from core.refs import Refs
 from core.role_policies import sizing_refs, test_state_role_policies
 from core.sections.backend import LocalBackend as LocalBackendSettings
+from policies.kms import EVENTBRIDGE_CONNECTION_TAG, key_policy
 from policies.policy_size import RolePolicies
 from policies.trust import STEP_FUNCTIONS, service_trust_policy
 
@@ -39,15 +43,21 @@ class PipelineStack(TerraformStack):
         account = DataAwsCallerIdentity(self, "Account").account_id
         region = config.stack.region
         name = config.state_machine.name
+        key_arn = self._key(config, partition, account)
 
         connections = {
             key: Connection(
-                self, f"{key}_connection", settings=settings, aws_name=aws_names.connection_name(name, key)
+                self,
+                f"{key}_connection",
+                settings=settings,
+                aws_name=aws_names.connection_name(name, key),
+                key_arn=key_arn,
             )
             for key, settings in config.connections.items()
         }
-        alerts = FailureAlerts(self, "FailureAlerts", settings=config.notifications)
+        alerts = FailureAlerts(self, "FailureAlerts", settings=config.notifications, key_arn=key_arn)
         refs = Refs(
+            key_arn=key_arn,
             partition=partition,
             region=region,
             account=account,
@@ -58,7 +68,13 @@ class PipelineStack(TerraformStack):
         model = config.pipeline()
         sizing = sizing_refs(config)
         pipeline = PipelineStateMachine(
-            self, "Pipeline", pipeline=model, settings=config.state_machine, refs=refs, sizing_refs=sizing
+            self,
+            "Pipeline",
+            pipeline=model,
+            settings=config.state_machine,
+            refs=refs,
+            sizing_refs=sizing,
+            data_key_reuse_seconds=config.encryption.data_key_reuse_seconds,
         )
         if config.state_machine.test_state_role:
             self._add_test_state_role(name, test_state_role_policies(model, refs, sizing), refs)
@@ -74,6 +90,7 @@ class PipelineStack(TerraformStack):
                 if config.night_watch.dead_letter_queue
                 else None
             ),
+            data_key_reuse_seconds=config.encryption.data_key_reuse_seconds,
         )
         queue = schedule.dead_letter_queue
         NightWatch(
@@ -91,6 +108,36 @@ class PipelineStack(TerraformStack):
             description="What scripts/set-api-keys.sh sends to each connection, secrets left as their sources",
         )
         self._add_fire_drill_outputs(config)
+
+    def _key(self, config: PipelineConfig, partition: str, account: str) -> str | None:
+        """The customer-managed key's ARN ([encryption]), None without one. A created key gets the key
+        policy the stack needs; for an existing key, the output required_key_policy says what its
+        policy must allow (docs/encryption.md)."""
+        encryption = config.encryption
+        if not encryption.enabled:
+            return None
+        policy = json.dumps(
+            key_policy(key_policy_statements(config, partition, config.stack.region, account)), indent=2
+        )
+        # As JSON text, as connection_updates: a map value makes cdktf print a deprecation warning.
+        TerraformOutput(
+            self,
+            "required_key_policy",
+            value=policy,
+            description="The key policy the stack's customer-managed key needs ([encryption])",
+        )
+        if not encryption.creates_key:
+            return encryption.key
+        tag, value = EVENTBRIDGE_CONNECTION_TAG
+        key = KmsKey(
+            self,
+            "Key",
+            description=f"Encrypts the data of pipeline {config.state_machine.name} at rest",
+            enable_key_rotation=True,
+            policy=policy,
+            tags={tag: value},
+        )
+        return key.arn
 
     def _add_fire_drill_outputs(self, config: PipelineConfig) -> None:
         """What scripts/fire-drill.sh drives and checks besides the state machine (docs/fire-drill.md)."""

@@ -241,7 +241,7 @@ def test_pipeline_without_steps_is_refused(tmp_path, text, message):
         pytest.param(
             'colour = "red"\n' + MINIMAL_CONFIG,
             "colour: unknown key; allowed here: "
-            "stack, backend, state_machine, schedule, night_watch, notifications, connections, ticket, steps",
+            "stack, backend, state_machine, schedule, night_watch, notifications, encryption, connections, ticket, steps",
             id="top-level",
         ),
         pytest.param(

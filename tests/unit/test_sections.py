@@ -16,6 +16,7 @@ from config_kit.toml_table import Kind, Problems, Table
 from core.loading import CONFIG, load_config
 from core.sections import setting
 from core.sections.backend import BACKEND, LOCAL, S3, read_backend
+from core.sections.encryption import ENCRYPTION, read_encryption
 from core.sections.night_watch import NIGHT_WATCH, read_night_watch
 from core.sections.notifications import NOTIFICATIONS, read_notifications
 from core.sections.schedule import SCHEDULE, ScheduleSettings, read_schedule
@@ -36,6 +37,7 @@ READERS: list[tuple[Section, Section | None, dict[str, Any], Reader]] = [
     (STATE_MACHINE, None, {}, lambda table: read_state_machine(table, "pipeline", ScheduleSettings())),
     (NIGHT_WATCH, None, {}, lambda table: read_night_watch(table, ScheduleSettings())),
     (NOTIFICATIONS, None, {}, lambda table: read_notifications(table, "pipeline")),
+    (ENCRYPTION, None, {}, lambda table: read_encryption(table, StackSettings(name="s", region="eu-west-1"))),
 ]
 
 
