@@ -26,6 +26,16 @@ ALL_CONFIGS = [*DEFAULT_CONFIGS, VARIANT_CONFIG, MORE_STEPS_CONFIG, MIXED_50_CON
 # One per ticket preset, and the Basic + OAuth stack of the end-to-end tests.
 TICKET_EXAMPLES = sorted((PROJECT / "examples" / "tickets").glob("*.toml"))
 AUTH_KINDS_CONFIG = PROJECT / "tests" / "fixtures" / "auth-kinds.toml"
+# The dev configuration with [encryption]: a key the stack creates, and an existing one.
+KEYED_STACKS = {"nightly-pipeline-kms": "create", "nightly-pipeline-kms-arn": "existing"}
+EXISTING_KEY_ARN = "arn:aws:kms:eu-west-1:111111111111:key/0d2c5f4e-1b3a-4c5d-8e6f-7a8b9c0d1e2f"
+
+
+def keyed_config_text(stack_name: str) -> str:
+    """config/dev.toml as stack_name, with the key KEYED_STACKS names for it."""
+    key = "create" if KEYED_STACKS[stack_name] == "create" else EXISTING_KEY_ARN
+    dev = (PROJECT / "config" / "dev.toml").read_text()
+    return dev.replace("nightly-pipeline-dev", stack_name) + f'\n[encryption]\nkey = "{key}"\n'
 
 
 def run_main(
@@ -91,6 +101,26 @@ def ticket_synth_dir(tmp_path_factory, ticket_configs) -> Path:
 @pytest.fixture(scope="session")
 def ticket_stacks(ticket_synth_dir, ticket_configs) -> dict[str, dict]:
     return _stacks(ticket_synth_dir, ticket_configs)
+
+
+@pytest.fixture(scope="session")
+def keyed_configs(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("keyed")
+    paths = []
+    for name in KEYED_STACKS:
+        paths.append(folder / f"{name}.toml")
+        paths[-1].write_text(keyed_config_text(name))
+    return _load(paths)
+
+
+@pytest.fixture(scope="session")
+def keyed_synth_dir(tmp_path_factory, keyed_configs) -> Path:
+    return _synthesized(tmp_path_factory, "keyed-synth", keyed_configs)
+
+
+@pytest.fixture(scope="session")
+def keyed_stacks(keyed_synth_dir, keyed_configs) -> dict[str, dict]:
+    return _stacks(keyed_synth_dir, keyed_configs)
 
 
 @pytest.fixture(scope="session")

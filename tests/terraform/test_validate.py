@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from terraform_cli import Terraform
-from tests.conftest import TICKET_EXAMPLES
+from tests.conftest import KEYED_STACKS, TICKET_EXAMPLES
 
 pytestmark = pytest.mark.terraform
 
@@ -31,6 +31,15 @@ def test_terraform_validates_each_ticket_example(stack_name, ticket_synth_dir, t
     """One per preset, and the Basic + OAuth stack: every auth kind as the provider reads it."""
     workdir = tmp_path / stack_name
     shutil.copytree(ticket_synth_dir / "stacks" / stack_name, workdir)
+    assert_valid(Terraform(workdir, terraform_env), "-backend=false")
+
+
+@pytest.mark.parametrize("stack_name", sorted(KEYED_STACKS))
+def test_terraform_validates_each_keyed_stack(stack_name, keyed_synth_dir, terraform_env, tmp_path):
+    """[encryption] with a key the stack creates and with an existing key: every kms attribute as
+    provider 5.100.0 reads it."""
+    workdir = tmp_path / stack_name
+    shutil.copytree(keyed_synth_dir / "stacks" / stack_name, workdir)
     assert_valid(Terraform(workdir, terraform_env), "-backend=false")
 
 
