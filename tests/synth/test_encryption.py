@@ -101,12 +101,10 @@ def test_each_role_gets_kms_actions_only_on_the_key_and_only_bound_to_a_resource
     for statements in kms_statements.values():
         for statement in statements:
             assert statement["Resource"] == [key]
-            [(operator, keys)] = [
-                (operator, keys)
-                for operator, keys in statement["Condition"].items()
-                if "kms:EncryptionContext" in str(keys)
+            bound = [
+                op for op, keys in statement["Condition"].items() if "kms:EncryptionContext" in str(keys)
             ]
-            assert operator == "StringEquals"
+            assert bound == ["StringEquals"], "each grant is bound to its resource's encryption context"
 
 
 def test_without_encryption_nothing_names_a_key(stacks):

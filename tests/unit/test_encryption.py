@@ -84,8 +84,10 @@ def test_anything_but_create_or_a_key_arn_is_refused(tmp_path, key):
         (f"arn:aws-cn:kms:eu-west-1:123456789012:key/{KEY_ID}", "partition aws-cn, not aws"),
         (
             f"arn:aws-us-gov:kms:us-gov-west-1:210987654321:key/{KEY_ID}",
-            "partition aws-us-gov, not aws, region us-gov-west-1, not eu-west-1, account 210987654321, "
-            "not 123456789012",
+            (
+                "partition aws-us-gov, not aws, region us-gov-west-1, not eu-west-1, account 210987654321, "
+                "not 123456789012"
+            ),
         ),
     ],
 )
