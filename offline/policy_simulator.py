@@ -12,6 +12,12 @@ condition key for `states:InvokeHTTPEndpoint`, while the Step Functions guide
 documents the `states:HTTPMethod` and `states:HTTPEndpoint` conditions this
 project grants it under (on "*"). The evaluation is the same; only the check of
 the request against the reference is skipped.
+
+A request carrying a KMS encryption context needs it too: the simulator knows
+variable condition keys only in the `prefix/name` form (aws:PrincipalTag/team),
+not KMS's `kms:EncryptionContext:<key>`, and the validated mode silently drops
+such keys from the request (its ignoredContextKeys), so no statement bound to
+an encryption context could ever match.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from typing import Any
 SCRIPT = Path(__file__).with_name("simulate_policies.mjs")
 PROJECT = SCRIPT.parent.parent
 UNVALIDATED_ACTIONS = frozenset({"states:InvokeHTTPEndpoint"})
+UNVALIDATED_CONTEXT_PREFIX = "kms:EncryptionContext:"
 
 
 class SimulatorError(Exception):
@@ -47,7 +54,9 @@ class IamRequest:
 
     @property
     def unvalidated(self) -> bool:
-        return self.action in UNVALIDATED_ACTIONS
+        return self.action in UNVALIDATED_ACTIONS or any(
+            key.startswith(UNVALIDATED_CONTEXT_PREFIX) for key in self.context
+        )
 
 
 def identity_policies(role_policies: dict[str, dict]) -> list[dict]:

@@ -17,7 +17,19 @@ from pathlib import Path
 
 OVERRIDE_FILE = "offline_override.tf.json"
 # The services the stack's resources and data sources call.
-SERVICES = ("cloudwatch", "events", "iam", "logs", "scheduler", "secretsmanager", "sfn", "sns", "sqs", "sts")
+SERVICES = (
+    "cloudwatch",
+    "events",
+    "iam",
+    "kms",
+    "logs",
+    "scheduler",
+    "secretsmanager",
+    "sfn",
+    "sns",
+    "sqs",
+    "sts",
+)
 
 
 def provider_override(endpoint: str, state_path: Path) -> dict:
