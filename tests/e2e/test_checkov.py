@@ -67,6 +67,13 @@ PLAN_GAPS = {("CKV_AWS_168", "aws_sqs_queue")}
 SNS_POLICY_CHECKS = {"CKV_AWS_169", "CKV_AWS_385"}
 QUEUE_POLICY_CHECKS = {"CKV_AWS_168"}
 RESOURCE_POLICY_CHECKS = SNS_POLICY_CHECKS | QUEUE_POLICY_CHECKS
+# Skipped only for lack of a customer-managed key: each must pass, unskipped, on the stacks that have
+# [encryption] (the resource type each judges, one of each in either keyed stack).
+KEY_CHECKS = {
+    "CKV_AWS_26": "aws_sns_topic",
+    "CKV_AWS_158": "aws_cloudwatch_log_group",
+    "CKV_AWS_297": "aws_scheduler_schedule",
+}
 
 Verdict = tuple[str, str, str]
 """(check id, stack, resource name)."""
@@ -245,6 +252,27 @@ def test_no_check_fails_or_goes_unevaluated_on_the_resolved_plans(stacks_dir, pl
     policy_kinds = {kind for kind, checks in registered.items() if POLICY_DOCUMENT_CHECKS & set(checks)}
     assert policy_kinds <= set(resources)
     assert {"aws_iam_role_policy", "aws_iam_policy", "aws_sns_topic_policy"} <= policy_kinds
+
+
+def test_the_key_skips_are_lifted_on_the_keyed_stacks(keyed_synth_dir, tmp_path):
+    """The keyed stacks against the config without the skips that exist for lack of a key: no check
+    fails, and each of those checks passes on its resource in both stacks."""
+    if not CHECKOV.exists():
+        pytest.skip(f"{CHECKOV} is missing; run `make checkov-setup`")
+    lines = CONFIG.read_text().splitlines()
+    unskipped = [
+        line for line in lines if not ((match := SKIP_LINE.match(line)) and match.group(1) in KEY_CHECKS)
+    ]
+    assert len(lines) - len(unskipped) == len(KEY_CHECKS), "each key check is skipped for the unkeyed stacks"
+    config = tmp_path / "checkov-keyed.yaml"
+    config.write_text("\n".join(unskipped) + "\n")
+    stacks = keyed_synth_dir / "stacks"
+
+    report = checkov("--config-file", str(config), "--directory", str(stacks))
+
+    assert verdicts(report, "failed_checks") == set()
+    passed = {(check, stack) for check, stack, _ in verdicts(report, "passed_checks") if check in KEY_CHECKS}
+    assert passed == {(check, stack.name) for check in KEY_CHECKS for stack in stacks.iterdir()}
 
 
 def with_statement(resource: dict, attribute: str, statement: dict) -> None:
