@@ -16,7 +16,7 @@ from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
 
 from core.encryption import key_policy_statements
 from policies.kms import key_policy
-from tests.conftest import EXISTING_KEY_ARN
+from tests.conftest import EXISTING_KEY_ARN, PROJECT
 from tests.synth.terraform_json import ACCOUNT, PARTITION, only, resources, role_statements
 
 CREATED_KEY = "${aws_kms_key.Key.arn}"
@@ -112,3 +112,14 @@ def test_without_encryption_nothing_names_a_key(stacks):
         text = json.dumps(stack)
         assert "kms" not in text.lower(), "no kms attribute, no kms: action, no key"
         assert "required_key_policy" not in stack["output"]
+
+
+def test_the_docs_show_the_key_policy_the_stack_prints(keyed_configs):
+    """docs/encryption.md's example is config/dev.toml's, with an existing key in its account."""
+    config = keyed_configs["nightly-pipeline-kms-arn"]
+    text = (PROJECT / "docs" / "encryption.md").read_text()
+    shown = json.loads(text.split("```json\n", 1)[1].split("```", 1)[0])
+
+    assert shown == key_policy(
+        key_policy_statements(config, "aws", config.stack.region, config.stack.account_id)
+    )
