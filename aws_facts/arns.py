@@ -57,24 +57,9 @@ def schedule_group_arn(partition: str, region: str, account: str, group: str) ->
     return f"arn:{partition}:scheduler:{region}:{account}:schedule-group/{group}"
 
 
-def schedule_arn(partition: str, region: str, account: str, group: str, name: str) -> str:
-    return f"arn:{partition}:scheduler:{region}:{account}:schedule/{group}/{name}"
-
-
-def topic_arn(partition: str, region: str, account: str, name: str) -> str:
-    return f"arn:{partition}:sns:{region}:{account}:{name}"
-
-
-def queue_arn(partition: str, region: str, account: str, name: str) -> str:
-    return f"arn:{partition}:sqs:{region}:{account}:{name}"
-
-
-def kms_key_arn(partition: str, region: str, account: str, key_id: str) -> str:
-    return f"arn:{partition}:kms:{region}:{account}:key/{key_id}"
-
-
-def log_group_arn(partition: str, region: str, account: str, name: str) -> str:
-    return f"arn:{partition}:logs:{region}:{account}:log-group:{name}"
+def regional_arn(partition: str, region: str, account: str, service: str, resource: str) -> str:
+    """arn:<partition>:<service>:<region>:<account>:<resource>, e.g. resource "key/<id>" of "kms"."""
+    return f"arn:{partition}:{service}:{region}:{account}:{resource}"
 
 
 def integration_arn(partition: str, integration: str) -> str:

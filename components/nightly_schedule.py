@@ -15,7 +15,7 @@ from constructs import Construct
 
 from aws_facts import names as aws_names
 from aws_facts import rules as aws_rules
-from aws_facts.arns import schedule_arn
+from aws_facts.arns import regional_arn
 from components.queue_encryption import queue_encryption
 from components.service_role import ServiceRole
 from core.refs import Refs
@@ -100,8 +100,12 @@ class NightlySchedule(Construct):
         ]
         if refs.key_arn is None:
             return tuple(statements)
-        schedule = schedule_arn(
-            refs.partition, refs.region, refs.account, settings.group, aws_names.schedule_name(name)
+        schedule = regional_arn(
+            refs.partition,
+            refs.region,
+            refs.account,
+            "scheduler",
+            f"schedule/{settings.group}/{aws_names.schedule_name(name)}",
         )
         return (
             *statements,

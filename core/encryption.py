@@ -8,7 +8,7 @@ from typing import Any
 
 from aws_facts import names as aws_names
 from aws_facts import rules as aws_rules
-from aws_facts.arns import event_rule_arn, log_group_arn, queue_arn, topic_arn
+from aws_facts.arns import event_rule_arn, regional_arn
 from core.config import PipelineConfig
 from core.sections.night_watch import derived_names
 from core.sections.state_machine import LogLevel
@@ -32,13 +32,12 @@ def key_policy_statements(
     derived = derived_names(name, config.night_watch)
     rules = [value for rule, value in derived if rule is aws_rules.EVENT_RULE_NAME]
     alarms = [value for rule, value in derived if rule is aws_rules.ALARM_NAME]
-    topic = topic_arn(partition, region, account, config.notifications.topic_name)
+    place = (partition, region, account)
+    topic = regional_arn(*place, "sns", config.notifications.topic_name)
     uses = []
     if rules:
         rule_arns = tuple(event_rule_arn(partition, region, account, rule) for rule in rules)
-        watch_queue = queue_arn(
-            partition, region, account, aws_names.night_watch_dead_letter_queue_name(name)
-        )
+        watch_queue = regional_arn(*place, "sqs", aws_names.night_watch_dead_letter_queue_name(name))
         uses += [
             ServiceKeyUse("NightWatchRulesPublish", EVENTS, Encrypted.TOPIC, (topic,), rule_arns),
             ServiceKeyUse(
@@ -50,7 +49,7 @@ def key_policy_statements(
         uses.append(ServiceKeyUse("AlarmsPublish", CLOUDWATCH, Encrypted.TOPIC, (topic,), alarm_arns))
     statements = [account_root_statement(partition, account), *(use.to_json(account) for use in uses)]
     if config.state_machine.log_level is not LogLevel.OFF:
-        log_group = log_group_arn(partition, region, account, aws_names.log_group_name(name))
+        log_group = regional_arn(*place, "logs", f"log-group:{aws_names.log_group_name(name)}")
         statements += [log_group_statement(region, log_group), log_delivery_statement(account)]
     connections = [aws_names.connection_name(name, key) for key in config.connections]
     statements.append(connection_secrets_statement(partition, region, account, connections))

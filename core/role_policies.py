@@ -17,7 +17,7 @@ longest values they can really take (assumptions, each a fixed length):
 from __future__ import annotations
 
 from aws_facts import names as aws_names
-from aws_facts.arns import kms_key_arn, state_machine_arn
+from aws_facts.arns import regional_arn, state_machine_arn
 from config_kit.errors import Problem
 from core.config import PipelineConfig
 from core.pipeline import Pipeline
@@ -49,7 +49,9 @@ def sizing_refs(config: PipelineConfig) -> Refs:
         )
     # The longest key ARN: a multi-Region key's id, "mrk-" and 32 hex digits.
     key_arn = (
-        kms_key_arn(partition, region, account, "mrk-" + "0" * 32) if config.encryption.enabled else None
+        regional_arn(partition, region, account, "kms", "key/mrk-" + "0" * 32)
+        if config.encryption.enabled
+        else None
     )
     return Refs(
         key_arn=key_arn,

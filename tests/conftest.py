@@ -119,11 +119,6 @@ def keyed_synth_dir(tmp_path_factory, keyed_configs) -> Path:
 
 
 @pytest.fixture(scope="session")
-def keyed_stacks(keyed_synth_dir, keyed_configs) -> dict[str, dict]:
-    return _stacks(keyed_synth_dir, keyed_configs)
-
-
-@pytest.fixture(scope="session")
 def stacks(synth_dir, configs) -> dict[str, dict]:
     """The parsed cdk.tf.json of each stack, by stack name."""
     return _stacks(synth_dir, configs)

@@ -23,6 +23,13 @@ CREATED_KEY = "${aws_kms_key.Key.arn}"
 KEYS = {"nightly-pipeline-kms": CREATED_KEY, "nightly-pipeline-kms-arn": EXISTING_KEY_ARN}
 
 
+@pytest.fixture(scope="module")
+def keyed_stacks(keyed_synth_dir) -> dict[str, dict]:
+    return {
+        name: json.loads((keyed_synth_dir / "stacks" / name / "cdk.tf.json").read_text()) for name in KEYS
+    }
+
+
 @pytest.fixture(params=sorted(KEYS))
 def keyed(request, keyed_stacks, keyed_configs):
     name = request.param
