@@ -21,6 +21,7 @@ import pytest
 
 from aws_facts import names as aws_names
 from core.failure_path import TICKET_STATE
+from offline.applied_iam import AppliedRole, applied_role
 from offline.deployment import Deployment
 from offline.failures import make_step_fail
 from offline.policy_simulator import IamRequest, simulate
@@ -146,10 +147,17 @@ SCHEDULER_ROLE = Subject(
 )
 
 
-def ticket_role(applied: Applied) -> str:
-    return (
-        f"arn:aws:sts::{applied.account}:assumed-role/{aws_names.ticket_target_role_name(name_of(applied))}/x"
+def ticket_role(applied: Applied) -> AppliedRole:
+    name = aws_names.ticket_target_role_name(name_of(applied))
+    return applied_role(
+        applied.deployment.emulator.client("iam"), f"arn:aws:iam::{applied.account}:role/{name}"
     )
+
+
+TICKET_ROLE = Subject(
+    lambda applied: ticket_role(applied).session_arn(),
+    lambda applied: ticket_role(applied).identity_policies(),
+)
 
 
 def name_of(applied: Applied) -> str:
@@ -367,9 +375,15 @@ CASES: dict[str, tuple[str, Subject, str, Context]] = {
         context(kms__EncryptionContext__aws__logs__arn=other("logs", "log-group:other")),
     ),
     # The night watch's ticket role writes to nothing encrypted.
+    "ticket role reads the ticket connection's secret": (
+        DENIED,
+        TICKET_ROLE,
+        "kms:Decrypt",
+        via("secretsmanager", kms__EncryptionContext__SecretARN=secret),
+    ),
     "ticket role uses the key": (
         DENIED,
-        Subject(ticket_role, lambda applied: []),
+        TICKET_ROLE,
         "kms:Decrypt",
         context(kms__EncryptionContext__aws__sns__topicArn=topic),
     ),
