@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from aws_facts.arns import regional_arn
 from core import fire_drill
 from core.failure_path import FailurePath
 from core.refs import Refs
@@ -74,7 +75,9 @@ class Pipeline:
             statements += integrations.xray_tracing()
         if refs.key_arn is not None:
             statements += derived_key_grants(statements, refs.key_arn, refs.region)
-            logs = f"arn:{refs.partition}:logs:{refs.region}:{refs.account}:*" if self.logging else None
+            logs = (
+                regional_arn(refs.partition, refs.region, refs.account, "logs", "*") if self.logging else None
+            )
             statements += state_machine_key_grants(refs.key_arn, refs.state_machine_arn, logs)
         return merge_statements(statements)
 

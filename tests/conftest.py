@@ -35,7 +35,9 @@ def keyed_config_text(stack_name: str) -> str:
     """config/dev.toml as stack_name, with the key KEYED_STACKS names for it."""
     key = "create" if KEYED_STACKS[stack_name] == "create" else EXISTING_KEY_ARN
     dev = (PROJECT / "config" / "dev.toml").read_text()
-    return dev.replace("nightly-pipeline-dev", stack_name) + f'\n[encryption]\nkey = "{key}"\n'
+    # Its own secret too: the offline runs create each secret, and the dev stack's outlives its destroy.
+    own = dev.replace("nightly-pipeline-dev", stack_name).replace('"nightly-pipeline/', f'"{stack_name}/')
+    return own + f'\n[encryption]\nkey = "{key}"\n'
 
 
 def run_main(
