@@ -31,6 +31,11 @@ ECS_TASK_DEFINITION = in_any_partition(
 )
 IAM_ROLE = in_any_partition(rf"iam::{_ACCOUNT}:role/(?:[\w+=,.@-]+/)*{rules.IAM_ROLE_NAME.regex}")
 SECRET = in_any_partition(rf"secretsmanager:{REGION}:{_ACCOUNT}:secret:{rules.SECRET_NAME.regex}")
+# A private API's VPC Lattice resource configuration, as a connection names it (ResourceConfigurationArn):
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ConnectivityResourceConfigurationArn.html
+RESOURCE_CONFIGURATION = in_any_partition(
+    rf"vpc-lattice:{REGION}:{_ACCOUNT}:resourceconfiguration/rcfg-[0-9a-z]{{17}}"
+)
 
 _TASK_DEFINITION = re.compile(r"^(?P<prefix>arn:[^:]+:ecs:[^:]+:[^:]+:task-definition/[^:]+)(?::\d+)?$")
 _CLUSTER = re.compile(
