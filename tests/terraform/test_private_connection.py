@@ -47,7 +47,9 @@ def private_stack(private_dir) -> dict:
 
 def test_each_private_connection_names_its_resource_configuration(private_stack):
     for name, arn in PRIVATE.items():
-        _, connection = named(private_stack, CloudwatchEventConnection.TF_RESOURCE_TYPE, f"{name}_connection/Connection")
+        _, connection = named(
+            private_stack, CloudwatchEventConnection.TF_RESOURCE_TYPE, f"{name}_connection/Connection"
+        )
         assert connection["invocation_connectivity_parameters"] == {
             "resource_parameters": {"resource_configuration_arn": arn}
         }
