@@ -66,8 +66,12 @@ class Terraform:
         install_provider_lock(self.workdir)
         self.check("init", "-input=false", "-lockfile=readonly")
 
-    def apply(self) -> None:
-        self.check("apply", "-input=false", "-auto-approve")
+    def apply(self, plan_file: str | None = None) -> None:
+        """A saved plan (plan_file) is applied as it is, without planning again."""
+        self.check("apply", "-input=false", "-auto-approve", *([plan_file] if plan_file else []))
+
+    def save_plan(self, plan_file: str) -> None:
+        self.check("plan", "-input=false", f"-out={plan_file}")
 
     def plan_exit_code(self) -> tuple[int, str]:
         """0: no changes, 2: changes (see the output), 1: error."""

@@ -38,6 +38,11 @@ KMS_KEY = in_any_partition(
     rf"kms:{REGION}:{_ACCOUNT}:key/(?:[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}}"
     r"|mrk-[0-9a-f]{32})"
 )
+# A private API's VPC Lattice resource configuration, as a connection names it (ResourceConfigurationArn):
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ConnectivityResourceConfigurationArn.html
+RESOURCE_CONFIGURATION = in_any_partition(
+    rf"vpc-lattice:{REGION}:{_ACCOUNT}:resourceconfiguration/rcfg-[0-9a-z]{{17}}"
+)
 
 _TASK_DEFINITION = re.compile(r"^(?P<prefix>arn:[^:]+:ecs:[^:]+:[^:]+:task-definition/[^:]+)(?::\d+)?$")
 _CLUSTER = re.compile(

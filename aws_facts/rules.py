@@ -425,6 +425,10 @@ def partition_of_region(region: str) -> str:
 # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security_iam_service-with-iam.html
 SAME_REGION_SERVICES = frozenset({"lambda", "ecs", "states"})
 SAME_ACCOUNT_SERVICES = frozenset({"ecs", "states"})
+# An EventBridge connection reaches a private API through a VPC Lattice resource configuration of
+# its own region only; another account's once that account shares it through AWS RAM:
+# https://docs.aws.amazon.com/eventbridge/latest/userguide/connection-private-cross-region.html
+CONNECTION_SAME_REGION_SERVICES = frozenset({"vpc-lattice"})
 
 # An API destination's endpoint (the night watch's ticket) and an OAuth authorization endpoint:
 # 1-2,048 characters of this ASCII pattern.

@@ -28,6 +28,8 @@ from cdktf_cdktf_provider_aws.cloudwatch_event_connection import (
     CloudwatchEventConnectionAuthParametersOauthOauthHttpParametersBody,
     CloudwatchEventConnectionAuthParametersOauthOauthHttpParametersHeader,
     CloudwatchEventConnectionAuthParametersOauthOauthHttpParametersQueryString,
+    CloudwatchEventConnectionInvocationConnectivityParameters,
+    CloudwatchEventConnectionInvocationConnectivityParametersResourceParameters,
 )
 from constructs import Construct
 
@@ -65,6 +67,20 @@ _TOKEN_REQUEST = (
 )
 
 
+def invocation_connectivity_parameters(
+    settings: ConnectionSettings,
+) -> CloudwatchEventConnectionInvocationConnectivityParameters | None:
+    """A private API's resource configuration; None for a public API.
+    https://docs.aws.amazon.com/eventbridge/latest/userguide/connection-private.html"""
+    if settings.resource_configuration is None:
+        return None
+    return CloudwatchEventConnectionInvocationConnectivityParameters(
+        resource_parameters=CloudwatchEventConnectionInvocationConnectivityParametersResourceParameters(
+            resource_configuration_arn=settings.resource_configuration
+        )
+    )
+
+
 class Connection(Construct):
     """EventBridge copies the secrets into a secret of its own (secret_arn), the only
     secret the state machine may read."""
@@ -93,6 +109,7 @@ class Connection(Construct):
                 **self._authorization(PLACEHOLDER),
                 invocation_http_parameters=invocation,
             ),
+            invocation_connectivity_parameters=invocation_connectivity_parameters(settings),
             lifecycle=TerraformResourceLifecycle(ignore_changes=self._secret_paths),
             kms_key_identifier=key_arn,
         )

@@ -39,6 +39,10 @@ ecs_task_definition_arn = _arn_like(
     arns.ECS_TASK_DEFINITION,
     "arn:aws:ecs:eu-west-1:123456789012:task-definition/transform:3 (the revision may be left out)",
 )
+resource_configuration_arn = _arn_like(
+    arns.RESOURCE_CONFIGURATION,
+    "arn:aws:vpc-lattice:eu-west-1:123456789012:resourceconfiguration/rcfg-0123456789abcdef0",
+)
 iam_role_arn = _arn_like(arns.IAM_ROLE, "arn:aws:iam::123456789012:role/transform-task")
 KMS_KEY_EXAMPLE = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 kms_key = pattern(

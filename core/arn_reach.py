@@ -2,9 +2,11 @@
 
 Nothing reaches across partitions (aws, aws-cn, aws-us-gov, ...), and a step's integration
 reaches only the regions and accounts aws_rules.SAME_REGION_SERVICES and
-SAME_ACCOUNT_SERVICES allow. The ARNs checked are the values of a [[steps]] table's own keys
-(function, cluster, task_definition, pass_roles, state_machine) and every secret_name; the
-ARNs inside a payload or a body are data passed on, not reached.
+SAME_ACCOUNT_SERVICES allow; a connection reaches a private API's resource configuration in its
+own region only (aws_rules.CONNECTION_SAME_REGION_SERVICES). The ARNs checked are the values of a
+[[steps]] table's own keys (function, cluster, task_definition, pass_roles, state_machine), every
+secret_name and each well-formed resource_configuration; the ARNs inside a payload or a body are
+data passed on, not reached.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from aws_facts import rules as aws_rules
 from aws_facts.arns import ANY_ARN
+from config_kit import validators
 from config_kit.nested import walk
 
 
@@ -35,6 +38,12 @@ def reach_problem(arn: str, region: str, account: str | None) -> str | None:
         return (
             f"is in region {match['region']}: Step Functions reaches {service} resources in its own "
             f"region only (stack.region = {region})"
+        )
+    if service in aws_rules.CONNECTION_SAME_REGION_SERVICES and match["region"] != region:
+        return (
+            f"is in region {match['region']}: an EventBridge connection reaches a private API through a "
+            f"resource configuration in its own region only (stack.region = {region}); another account's "
+            "is fine once shared with this one through AWS RAM"
         )
     if account and service in aws_rules.SAME_ACCOUNT_SERVICES and match["account"] not in ("", account):
         return (
@@ -64,4 +73,11 @@ def _named_arns(document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
                     yield f"steps[{index}].{key}{at}", item
     for node in walk(document.get("connections"), "connections"):
         if node.key == "secret_name" and isinstance(node.value, str) and node.value.startswith("arn:"):
+            yield node.path, node.value
+        # A malformed one gets the key's own message only.
+        if (
+            node.key == "resource_configuration"
+            and isinstance(node.value, str)
+            and validators.resource_configuration_arn(node.value) is None
+        ):
             yield node.path, node.value

@@ -15,6 +15,12 @@ own secret source; EventBridge then stores it as a secret value
 (is_value_secret). An OAuth connection adds token-request parameters the same
 way (grant_type, scope, audience, ...).
 
+A connection to a private API (inside a VPC or on premises) names the API's VPC
+Lattice resource configuration (resource_configuration); every call through the
+connection, the HTTP tasks' and the night watch's API destination's, then goes
+through it. See docs/tickets.md ("Private APIs").
+
+https://docs.aws.amazon.com/eventbridge/latest/userguide/connection-private.html
 https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/cloudwatch_event_connection
 https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-target-connection-auth.html
 """
@@ -123,6 +129,8 @@ class ConnectionSettings:
     """OAuth client credentials only."""
     invocation: HttpParameters = field(default_factory=HttpParameters)
     """Added to every call made through the connection."""
+    resource_configuration: str | None = None
+    """A private API's VPC Lattice resource configuration ARN; None for a public API."""
     description: str = ""
 
     def secret_sources(self) -> list[SecretSource]:
@@ -193,6 +201,15 @@ DESCRIPTION: Key[str] = key(
     ConnectionSettings.description,
     check=validators.connection_description,
 )
+RESOURCE_CONFIGURATION: Key[str | None] = key(
+    "resource_configuration",
+    Kind.STRING,
+    "For a private API: the ARN of its VPC Lattice resource configuration, in the stack's region "
+    "(another account's once shared through AWS RAM); see [docs/tickets.md](tickets.md#private-apis).",
+    ConnectionSettings.resource_configuration,
+    default_doc="a public API",
+    check=validators.resource_configuration_arn,
+)
 HEADER: Key[str] = key(
     "header",
     Kind.STRING,
@@ -230,7 +247,7 @@ CONNECTIONS = Section(
     "EventBridge connections, each with one auth kind and one secret (the API key, the Basic password "
     "or the OAuth client secret); the name is lower case letters, digits, `_`. Set exactly one of "
     "`secret_name` and `variable`.",
-    keys=(AUTH, *SECRET_SOURCE.keys, DESCRIPTION),
+    keys=(AUTH, *SECRET_SOURCE.keys, RESOURCE_CONFIGURATION, DESCRIPTION),
     children=(Section("invocation", "Added to every call made through the connection.", PARAMETER_SECTIONS),),
     shape=Shape.MAP,
     required=True,
@@ -306,6 +323,7 @@ def read_connection(table: Table, name: str) -> ConnectionSettings | None:
         auth=auth,
         secret=secret,
         invocation=_read_parameters(table.table("invocation")),
+        resource_configuration=table.read(RESOURCE_CONFIGURATION),
         description=table.read(DESCRIPTION),
         **settings,
     )

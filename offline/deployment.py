@@ -40,6 +40,7 @@ SET_API_KEYS = Path(__file__).resolve().parent.parent / "scripts" / "set-api-key
 TICKET_CREATED = Reply.json(201, {"Uid": "offline-support-case"})
 API_OK = Reply.json(200, {"status": "ok"})
 ACCESS_TOKEN_SECONDS = 3600
+PLAN_FILE = "deploy.tfplan"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,6 +59,14 @@ class OfflineSettings:
     """Share of each Retry interval really waited (see offline.retry_clock); 1 waits in full."""
     http_timeout_seconds: float = STEP_FUNCTIONS_TIMEOUT_SECONDS
     """When an HTTP task gives up on a silent server (States.Http.Socket)."""
+    secret_salt: str | None = None
+    """Ends every secret value (secret_value) instead of fresh random text, so that the values are
+    known before the deployment, e.g. to be in the environment of a synth."""
+
+
+def secret_value(connection: str, index: int, salt: str | None) -> str:
+    """The value offline creates for the index-th of a connection's secret_sources()."""
+    return f"offline-{connection}-{index}-{salt or secrets.token_hex(12)}"
 
 
 @dataclass
@@ -181,11 +190,12 @@ def _deploy(
     task_factory.install(http_settings, doubles)
     deliveries = Deliveries()
     event_targets.install(http_settings, deliveries)
-    created_secrets, variables = _create_secrets(config, emulator)
+    created_secrets, variables = _create_secrets(config, emulator, settings.secret_salt)
     workdir = workdir or Path(tempfile.mkdtemp(prefix="offline-terraform-"))
     runner = prepare(stack_dir, workdir, emulator.endpoint, variables)
     runner.init()
-    runner.apply()
+    runner.save_plan(PLAN_FILE)
+    runner.apply(PLAN_FILE)
     _set_connection_secrets(runner, emulator)
     outputs = runner.outputs()
     inbox = SnsInbox(emulator.client("sqs"), emulator.client("sns"), outputs["topic_arn"])
@@ -227,7 +237,9 @@ def _set_connection_secrets(runner: Terraform, emulator: Emulator) -> None:
         raise RuntimeError(f"{SET_API_KEYS.name} failed:\n{completed.stderr}{completed.stdout}")
 
 
-def _create_secrets(config: PipelineConfig, emulator: Emulator) -> tuple[Secrets, dict[str, str]]:
+def _create_secrets(
+    config: PipelineConfig, emulator: Emulator, salt: str | None
+) -> tuple[Secrets, dict[str, str]]:
     """A fresh value per secret source of every connection: in the secret the stack reads
     (one JSON secret when several keys of it are read), or in its Terraform variable."""
     values: dict[tuple[str, str | None], str] = {}
@@ -235,7 +247,8 @@ def _create_secrets(config: PipelineConfig, emulator: Emulator) -> tuple[Secrets
     for name, connection in config.connections.items():
         for index, source in enumerate(connection.secret_sources()):
             where = _where(name, source)
-            values.setdefault(where, f"offline-{name}-{index}-{secrets.token_hex(12)}")
+            if where not in values:
+                values[where] = secret_value(name, index, salt)
         own[name] = values[_where(name, connection.secret)]
     variables: dict[str, str] = {}
     secret_strings: dict[str, dict[str | None, str]] = {}

@@ -121,7 +121,7 @@ def test_an_invocation_parameter_given_as_a_table_is_a_secret_value_from_its_own
         pytest.param(
             (*BASIC, 'header = "X-Key"'),
             "connections.ticketing.header: unknown key; allowed here: auth, secret_name, secret_json_key, "
-            "variable, username, invocation, description",
+            "variable, username, invocation, resource_configuration, description",
             id="header-is-api-key-only",
         ),
         pytest.param(
