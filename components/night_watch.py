@@ -46,6 +46,7 @@ from policies.night_watch import (
     topic_policy,
 )
 from policies.policy_size import RolePolicies
+from policies.statement import terraform_policy_json
 
 # An API destination sends at most this many requests a second (EventBridge's default is 300);
 # a night sends one ticket at most.
@@ -108,7 +109,7 @@ class NightWatch(Construct):
                 self,
                 "TopicPolicy",
                 arn=refs.topic_arn,
-                policy=json.dumps(
+                policy=terraform_policy_json(
                     topic_policy(
                         refs.topic_arn,
                         refs.account,
@@ -121,7 +122,6 @@ class NightWatch(Construct):
                             for alarm in alarm_names
                         ],
                     ),
-                    indent=2,
                 ),
             )
 
@@ -145,7 +145,7 @@ class NightWatch(Construct):
             self,
             "WatchDeadLettersPolicy",
             queue_url=queue.url,
-            policy=json.dumps(dead_letter_queue_policy(queue.arn, refs.account, rule_arns), indent=2),
+            policy=terraform_policy_json(dead_letter_queue_policy(queue.arn, refs.account, rule_arns)),
         )
         return queue
 

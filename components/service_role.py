@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from cdktf import TerraformResource
@@ -12,19 +11,8 @@ from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from constructs import Construct
 
-from policies.http_endpoint import IAM_SPECIAL_CHARACTERS
 from policies.policy_size import RolePolicies
-from policies.statement import policy_document
-
-
-def terraform_string(policy: dict[str, Any]) -> str:
-    """The policy as a Terraform string. IAM's ${?} and ${*} would read to
-    Terraform as interpolations; $${ keeps them literal. Every other ${...}
-    in a policy is a Terraform reference and stays one."""
-    text = json.dumps(policy, indent=2)
-    for variable in IAM_SPECIAL_CHARACTERS:
-        text = text.replace(variable, f"${variable}")
-    return text
+from policies.statement import policy_document, terraform_policy_json
 
 
 class ServiceRole(Construct):
@@ -44,7 +32,7 @@ class ServiceRole(Construct):
             self,
             "Role",
             name=name,
-            assume_role_policy=terraform_string(trust_policy),
+            assume_role_policy=terraform_policy_json(trust_policy),
         )
         # A separate policy resource (not inline_policy) can name resources that
         # themselves need the role, without a dependency cycle.
@@ -53,7 +41,7 @@ class ServiceRole(Construct):
             "Policy",
             name=name,
             role=self.role.id,
-            policy=terraform_string(policy_document(policies.inline)),
+            policy=terraform_policy_json(policy_document(policies.inline)),
         )
         self.grants: list[TerraformResource] = [self.policy]
         for number, statements in enumerate(policies.managed, start=1):
@@ -61,7 +49,7 @@ class ServiceRole(Construct):
                 self,
                 f"Managed{number}",
                 name=f"{name}-{number}",
-                policy=terraform_string(policy_document(statements)),
+                policy=terraform_policy_json(policy_document(statements)),
             )
             attachment = IamRolePolicyAttachment(
                 self, f"Attachment{number}", role=self.role.name, policy_arn=managed.arn

@@ -20,13 +20,9 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_con
 
 from __future__ import annotations
 
-from policies.statement import Condition
+from policies.statement import LITERAL_ASTERISK, LITERAL_QUESTION_MARK, Condition
 
 ENDPOINT_KEY = "states:HTTPEndpoint"
-# IAM's policy variables for characters that are otherwise wildcards.
-LITERAL_ASTERISK = "${*}"
-LITERAL_QUESTION_MARK = "${?}"
-IAM_SPECIAL_CHARACTERS = (LITERAL_ASTERISK, LITERAL_QUESTION_MARK)
 # A path under a root that climbs out of it: "/.." and its percent-encoded
 # spellings ("/%2e%2e", "/.%2E", ...). "?" stands for the "%": a "%" in a policy
 # is decoded by the offline emulator, and the patterns stay as narrow.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,6 +11,12 @@ from typing import Any
 from aws_facts.rules import IAM_SID
 
 POLICY_VERSION = "2012-10-17"
+# IAM's policy variables for characters that are otherwise special ("*" and "?" are wildcards):
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-specialchars
+LITERAL_ASTERISK = "${*}"
+LITERAL_QUESTION_MARK = "${?}"
+LITERAL_DOLLAR = "${$}"
+IAM_SPECIAL_CHARACTERS = (LITERAL_ASTERISK, LITERAL_QUESTION_MARK, LITERAL_DOLLAR)
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,25 @@ def policy_document(statements: Iterable[Statement]) -> dict[str, Any]:
         "Version": POLICY_VERSION,
         "Statement": [statement.to_json() for statement in merge_statements(statements)],
     }
+
+
+def terraform_policy_json(policy: dict[str, Any]) -> str:
+    """The policy document as JSON text for a Terraform string argument. Terraform would read
+    IAM's ${*}, ${?} and ${$} as interpolations; written $${ they stay literal. Every other
+    ${...} in a policy is a Terraform reference (a CDKTF token) and stays one."""
+    return json.dumps(_terraform_escaped(policy), indent=2)
+
+
+def _terraform_escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        for variable in IAM_SPECIAL_CHARACTERS:
+            value = value.replace(variable, f"${variable}")
+        return value
+    if isinstance(value, dict):
+        return {_terraform_escaped(key): _terraform_escaped(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_terraform_escaped(item) for item in value]
+    return value
 
 
 def sid_from_name(*parts: str) -> str:

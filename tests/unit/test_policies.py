@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from aws_facts.arns import (
@@ -13,7 +15,15 @@ from aws_facts.arns import (
 )
 from policies import integrations
 from policies.http_endpoint import DOT_SEGMENTS, endpoint_conditions
-from policies.statement import Condition, Statement, merge_statements, policy_document, sid_from_name
+from policies.statement import (
+    IAM_SPECIAL_CHARACTERS,
+    Condition,
+    Statement,
+    merge_statements,
+    policy_document,
+    sid_from_name,
+    terraform_policy_json,
+)
 from policies.trust import SCHEDULER, STEP_FUNCTIONS, scheduler_trust_policy, service_trust_policy
 
 ACCOUNT = "123456789012"
@@ -103,6 +113,76 @@ def test_policy_document_has_version_and_merged_statements():
     assert policy_document([publish(), publish()]) == {
         "Version": "2012-10-17",
         "Statement": [publish().to_json()],
+    }
+
+
+# terraform_policy_json
+
+
+def endpoint_statement(*values: str) -> Statement:
+    return Statement(
+        sid="InvokeHttpEndpoint",
+        actions=("states:InvokeHTTPEndpoint",),
+        resources=("*",),
+        conditions=(Condition("StringLike", "states:HTTPEndpoint", values),),
+    )
+
+
+@pytest.mark.parametrize("variable", IAM_SPECIAL_CHARACTERS)
+def test_terraform_policy_json_keeps_each_iam_variable_literal_for_terraform(variable):
+    document = policy_document([endpoint_statement(f"https://h.example/a{variable}b", f"{variable}*")])
+
+    text = terraform_policy_json(document)
+
+    assert f"https://h.example/a${variable}b" in text
+    assert f'"${variable}*"' in text
+    assert json.loads(text.replace("$${", "${")) == document
+
+
+def test_terraform_policy_json_leaves_terraform_references_as_references():
+    reference = "${TfToken[TOKEN.12]}"
+    document = policy_document([publish(topic=reference), endpoint_statement(f"{reference}/x${{?}}*")])
+
+    text = terraform_policy_json(document)
+
+    assert text.count(reference) == 2
+    assert "$$" + reference not in text
+    assert f"{reference}/x$${{?}}*" in text
+
+
+def test_terraform_policy_json_is_indented_json_in_the_document_order():
+    document = policy_document([endpoint_statement("https://h.example/${*}")])
+
+    assert (
+        terraform_policy_json(document)
+        == """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "InvokeHttpEndpoint",
+      "Effect": "Allow",
+      "Action": [
+        "states:InvokeHTTPEndpoint"
+      ],
+      "Resource": [
+        "*"
+      ],
+      "Condition": {
+        "StringLike": {
+          "states:HTTPEndpoint": "https://h.example/$${*}"
+        }
+      }
+    }
+  ]
+}"""
+    )
+
+
+def test_terraform_policy_json_escapes_resource_policies_too():
+    document = {"Statement": [{"Resource": ["arn:aws:sqs:*:1:q${?}"], "Principal": {"Service": "x${*}"}}]}
+
+    assert json.loads(terraform_policy_json(document)) == {
+        "Statement": [{"Resource": ["arn:aws:sqs:*:1:q$${?}"], "Principal": {"Service": "x$${*}"}}]
     }
 
 
