@@ -6,7 +6,6 @@ step cannot be added without the permissions it needs, or keep ones it lost.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -18,14 +17,6 @@ from core.steps import Step
 from policies import integrations
 from policies.kms import derived_key_grants, state_machine_key_grants
 from policies.statement import Statement, merge_statements
-
-# Integration patterns that wait for a job to finish (".sync", ".sync:2",
-# ".waitForTaskToken"); TestState runs none of them.
-_WAITING_PATTERN = re.compile(r"\.(sync|waitForTaskToken)(:\d+)?$")
-
-
-def _waits_for_completion(task_state: dict[str, Any]) -> bool:
-    return _WAITING_PATTERN.search(task_state["Resource"]) is not None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,7 +86,7 @@ class Pipeline:
         https://docs.aws.amazon.com/step-functions/latest/apireference/API_TestState.html
         """
         outside = replace(refs, state_machine_arn="*")
-        testable = [step for step in self.steps if not _waits_for_completion(step.to_state(outside))]
+        testable = [step for step in self.steps if not step.waits_for_completion]
         statements = [statement for step in testable for statement in step.policy_statements(outside)]
         statements += self.failure_path.policy_statements(outside)
         if refs.key_arn is not None:

@@ -103,6 +103,7 @@ PASS_ROLES: Key[tuple[str, ...]] = key(
 @dataclass(frozen=True, kw_only=True)
 class EcsStep(Step):
     type: ClassVar[str] = "ecs"
+    waits_for_completion: ClassVar[bool] = True
     section: ClassVar[Section] = Section(
         "ecs",
         "A Fargate task run to completion (ecs:runTask.sync); its result, if kept, is the task ARN and stop code.",

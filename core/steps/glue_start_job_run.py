@@ -61,6 +61,7 @@ class GlueStep(Step):
     """The step's result, if kept (result_path), is the job run's id and final state."""
 
     type: ClassVar[str] = "glue"
+    waits_for_completion: ClassVar[bool] = True
     section: ClassVar[Section] = Section(
         "glue",
         "A Glue job run to completion (glue:startJobRun.sync); its result, if kept, is the run's id and state.",

@@ -65,6 +65,7 @@ class StateMachineStep(Step):
     """The step's result, if kept (result_path), is the child execution's ARN and output."""
 
     type: ClassVar[str] = "state_machine"
+    waits_for_completion: ClassVar[bool] = True
     section: ClassVar[Section] = Section(
         "state_machine",
         "Another state machine run to completion (states:startExecution.sync:2); its result, if kept, "

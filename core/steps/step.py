@@ -49,6 +49,10 @@ class Step(ABC):
     """The step's `type` in configuration files."""
     section: ClassVar[Section]
     """The keys this kind adds to a [[steps]] table (its name is the type), for the docs and the JSON Schema."""
+    waits_for_completion: ClassVar[bool] = False
+    """Whether the Task waits for the job it starts to end (a ".sync" or ".waitForTaskToken"
+    integration) rather than for the API call's answer. Default: it does not.
+    https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html"""
 
     name: str
     result_path: str | None = None

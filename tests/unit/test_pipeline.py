@@ -12,6 +12,7 @@ from core.failure_path import FailurePath
 from core.loading import load_config
 from core.pipeline import Pipeline
 from core.sections.ticket import Ticket
+from core.role_policies import sizing_refs
 from core.steps import Retry
 from core.steps.ecs_run_task import EcsStep
 from core.steps.http_invoke import HTTP_TRANSIENT_ERRORS, HttpRequest, HttpStep
@@ -32,6 +33,7 @@ from tests.unit.support import (
 )
 
 DEV_CONFIG = Path(__file__).resolve().parents[2] / "config" / "dev.toml"
+MORE_STEPS_CONFIG = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "more_steps.toml"
 TICKET_ENDPOINT = "https://tickets.example.com/api/v1/support/cases"
 DRILL_STATES = (
     "FireDrillRoute",
@@ -562,6 +564,19 @@ def test_test_state_role_may_call_endpoints_from_outside_the_state_machine_under
         "CallFetchReturnsEndpoint",
         "CallOpenSupportTicketEndpoint",
     }
+
+
+def test_test_state_role_leaves_out_every_step_that_waits_for_its_job():
+    """Glue job runs and child executions (.sync, .sync:2) are no more run by TestState than ECS tasks."""
+    config = load_config(MORE_STEPS_CONFIG)
+    refs = sizing_refs(config)
+    pipeline = config.pipeline()
+    test_state = {statement.sid for statement in pipeline.test_state_statements(refs)}
+
+    assert {step.type for step in pipeline.steps} == {"glue", "state_machine"}
+    for step in pipeline.steps:
+        assert not test_state & {statement.sid for statement in step.policy_statements(refs)}, step.name
+    assert test_state == {statement.sid for statement in pipeline.failure_path.policy_statements(refs)}
 
 
 def test_test_state_role_leaves_out_what_test_state_never_runs():

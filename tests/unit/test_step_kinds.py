@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
 import core.steps.step
 from config_kit.toml_table import Problems, Table
+from core.loading import load_config
+from core.role_policies import sizing_refs
 from core.steps import STEP_KINDS, STEPS, Step
 from core.steps.ecs_run_task import EcsStep
 from core.steps.http_invoke import HttpStep
@@ -64,3 +68,28 @@ def test_each_kind_documents_exactly_the_keys_it_reads(kind):
     documented += [child.name for child in kind.section.children]
     assert kind.section.name == kind.type
     assert sorted(table.keys_read) == sorted(documented)
+
+
+# What the integration's name says about waiting: ".sync", ".sync:2" or ".waitForTaskToken".
+# https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html
+WAITING_RESOURCE = re.compile(r"\.(sync|waitForTaskToken)(:\d+)?$")
+EVERY_KIND_CONFIGS = ("config/dev.toml", "tests/fixtures/more_steps.toml")
+
+
+def test_each_kind_says_whether_it_waits_as_its_task_state_does():
+    root = Path(__file__).resolve().parents[2]
+    kinds_seen = set()
+    for name in EVERY_KIND_CONFIGS:
+        config = load_config(root / name)
+        refs = sizing_refs(config)
+        for step in config.pipeline().steps:
+            resource = step.to_state(refs)["Resource"]
+            assert step.waits_for_completion == bool(WAITING_RESOURCE.search(resource)), (step.type, resource)
+            kinds_seen.add(step.type)
+
+    assert kinds_seen == set(STEP_KINDS), "a kind without an example here is not checked"
+    assert {kind for kind, cls in STEP_KINDS.items() if cls.waits_for_completion} == {
+        "ecs",
+        "glue",
+        "state_machine",
+    }
