@@ -22,10 +22,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from policies.statement import Condition
-from review.resources import resources
+from review.findings import (
+    ConditionDropped,
+    ConditionLoosened,
+    Finding,
+    NewActions,
+    NewRole,
+    NewTargets,
+    NewWildcard,
+    Subject,
+)
+from review.resources import Change, resources
 
 TRUST = "trust"
 PERMISSIONS = "permissions"
@@ -75,7 +85,7 @@ class Role:
 class StatementChange:
     kind: str
     sid: str
-    change: str  # "added", "removed" or "changed"
+    change: Change
     added: tuple[tuple[str, str], ...]
     removed: tuple[tuple[str, str], ...]
 
@@ -84,17 +94,8 @@ class StatementChange:
 class RoleChange:
     address: str
     name: str
-    change: str  # "added", "removed" or "changed"
+    change: Change
     statements: tuple[StatementChange, ...]
-
-
-@dataclass(frozen=True)
-class Widening:
-    """`finding` is a Markdown fragment such as "new action `lambda:InvokeFunction`"."""
-
-    role: str
-    sid: str | None  # None when the finding is about the whole role
-    finding: str
 
 
 def roles(document: Mapping) -> dict[str, Role]:
@@ -176,7 +177,7 @@ def role_changes(base: Mapping[str, Role], head: Mapping[str, Role]) -> tuple[Ro
         old, new = base.get(address), head.get(address)
         statements = statement_changes(old.statements if old else (), new.statements if new else ())
         if statements:
-            change = "added" if old is None else "removed" if new is None else "changed"
+            change = Change.of(old is not None, new is not None)
             changes.append(RoleChange(address, (new or old).name, change, statements))
     return tuple(changes)
 
@@ -190,7 +191,7 @@ def statement_changes(base: Iterable[Statement], head: Iterable[Statement]) -> t
         after = new[key].facets() if key in new else frozenset()
         if before == after:
             continue
-        change = "added" if key not in old else "removed" if key not in new else "changed"
+        change = Change.of(key in old, key in new)
         added, removed = sorted(after - before, key=_facet_order), sorted(before - after, key=_facet_order)
         changes.append(StatementChange(*key, change, tuple(added), tuple(removed)))
     return tuple(changes)
@@ -200,81 +201,111 @@ def _facet_order(facet: tuple[str, str]) -> tuple[int, str]:
     return (("effect", "action", "principal", "resource", "condition").index(facet[0]), facet[1])
 
 
-def widenings(base: Mapping[str, Role], head: Mapping[str, Role]) -> tuple[Widening, ...]:
-    found = []
+def widenings(base: Mapping[str, Role], head: Mapping[str, Role]) -> tuple[Finding, ...]:
+    found: list[Finding] = []
     for address in sorted(head):
         role = head[address]
         if address not in base:
             found.append(_new_role(role))
             continue
         for statement in role.statements:
-            if statement.effect != "Allow":
-                continue
-            allowed = [
-                s for s in base[address].statements if s.kind == statement.kind and s.effect == "Allow"
-            ]
-            found += [
-                Widening(role.name, statement.sid, finding) for finding in _findings(statement, allowed)
-            ]
+            if statement.effect == "Allow":
+                allowed = _allowed(base[address].statements, statement.kind)
+                found += _Gaps.of(statement, allowed).findings(Subject(role.name, statement.sid))
     return tuple(found)
 
 
-def _new_role(role: Role) -> Widening:
+def _new_role(role: Role) -> NewRole:
     """One finding for the whole role: all of it is new."""
-    allowed = [statement for statement in role.statements if statement.effect == "Allow"]
-    principals = sorted({target for s in allowed if s.kind == TRUST for target in s.targets})
-    permissions = [statement for statement in allowed if statement.kind == PERMISSIONS]
-    actions = {action for statement in permissions for action in statement.actions}
-    wildcards = [s.sid for s in permissions if "*" in s.targets or any("*" in action for action in s.actions)]
-    finding = f"new role, assumable by {_listed(principals)}, allowed {len(actions)} action"
-    finding += "s" if len(actions) != 1 else ""
-    return Widening(role.name, None, finding + (f'; `"*"` in {_listed(wildcards)}' if wildcards else ""))
+    permissions = _allowed(role.statements, PERMISSIONS)
+    return NewRole(
+        subject=Subject(role.name),
+        principals=_each_once(statement.targets for statement in _allowed(role.statements, TRUST)),
+        actions=_each_once(statement.actions for statement in permissions),
+        wildcard_statements=tuple(statement.sid for statement in permissions if _has_wildcard(statement)),
+    )
 
 
-def _findings(statement: Statement, base: list[Statement]) -> list[str]:
-    wildcards: dict[str, list[str]] = {}
-    new_actions: list[str] = []
-    new_targets: dict[str, list[str]] = {}
-    weaker: list[Statement] = []
-    for action in sorted(statement.actions):
-        granting = [s for s in base if any(_matches(action, pattern, True) for pattern in s.actions)]
-        for target in sorted(statement.targets):
-            reaching = [s for s in granting if any(_matches(target, pattern, False) for pattern in s.targets)]
-            if reaching and any(_as_strict(statement.conditions, s.conditions) for s in reaching):
-                continue
-            if reaching:  # granted before, under stricter conditions: a "*" grant is no news then
-                weaker.append(next((s for s in reaching if s.sid == statement.sid), reaching[0]))
-            elif target == "*" or "*" in action:
-                wildcards.setdefault(target, []).append(action)
-            elif not granting:
-                if action not in new_actions:
-                    new_actions.append(action)
-            else:
-                new_targets.setdefault(action, []).append(target)
-    findings = [f'new `"*"`: {_listed(actions)} on `{target}`' for target, actions in wildcards.items()]
-    if new_actions:
-        findings.append(f"new action{'s' if len(new_actions) > 1 else ''} {_listed(new_actions)}")
-    findings += [
-        f"`{action}` on new {statement.target_name}{'s' if len(targets) > 1 else ''} {_listed(targets)}"
-        for action, targets in new_targets.items()
-    ]
-    for compared in dict.fromkeys(weaker):
-        findings += _weaker_conditions(statement, compared)
-    return findings
+def _allowed(statements: Iterable[Statement], kind: str) -> list[Statement]:
+    return [statement for statement in statements if statement.kind == kind and statement.effect == "Allow"]
 
 
-def _listed(items: Iterable[str]) -> str:
-    return ", ".join(f"`{item}`" for item in items)
+def _each_once(groups: Iterable[frozenset[str]]) -> tuple[str, ...]:
+    return tuple(sorted(frozenset().union(*groups)))
 
 
-def _weaker_conditions(statement: Statement, base: Statement) -> list[str]:
-    old, new = _by_key(base.conditions), _by_key(statement.conditions)
-    findings = [f"condition `{' '.join(key)}` dropped" for key in sorted(old.keys() - new.keys())]
-    for key in sorted(old.keys() & new.keys()):
-        findings += [
-            f"condition `{' '.join(key)}` now also matches `{value}`" for value in sorted(new[key] - old[key])
+def _has_wildcard(statement: Statement) -> bool:
+    return "*" in statement.targets or any("*" in action for action in statement.actions)
+
+
+@dataclass
+class _Gaps:
+    """What a head statement grants that no base statement of its role granted as strictly."""
+
+    statement: Statement
+    wildcards: dict[str, list[str]] = field(default_factory=dict)  # actions by target
+    new_actions: list[str] = field(default_factory=list)
+    new_targets: dict[str, list[str]] = field(default_factory=dict)  # targets by action
+    weaker: list[Statement] = field(default_factory=list)  # base statements with stricter conditions
+
+    @classmethod
+    def of(cls, statement: Statement, base: list[Statement]) -> _Gaps:
+        gaps = cls(statement)
+        for action in sorted(statement.actions):
+            granting = [s for s in base if _covered(action, s.actions, ignore_case=True)]
+            for target in sorted(statement.targets):
+                gaps.add(action, target, granting)
+        return gaps
+
+    def add(self, action: str, target: str, granting: list[Statement]) -> None:
+        """granting: the base statements that grant the action, on any target."""
+        reaching = [s for s in granting if _covered(target, s.targets, ignore_case=False)]
+        if reaching:
+            self._granted_before(reaching)
+        elif target == "*" or "*" in action:
+            self.wildcards.setdefault(target, []).append(action)
+        elif not granting:
+            if action not in self.new_actions:
+                self.new_actions.append(action)
+        else:
+            self.new_targets.setdefault(action, []).append(target)
+
+    def _granted_before(self, reaching: list[Statement]) -> None:
+        """Weaker only when every base grant had stricter conditions: a "*" grant is no news then."""
+        if not any(_as_strict(self.statement.conditions, s.conditions) for s in reaching):
+            self.weaker.append(next((s for s in reaching if s.sid == self.statement.sid), reaching[0]))
+
+    def findings(self, subject: Subject) -> list[Finding]:
+        found: list[Finding] = [
+            NewWildcard(subject=subject, target=target, actions=tuple(actions))
+            for target, actions in self.wildcards.items()
         ]
-    return findings
+        if self.new_actions:
+            found.append(NewActions(subject=subject, actions=tuple(self.new_actions)))
+        found += [
+            NewTargets(
+                subject=subject, action=action, targets=tuple(targets), target_name=self.statement.target_name
+            )
+            for action, targets in self.new_targets.items()
+        ]
+        for compared in dict.fromkeys(self.weaker):
+            found += _weaker_conditions(self.statement, compared, subject)
+        return found
+
+
+def _weaker_conditions(statement: Statement, base: Statement, subject: Subject) -> list[Finding]:
+    old, new = _by_key(base.conditions), _by_key(statement.conditions)
+    found: list[Finding] = [
+        ConditionDropped(subject=subject, operator=operator, key=key, old=tuple(sorted(old[operator, key])))
+        for operator, key in sorted(old.keys() - new.keys())
+    ]
+    for operator, key in sorted(old.keys() & new.keys()):
+        was = tuple(sorted(old[operator, key]))
+        found += [
+            ConditionLoosened(subject=subject, operator=operator, key=key, old=was, new=value)
+            for value in sorted(new[operator, key] - old[operator, key])
+        ]
+    return found
 
 
 def _by_key(conditions: Iterable[Condition]) -> dict[tuple[str, str], set[str]]:
@@ -288,6 +319,10 @@ def _as_strict(head: frozenset[Condition], base: frozenset[Condition]) -> bool:
     """Every base condition key is still there, with no value the base did not allow."""
     old, new = _by_key(base), _by_key(head)
     return all(key in new and new[key] <= values for key, values in old.items())
+
+
+def _covered(value: str, patterns: Iterable[str], *, ignore_case: bool) -> bool:
+    return any(_matches(value, pattern, ignore_case) for pattern in patterns)
 
 
 def _matches(value: str, pattern: str, ignore_case: bool) -> bool:

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+from review.findings import (
+    ConditionDropped,
+    ConditionLoosened,
+    Finding,
+    Kind,
+    NewActions,
+    NewRole,
+    NewTargets,
+    NewWildcard,
+)
 from review.iam import StatementChange
 from review.report import StackReport
-from review.resources import LONG, Action, AttributeChange, ResourceChange
+from review.resources import LONG, Action, AttributeChange, Change, ResourceChange
 from review.schedule import ScheduleChange
 from review.state_machine import StateMachineChange
 from review.terraform import Validation
@@ -20,7 +30,7 @@ RESOURCE_MARKS = {
     Action.CHANGE: f"{CHANGED} changed",
     Action.REMOVE: f"{REMOVED} removed",
 }
-CHANGE_MARKS = {"added": ADDED, "removed": REMOVED, "changed": CHANGED}
+CHANGE_MARKS = {Change.ADDED: ADDED, Change.REMOVED: REMOVED, Change.CHANGED: CHANGED}
 LEGEND = (
     "Red: the failure path (reached through a Catch, dotted). "
     "Thick green border: added state; thick amber border: changed state."
@@ -52,22 +62,59 @@ def _summary(reports: Sequence[StackReport]) -> list[str]:
             f"**{replaced}** 🔴" if replaced else "0",
             str(report.count(Action.REMOVE)),
         ]
-        suffix = f" ({report.change})" if report.change in {"added", "removed"} else ""
+        suffix = f" ({report.change.value})" if report.change in {Change.ADDED, Change.REMOVED} else ""
         lines.append(f"| {code(report.name)}{suffix} | {' | '.join(counts)} |")
     return lines
 
 
 def _widening(reports: Sequence[StackReport]) -> list[str]:
     findings = [
-        f"- {code(report.name)} · role {code(widening.role)}"
-        + (f" · {code(widening.sid)}" if widening.sid else "")
-        + f": {widening.finding}"
+        f"- {code(report.name)} · role {code(finding.subject.role)}"
+        + (f" · {code(finding.subject.statement)}" if finding.subject.statement else "")
+        + f": {finding_text(finding)}"
         for report in reports
-        for widening in report.widenings
+        for finding in report.findings
+        if finding.kind is Kind.BROADENING
     ]
     if not findings:
         return ["✅ No IAM widening."]
     return ["## ⚠️ Widening", "", *findings]
+
+
+def finding_text(finding: Finding) -> str:
+    """What the finding says about its subject, such as "new action `lambda:InvokeFunction`"."""
+    match finding:
+        case NewRole():
+            return _new_role(finding)
+        case NewWildcard():
+            return f'new `"*"`: {_listed(finding.actions)} on `{finding.target}`'
+        case NewActions():
+            return f"new action{_plural(finding.actions)} {_listed(finding.actions)}"
+        case NewTargets():
+            targets = f"{finding.target_name}{_plural(finding.targets)} {_listed(finding.targets)}"
+            return f"`{finding.action}` on new {targets}"
+        case ConditionDropped():
+            return f"condition `{finding.operator} {finding.key}` dropped"
+        case ConditionLoosened():
+            return f"condition `{finding.operator} {finding.key}` now also matches `{finding.new}`"
+    raise TypeError(f"no words for {type(finding).__name__}")
+
+
+def _new_role(finding: NewRole) -> str:
+    count = len(finding.actions)
+    text = f"new role, assumable by {_listed(finding.principals)}, allowed {count} action"
+    text += "s" if count != 1 else ""
+    return text + (
+        f'; `"*"` in {_listed(finding.wildcard_statements)}' if finding.wildcard_statements else ""
+    )
+
+
+def _listed(items: Iterable[str]) -> str:
+    return ", ".join(f"`{item}`" for item in items)
+
+
+def _plural(items: Sequence[str]) -> str:
+    return "s" if len(items) > 1 else ""
 
 
 def _stack(report: StackReport) -> list[str]:
@@ -75,10 +122,10 @@ def _stack(report: StackReport) -> list[str]:
     validation = _validation(report.base_validation, report.head_validation)
     if validation:
         lines += ["", validation]
-    if report.change == "unchanged":
+    if report.change is Change.UNCHANGED:
         return [*lines, "", "No changes."]
-    if report.change != "changed":
-        lines += ["", f"The whole stack is {report.change}."]
+    if report.change is not Change.CHANGED:
+        lines += ["", f"The whole stack is {report.change.value}."]
     sections = [
         ("Resources", [line for change in report.resources for line in _resource(change)]),
         ("IAM", _roles(report)),
@@ -125,14 +172,14 @@ def _attribute(change: AttributeChange) -> str:
 def _roles(report: StackReport) -> list[str]:
     lines = []
     for role in report.roles:
-        suffix = f" ({role.change})" if role.change != "changed" else ""
+        suffix = f" ({role.change.value})" if role.change is not Change.CHANGED else ""
         lines += [f"#### Role {code(role.name)}{suffix}", "", *[_statement(s) for s in role.statements], ""]
     return lines[:-1]
 
 
 def _statement(change: StatementChange) -> str:
     head = f"- {CHANGE_MARKS[change.change]} {change.kind} statement {code(change.sid)}: "
-    if change.change == "changed":
+    if change.change is Change.CHANGED:
         items = [f"{ADDED} {facet} {code(value)}" for facet, value in change.added]
         items += [f"{REMOVED} {facet} {code(value)}" for facet, value in change.removed]
     else:

@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from review.iam import RoleChange, Widening, role_changes, roles, widenings
-from review.resources import Action, AttributeChange, ResourceChange, resource_changes, settings_changes
+from review.findings import Finding
+from review.iam import RoleChange, role_changes, roles, widenings
+from review.resources import (
+    Action,
+    AttributeChange,
+    Change,
+    ResourceChange,
+    resource_changes,
+    settings_changes,
+)
 from review.schedule import ScheduleChange, schedule_changes
 from review.state_machine import StateMachineChange, state_machine_changes
 from review.terraform import Validation
@@ -15,11 +23,11 @@ from review.terraform import Validation
 @dataclass(frozen=True)
 class StackReport:
     name: str
-    change: str  # "added", "removed", "changed" or "unchanged"
+    change: Change
     resources: tuple[ResourceChange, ...] = ()
     settings: tuple[AttributeChange, ...] = ()
     roles: tuple[RoleChange, ...] = ()
-    widenings: tuple[Widening, ...] = ()
+    findings: tuple[Finding, ...] = ()
     state_machines: tuple[StateMachineChange, ...] = ()
     schedules: tuple[ScheduleChange, ...] = ()
     base_validation: Validation | None = None
@@ -40,19 +48,21 @@ def compare_stack(
     old_roles, new_roles = roles(old), roles(new)
     report = StackReport(
         name=name,
-        change="added" if base is None else "removed" if head is None else "changed",
+        change=Change.of(base is not None, head is not None),
         resources=resource_changes(old, new),
         # A whole new or removed stack's provider and backend settings say nothing new.
         settings=settings_changes(old, new) if base is not None and head is not None else (),
         roles=role_changes(old_roles, new_roles),
-        widenings=widenings(old_roles, new_roles),
+        findings=widenings(old_roles, new_roles),
         state_machines=state_machine_changes(old, new),
         schedules=schedule_changes(old, new),
         base_validation=validation[0],
         head_validation=validation[1],
     )
-    if report.change == "changed" and not (report.resources or report.settings):
-        return StackReport(name, "unchanged", base_validation=validation[0], head_validation=validation[1])
+    if report.change is Change.CHANGED and not (report.resources or report.settings):
+        return StackReport(
+            name, Change.UNCHANGED, base_validation=validation[0], head_validation=validation[1]
+        )
     return report
 
 

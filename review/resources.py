@@ -45,6 +45,20 @@ class Action(Enum):
     REMOVE = "remove"
 
 
+class Change(Enum):
+    """What became of a stack, role, statement or state machine between the base and the head."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+
+    @classmethod
+    def of(cls, in_base: bool, in_head: bool) -> Change:
+        """Of something present on at least one side, and different if on both."""
+        return cls.ADDED if not in_base else cls.REMOVED if not in_head else cls.CHANGED
+
+
 @dataclass(frozen=True)
 class AttributeChange:
     """`before` and `after` are JSON renderings: None when absent, LONG when too long to show.

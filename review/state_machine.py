@@ -9,7 +9,7 @@ import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from review.resources import resources
+from review.resources import Change, resources
 
 STATE_MACHINE = "aws_sfn_state_machine"
 END = ""
@@ -19,7 +19,7 @@ END = ""
 class StateMachineChange:
     address: str
     name: str
-    change: str  # "added", "removed" or "changed"
+    change: Change
     added: tuple[str, ...]
     removed: tuple[str, ...]
     changed: tuple[tuple[str, tuple[str, ...]], ...]  # a state and its changed keys
@@ -52,7 +52,7 @@ def state_machine_changes(base: Mapping, head: Mapping) -> tuple[StateMachineCha
         after = new[address][1] if address in new else {}
         if before == after:
             continue
-        change = "added" if address not in old else "removed" if address not in new else "changed"
+        change = Change.of(address in old, address in new)
         old_states, new_states = before.get("States", {}), after.get("States", {})
         changed = tuple(
             (state, _changed_keys(old_states[state], new_states[state]))
@@ -68,7 +68,7 @@ def state_machine_changes(base: Mapping, head: Mapping) -> tuple[StateMachineCha
                 removed=tuple(state for state in old_states if state not in new_states),
                 changed=changed,
                 top_level=_changed_keys(_without_states(before), _without_states(after))
-                if change == "changed"
+                if change is Change.CHANGED
                 else (),
                 diagram=mermaid(after, set(new_states) - set(old_states), {state for state, _ in changed})
                 if after

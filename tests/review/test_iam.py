@@ -6,17 +6,28 @@ import json
 
 import pytest
 
+from review.findings import (
+    ConditionDropped,
+    ConditionLoosened,
+    Finding,
+    Kind,
+    NewActions,
+    NewRole,
+    NewTargets,
+    NewWildcard,
+    Subject,
+)
 from review.iam import (
     PERMISSIONS,
     TRUST,
     Role,
     StatementChange,
-    Widening,
     parse_policy,
     role_changes,
     roles,
     widenings,
 )
+from review.resources import Change
 
 ROLE = "aws_iam_role.Execution"
 TOPIC = "arn:aws:sns:eu-west-1:111111111111:alerts"
@@ -58,8 +69,12 @@ def role(*statements: dict, trust: tuple[dict, ...] = (TRUSTED_BY_STATES,)) -> d
     }
 
 
-def findings(base: dict[str, Role], head: dict[str, Role]) -> list[tuple[str | None, str]]:
-    return [(widening.sid, widening.finding) for widening in widenings(base, head)]
+def findings(base: dict[str, Role], head: dict[str, Role]) -> list[Finding]:
+    return list(widenings(base, head))
+
+
+def on(sid: str) -> Subject:
+    return Subject("execution", sid)
 
 
 def test_roles_gather_the_trust_policy_and_every_inline_policy_attached_by_reference_or_name():
@@ -123,12 +138,12 @@ def test_statement_changes_list_what_was_added_and_removed():
     widened = allow("Publish", ["sns:Publish", "sns:GetTopicAttributes"], [OTHER_TOPIC])
     [change] = role_changes(role(PUBLISH), role(widened))
     assert change.name == "execution"
-    assert change.change == "changed"
+    assert change.change is Change.CHANGED
     assert change.statements == (
         StatementChange(
             PERMISSIONS,
             "Publish",
-            "changed",
+            Change.CHANGED,
             added=(("action", "sns:GetTopicAttributes"), ("resource", OTHER_TOPIC)),
             removed=(("resource", TOPIC),),
         ),
@@ -141,7 +156,7 @@ def test_added_and_removed_statements_list_all_their_parts():
         StatementChange(
             PERMISSIONS,
             "CallEndpoint",
-            "added",
+            Change.ADDED,
             added=(
                 ("action", "states:InvokeHTTPEndpoint"),
                 ("resource", "arn:aws:states:eu-west-1:111111111111:stateMachine:m"),
@@ -153,7 +168,7 @@ def test_added_and_removed_statements_list_all_their_parts():
         StatementChange(
             PERMISSIONS,
             "Publish",
-            "removed",
+            Change.REMOVED,
             added=(),
             removed=(("action", "sns:Publish"), ("resource", TOPIC)),
         ),
@@ -166,34 +181,49 @@ def test_an_unchanged_role_is_not_listed():
 
 def test_a_new_wildcard_resource_widens():
     head = role(allow("Publish", ["sns:Publish"], ["*"]))
-    assert findings(role(PUBLISH), head) == [("Publish", 'new `"*"`: `sns:Publish` on `*`')]
+    assert findings(role(PUBLISH), head) == [
+        NewWildcard(subject=on("Publish"), target="*", actions=("sns:Publish",))
+    ]
 
 
 def test_a_new_wildcard_action_widens():
     head = role(allow("Publish", ["sns:*"], [TOPIC]))
-    assert findings(role(PUBLISH), head) == [("Publish", 'new `"*"`: `sns:*` on `' + TOPIC + "`")]
+    assert findings(role(PUBLISH), head) == [
+        NewWildcard(subject=on("Publish"), target=TOPIC, actions=("sns:*",))
+    ]
 
 
 def test_a_new_action_widens_even_in_an_existing_statement():
     head = role(allow("Publish", ["sns:Publish", "sns:DeleteTopic"], [TOPIC]))
-    assert findings(role(PUBLISH), head) == [("Publish", "new action `sns:DeleteTopic`")]
+    assert findings(role(PUBLISH), head) == [NewActions(subject=on("Publish"), actions=("sns:DeleteTopic",))]
 
 
 def test_new_actions_of_a_new_statement_are_named_together():
     head = role(PUBLISH, allow("Read", ["s3:GetObject", "s3:ListBucket"], ["arn:aws:s3:::b"]))
-    assert findings(role(PUBLISH), head) == [("Read", "new actions `s3:GetObject`, `s3:ListBucket`")]
+    assert findings(role(PUBLISH), head) == [
+        NewActions(subject=on("Read"), actions=("s3:GetObject", "s3:ListBucket"))
+    ]
 
 
 def test_a_known_action_on_a_new_resource_widens():
     head = role(allow("Publish", ["sns:Publish"], [TOPIC, OTHER_TOPIC]))
-    assert findings(role(PUBLISH), head) == [("Publish", f"`sns:Publish` on new resource `{OTHER_TOPIC}`")]
+    assert findings(role(PUBLISH), head) == [
+        NewTargets(
+            subject=on("Publish"), action="sns:Publish", targets=(OTHER_TOPIC,), target_name="resource"
+        )
+    ]
 
 
 def test_a_dropped_condition_widens():
     narrowed = {"StringEquals": {"states:HTTPMethod": "POST"}}
     head = role(allow("CallEndpoint", INVOKE_POST["Action"], INVOKE_POST["Resource"], narrowed))
     assert findings(role(INVOKE_POST), head) == [
-        ("CallEndpoint", "condition `StringLike states:HTTPEndpoint` dropped")
+        ConditionDropped(
+            subject=on("CallEndpoint"),
+            operator="StringLike",
+            key="states:HTTPEndpoint",
+            old=("https://a.example/*",),
+        )
     ]
 
 
@@ -204,7 +234,13 @@ def test_a_value_added_to_a_condition_widens():
     }
     head = role(allow("CallEndpoint", INVOKE_POST["Action"], INVOKE_POST["Resource"], condition))
     assert findings(role(INVOKE_POST), head) == [
-        ("CallEndpoint", "condition `StringEquals states:HTTPMethod` now also matches `DELETE`")
+        ConditionLoosened(
+            subject=on("CallEndpoint"),
+            operator="StringEquals",
+            key="states:HTTPMethod",
+            old=("POST",),
+            new="DELETE",
+        )
     ]
 
 
@@ -215,17 +251,23 @@ def test_a_new_trusted_principal_widens():
     }
     head = role(PUBLISH, trust=(lambda_too,))
     assert findings(role(PUBLISH), head) == [
-        ("AssumedByService", "`sts:AssumeRole` on new principal `Service lambda.amazonaws.com`")
+        NewTargets(
+            subject=on("AssumedByService"),
+            action="sts:AssumeRole",
+            targets=("Service lambda.amazonaws.com",),
+            target_name="principal",
+        )
     ]
 
 
 def test_a_new_role_is_one_finding_naming_its_principals_actions_and_wildcards():
     logs = allow("DeliverLogs", ["logs:CreateLogDelivery", "logs:GetLogDelivery"], ["*"])
     assert widenings({}, role(PUBLISH, logs)) == (
-        Widening(
-            "execution",
-            None,
-            'new role, assumable by `Service states.amazonaws.com`, allowed 3 actions; `"*"` in `DeliverLogs`',
+        NewRole(
+            subject=Subject("execution"),
+            principals=("Service states.amazonaws.com",),
+            actions=("logs:CreateLogDelivery", "logs:GetLogDelivery", "sns:Publish"),
+            wildcard_statements=("DeliverLogs",),
         ),
     )
 
@@ -264,3 +306,32 @@ def test_a_new_role_is_one_finding_naming_its_principals_actions_and_wildcards()
 )
 def test_narrowing_and_moving_grants_is_not_widening(base, head):
     assert findings(base, head) == []
+
+
+def test_each_condition_value_a_statement_newly_allows_is_one_finding():
+    condition = {
+        "StringEquals": {"states:HTTPMethod": ["POST", "PUT", "DELETE"]},
+        "StringLike": {"states:HTTPEndpoint": "https://a.example/*"},
+    }
+    head = role(allow("CallEndpoint", INVOKE_POST["Action"], INVOKE_POST["Resource"], condition))
+
+    assert [(finding.key, finding.new) for finding in findings(role(INVOKE_POST), head)] == [
+        ("states:HTTPMethod", "DELETE"),
+        ("states:HTTPMethod", "PUT"),
+    ]
+
+
+def test_findings_can_be_counted_by_kind_and_severity():
+    head = role(
+        allow("Publish", ["sns:Publish", "sns:DeleteTopic"], [TOPIC, "*"]),
+        allow("CallEndpoint", INVOKE_POST["Action"], INVOKE_POST["Resource"]),
+    )
+    found = findings(role(PUBLISH, INVOKE_POST), head)
+
+    assert {finding.kind for finding in found} == {Kind.BROADENING}
+    assert sorted((type(finding).__name__, finding.severity.value) for finding in found) == [
+        ("ConditionDropped", "high"),
+        ("ConditionDropped", "high"),
+        ("NewActions", "medium"),
+        ("NewWildcard", "high"),
+    ]

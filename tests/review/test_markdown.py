@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from review.iam import Widening
-from review.markdown import ADDED, CHANGED, REMOVED, code, render
+import pytest
+
+from review.findings import (
+    ConditionDropped,
+    ConditionLoosened,
+    NewActions,
+    NewRole,
+    NewTargets,
+    NewWildcard,
+    Subject,
+)
+from review.markdown import ADDED, CHANGED, REMOVED, code, finding_text, render
 from review.report import StackReport, compare_stack
-from review.resources import LONG, Action, AttributeChange, ResourceChange
+from review.resources import LONG, Action, AttributeChange, Change, ResourceChange
 from review.schedule import ScheduleChange
 from review.terraform import Validation
 
@@ -16,7 +26,7 @@ def lines_of(*reports: StackReport, notes: tuple[str, ...] = ()) -> list[str]:
 
 def test_the_title_names_both_sides_and_notes_follow_it():
     lines = lines_of(
-        StackReport("dev", "unchanged"), notes=("The base has no `main.py`, so it has no stacks.",)
+        StackReport("dev", Change.UNCHANGED), notes=("The base has no `main.py`, so it has no stacks.",)
     )
     assert lines[:3] == [
         "## Plan review: `origin/main` → working tree",
@@ -28,7 +38,7 @@ def test_the_title_names_both_sides_and_notes_follow_it():
 def test_the_summary_table_counts_changes_and_shouts_replacements():
     report = StackReport(
         "dev",
-        "changed",
+        Change.CHANGED,
         resources=(
             ResourceChange("aws_sns_topic.A", Action.REPLACE),
             ResourceChange("aws_sns_topic.B", Action.ADD),
@@ -36,34 +46,101 @@ def test_the_summary_table_counts_changes_and_shouts_replacements():
             ResourceChange("aws_sns_topic.D", Action.REMOVE),
         ),
     )
-    lines = lines_of(report, StackReport("prod", "added"))
+    lines = lines_of(report, StackReport("prod", Change.ADDED))
     assert "| `dev` | 2 | 0 | **1** 🔴 | 1 |" in lines
     assert "| `prod` (added) | 0 | 0 | 0 | 0 |" in lines
 
 
 def test_no_widening_is_said_at_the_top():
-    assert "✅ No IAM widening." in lines_of(StackReport("dev", "unchanged"))
+    assert "✅ No IAM widening." in lines_of(StackReport("dev", Change.UNCHANGED))
 
 
 def test_widening_names_stack_role_and_statement():
     report = StackReport(
         "dev",
-        "changed",
+        Change.CHANGED,
         resources=(ResourceChange("aws_iam_role.R", Action.ADD),),
-        widenings=(Widening("r", "Publish", "new action `sns:Publish`"), Widening("t", None, "new role")),
+        findings=(
+            NewActions(subject=Subject("r", "Publish"), actions=("sns:Publish",)),
+            NewRole(
+                subject=Subject("t"),
+                principals=("Service states.amazonaws.com",),
+                actions=(),
+                wildcard_statements=(),
+            ),
+        ),
     )
     lines = lines_of(report)
     start = lines.index("## ⚠️ Widening")
     assert lines[start + 2 : start + 4] == [
         "- `dev` · role `r` · `Publish`: new action `sns:Publish`",
-        "- `dev` · role `t`: new role",
+        "- `dev` · role `t`: new role, assumable by `Service states.amazonaws.com`, allowed 0 actions",
     ]
     assert "✅ No IAM widening." not in lines
 
 
+ROLE = Subject("r", "S")
+
+
+@pytest.mark.parametrize(
+    ("finding", "words"),
+    [
+        (
+            NewRole(
+                subject=Subject("r"),
+                principals=("Service a.amazonaws.com", "Service b.amazonaws.com"),
+                actions=("sns:Publish",),
+                wildcard_statements=("Logs", "Trace"),
+            ),
+            (
+                "new role, assumable by `Service a.amazonaws.com`, `Service b.amazonaws.com`, allowed 1 action; "
+                '`"*"` in `Logs`, `Trace`'
+            ),
+        ),
+        (
+            NewWildcard(subject=ROLE, target="*", actions=("logs:CreateLogDelivery", "logs:GetLogDelivery")),
+            'new `"*"`: `logs:CreateLogDelivery`, `logs:GetLogDelivery` on `*`',
+        ),
+        (NewActions(subject=ROLE, actions=("sns:DeleteTopic",)), "new action `sns:DeleteTopic`"),
+        (
+            NewActions(subject=ROLE, actions=("s3:GetObject", "s3:ListBucket")),
+            "new actions `s3:GetObject`, `s3:ListBucket`",
+        ),
+        (
+            NewTargets(subject=ROLE, action="sns:Publish", targets=("arn:t",), target_name="resource"),
+            "`sns:Publish` on new resource `arn:t`",
+        ),
+        (
+            NewTargets(
+                subject=ROLE,
+                action="sts:AssumeRole",
+                targets=("Service a.amazonaws.com", "Service b.amazonaws.com"),
+                target_name="principal",
+            ),
+            "`sts:AssumeRole` on new principals `Service a.amazonaws.com`, `Service b.amazonaws.com`",
+        ),
+        (
+            ConditionDropped(
+                subject=ROLE, operator="StringLike", key="states:HTTPEndpoint", old=("https://a/*",)
+            ),
+            "condition `StringLike states:HTTPEndpoint` dropped",
+        ),
+        (
+            ConditionLoosened(
+                subject=ROLE, operator="StringEquals", key="states:HTTPMethod", old=("POST",), new="GET"
+            ),
+            "condition `StringEquals states:HTTPMethod` now also matches `GET`",
+        ),
+    ],
+    ids=lambda value: type(value).__name__ if not isinstance(value, str) else "",
+)
+def test_each_finding_reads_as_its_words(finding, words):
+    assert finding_text(finding) == words
+
+
 def test_an_unchanged_stack_says_so_under_its_validation():
     report = StackReport(
-        "dev", "unchanged", base_validation=Validation(True), head_validation=Validation(False, "bad")
+        "dev", Change.UNCHANGED, base_validation=Validation(True), head_validation=Validation(False, "bad")
     )
     assert lines_of(report)[-5:] == [
         "## Stack `dev`",
@@ -100,7 +177,7 @@ def test_attribute_changes_read_by_kind():
             AttributeChange("definition_v2", LONG, '"x"'),
         ),
     )
-    lines = lines_of(StackReport("dev", "changed", resources=(change,)))
+    lines = lines_of(StackReport("dev", Change.CHANGED, resources=(change,)))
     start = lines.index("### Resources") + 2
     assert lines[start : start + 8] == [
         "- 🔴 **REPLACED** (destroyed, then created again) `aws_x.A`",
@@ -117,7 +194,7 @@ def test_attribute_changes_read_by_kind():
 def test_marks_for_changed_and_removed_resources():
     report = StackReport(
         "dev",
-        "changed",
+        Change.CHANGED,
         resources=(
             ResourceChange("aws_x.B", Action.CHANGE, (AttributeChange("v", "1", "2"),)),
             ResourceChange("aws_x.C", Action.REMOVE),
@@ -132,7 +209,7 @@ def test_marks_for_changed_and_removed_resources():
 def test_new_and_removed_schedules_say_so():
     report = StackReport(
         "dev",
-        "changed",
+        Change.CHANGED,
         resources=(ResourceChange("aws_scheduler_schedule.S", Action.ADD),),
         schedules=(
             ScheduleChange("a", "first", None, "every hour"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from review.resources import Change
 from review.state_machine import StateMachineChange, failure_path, mermaid, state_machine_changes
 
 CATCH_ALL = [{"ErrorEquals": ["States.ALL"], "Next": "Alert"}]
@@ -46,7 +47,7 @@ def test_states_added_removed_and_changed_are_named_with_the_changed_keys():
     assert (change.address, change.name, change.change) == (
         "aws_sfn_state_machine.Machine",
         "pipeline",
-        "changed",
+        Change.CHANGED,
     )
     assert change.added == ("Report",)
     assert change.removed == ("Done",)
@@ -71,7 +72,7 @@ def test_a_removed_state_machine_has_no_diagram():
         StateMachineChange(
             address="aws_sfn_state_machine.Machine",
             name="pipeline",
-            change="removed",
+            change=Change.REMOVED,
             added=(),
             removed=tuple(DEFINITION["States"]),
             changed=(),
