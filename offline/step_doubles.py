@@ -21,7 +21,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
 from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
@@ -40,8 +40,8 @@ from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from core.steps import STEP_KINDS, Step
 
 if TYPE_CHECKING:
-    from offline.deployment import Deployment
     from offline.http_invoke import HttpInvokeSettings
+    from offline.recording_server import RecordingServer
 
 ServiceFactory = Callable[[], StateTaskService]
 S = TypeVar("S", bound=Step)
@@ -111,6 +111,16 @@ class StepDoubles:
             return self._failures.get(target)
 
 
+class Controls(Protocol):
+    """What a double sets to make its step fail: the outcomes of the doubles, and the local
+    server that stands in for an HTTPS endpoint (offline.deployment.Deployment has both)."""
+
+    @property
+    def doubles(self) -> StepDoubles: ...
+
+    def server_for(self, endpoint: str) -> RecordingServer: ...
+
+
 class StepDouble(ABC, Generic[S]):
     """The offline stand-in of one step kind."""
 
@@ -128,7 +138,7 @@ class StepDouble(ABC, Generic[S]):
         """moto's integrations to replace, by service name ("ecs" in ecs:runTask.sync)."""
 
     @abstractmethod
-    def make_fail(self, night: Deployment, step: S) -> str:
+    def make_fail(self, controls: Controls, step: S) -> str:
         """Makes the step fail on the next run; returns the error the execution should end with."""
 
     def endpoints(self, step: S) -> list[str]:

@@ -16,10 +16,9 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
 )
 
 from core.steps.ecs_run_task import EcsStep
-from offline.step_doubles import ServiceFactory, StepDouble, StepDoubles, ended
+from offline.step_doubles import Controls, ServiceFactory, StepDouble, StepDoubles, ended
 
 if TYPE_CHECKING:
-    from offline.deployment import Deployment
     from offline.http_invoke import HttpInvokeSettings
 
 TASK_FAILED = "States.TaskFailed"
@@ -31,8 +30,8 @@ class EcsDouble(StepDouble[EcsStep]):
     def services(self, doubles: StepDoubles, http: HttpInvokeSettings) -> Mapping[str, ServiceFactory]:
         return {"ecs": lambda: EcsRunTaskDouble(doubles)}
 
-    def make_fail(self, night: Deployment, step: EcsStep) -> str:
-        night.doubles.fail(step.task_definition_arn, TASK_FAILED, "Essential container in task exited")
+    def make_fail(self, controls: Controls, step: EcsStep) -> str:
+        controls.doubles.fail(step.task_definition_arn, TASK_FAILED, "Essential container in task exited")
         return TASK_FAILED
 
 

@@ -18,10 +18,9 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
 )
 
 from core.steps.glue_start_job_run import GlueStep
-from offline.step_doubles import ServiceFactory, StepDouble, StepDoubles, ended
+from offline.step_doubles import Controls, ServiceFactory, StepDouble, StepDoubles, ended
 
 if TYPE_CHECKING:
-    from offline.deployment import Deployment
     from offline.http_invoke import HttpInvokeSettings
 
 TASK_FAILED = "States.TaskFailed"
@@ -34,8 +33,8 @@ class GlueDouble(StepDouble[GlueStep]):
     def services(self, doubles: StepDoubles, http: HttpInvokeSettings) -> Mapping[str, ServiceFactory]:
         return {"glue": lambda: GlueJobRunDouble(doubles)}
 
-    def make_fail(self, night: Deployment, step: GlueStep) -> str:
-        night.doubles.fail(step.job, TASK_FAILED, MESSAGE)
+    def make_fail(self, controls: Controls, step: GlueStep) -> str:
+        controls.doubles.fail(step.job, TASK_FAILED, MESSAGE)
         return TASK_FAILED
 
 

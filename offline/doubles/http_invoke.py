@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING
 from core.steps.http_invoke import HttpStep
 from offline.http_invoke import HttpInvokeTask
 from offline.recording_server import Reply
-from offline.step_doubles import ServiceFactory, StepDouble, StepDoubles
+from offline.step_doubles import Controls, ServiceFactory, StepDouble, StepDoubles
 
 if TYPE_CHECKING:
-    from offline.deployment import Deployment
     from offline.http_invoke import HttpInvokeSettings
 
 STATUS = 400
@@ -27,8 +26,8 @@ class HttpDouble(StepDouble[HttpStep]):
         # The ticket is an http:invoke task too: this replaces moto's missing integration for both.
         return {"http": lambda: HttpInvokeTask(http)}
 
-    def make_fail(self, night: Deployment, step: HttpStep) -> str:
-        night.server_for(step.request.endpoint).answer_always(
+    def make_fail(self, controls: Controls, step: HttpStep) -> str:
+        controls.server_for(step.request.endpoint).answer_always(
             Reply.json(STATUS, {"message": "unknown format"})
         )
         return f"States.Http.StatusCode.{STATUS}"

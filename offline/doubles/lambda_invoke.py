@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, Any
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 
 from core.steps.lambda_invoke import LambdaStep
-from offline.step_doubles import ServiceFactory, StepDouble, StepDoubles
+from offline.step_doubles import Controls, ServiceFactory, StepDouble, StepDoubles
 
 if TYPE_CHECKING:
-    from offline.deployment import Deployment
     from offline.http_invoke import HttpInvokeSettings
 
 ERROR = "OrdersValidationError"
@@ -35,8 +34,8 @@ class LambdaDouble(StepDouble[LambdaStep]):
         lambda_eval_utils._invoke_lambda_function = invoke
         return {}
 
-    def make_fail(self, night: Deployment, step: LambdaStep) -> str:
-        night.doubles.fail(step.function_arn, ERROR, MESSAGE)
+    def make_fail(self, controls: Controls, step: LambdaStep) -> str:
+        controls.doubles.fail(step.function_arn, ERROR, MESSAGE)
         return ERROR
 
 

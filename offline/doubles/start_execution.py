@@ -19,10 +19,9 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
 )
 
 from core.steps.start_execution import StateMachineStep
-from offline.step_doubles import ServiceFactory, StepDouble, StepDoubles, ended
+from offline.step_doubles import Controls, ServiceFactory, StepDouble, StepDoubles, ended
 
 if TYPE_CHECKING:
-    from offline.deployment import Deployment
     from offline.http_invoke import HttpInvokeSettings
 
 TASK_FAILED = "States.TaskFailed"
@@ -36,8 +35,8 @@ class StateMachineDouble(StepDouble[StateMachineStep]):
     def services(self, doubles: StepDoubles, http: HttpInvokeSettings) -> Mapping[str, ServiceFactory]:
         return {"states": lambda: ChildExecutionDouble(doubles)}
 
-    def make_fail(self, night: Deployment, step: StateMachineStep) -> str:
-        night.doubles.fail(step.state_machine_arn, CHILD_ERROR, CHILD_CAUSE)
+    def make_fail(self, controls: Controls, step: StateMachineStep) -> str:
+        controls.doubles.fail(step.state_machine_arn, CHILD_ERROR, CHILD_CAUSE)
         return TASK_FAILED
 
 
