@@ -4,6 +4,8 @@
 #                  Pipfile's [packages] and package.json's dependencies; the rest on first use)
 #   make lint    - ruff check and ruff format --check
 #   make test    - lint, then pytest (extra args: make test PYTEST_ARGS="-k foo -x")
+#   make test-fast - the unit and synth tests only, for the edit-test loop: no linters, no
+#                  emulator, no terraform (PYTEST_ARGS as for make test)
 #   make clean   - remove generated output and stamps
 #   make distclean - clean + remove .venv/ and node_modules/
 # Progress goes to stderr and recipes are not echoed, so that stdout holds only what a target
@@ -50,7 +52,7 @@ say = @printf '==> %s\n' "$(1)" >&2
 # $(call newer,file,prerequisites): a shell test, true when file exists and is newer than each.
 newer = { [ -e "$(1)" ] $(foreach prerequisite,$(2), && [ "$(1)" -nt "$(prerequisite)" ]); }
 
-.PHONY: setup synth-setup pipenv python-deps python-synth-deps node-deps node-synth-deps terraformrc synth lint test clean distclean
+.PHONY: setup synth-setup pipenv python-deps python-synth-deps node-deps node-synth-deps terraformrc synth lint test test-fast clean distclean
 
 setup: python-deps node-deps terraformrc
 # What make synth needs, and no more (mk/fast_synth.mk adds the provider's index).
@@ -129,6 +131,13 @@ lint: setup
 test: setup lint
 	$(call say,pytest $(PYTEST_ARGS))
 	@cd "$(ROOT)" && "$(VENV_BIN)/python" -m pytest $(PYTEST_ARGS)
+
+# What needs no emulator and no terraform: tests/unit (pure) and tests/synth (synthesized JSON).
+FAST_TIERS := tests/unit tests/synth
+
+test-fast: python-deps node-deps
+	$(call say,pytest $(FAST_TIERS) $(PYTEST_ARGS))
+	@cd "$(ROOT)" && "$(VENV_BIN)/python" -m pytest $(FAST_TIERS) $(PYTEST_ARGS)
 
 # Feature targets (make try-failure, make review, make bench, ...) live one file each in mk/.
 -include $(wildcard $(ROOT)/mk/*.mk)
