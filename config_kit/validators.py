@@ -200,11 +200,6 @@ def header_value(value: str) -> str | None:
     return None
 
 
-def http_method(value: str) -> str | None:
-    methods = aws_rules.HTTP_METHODS
-    return None if value in methods else f"must be one of {', '.join(methods)}"
-
-
 def request_header(value: str) -> str | None:
     problem = header_name(value)
     if problem:
