@@ -42,10 +42,14 @@ class Finding:
 
 
 @dataclass(frozen=True, kw_only=True)
-class NewRole(Finding):
+class Broadening(Finding):
+    kind: ClassVar[Kind] = Kind.BROADENING
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewRole(Broadening):
     """A role the base did not have: all of it is new."""
 
-    kind: ClassVar[Kind] = Kind.BROADENING
     severity: ClassVar[Severity] = Severity.MEDIUM
 
     principals: tuple[str, ...]
@@ -57,10 +61,9 @@ class NewRole(Finding):
 
 
 @dataclass(frozen=True, kw_only=True)
-class NewWildcard(Finding):
+class NewWildcard(Broadening):
     """Actions newly granted on a `*` resource or principal, or actions that hold a wildcard."""
 
-    kind: ClassVar[Kind] = Kind.BROADENING
     severity: ClassVar[Severity] = Severity.HIGH
 
     target: str
@@ -68,20 +71,18 @@ class NewWildcard(Finding):
 
 
 @dataclass(frozen=True, kw_only=True)
-class NewActions(Finding):
+class NewActions(Broadening):
     """Actions no statement of the base granted at all."""
 
-    kind: ClassVar[Kind] = Kind.BROADENING
     severity: ClassVar[Severity] = Severity.MEDIUM
 
     actions: tuple[str, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
-class NewTargets(Finding):
+class NewTargets(Broadening):
     """An action the base granted, now also on other resources (or, in a trust policy, principals)."""
 
-    kind: ClassVar[Kind] = Kind.BROADENING
     severity: ClassVar[Severity] = Severity.MEDIUM
 
     action: str
@@ -91,28 +92,25 @@ class NewTargets(Finding):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ConditionDropped(Finding):
-    """A condition key of the base statement that granted the same access is gone."""
-
-    kind: ClassVar[Kind] = Kind.BROADENING
-    severity: ClassVar[Severity] = Severity.HIGH
+class ConditionWeakened(Broadening):
+    """A condition key of the base statement that granted the same access, and the values it held."""
 
     operator: str
     key: str
     old: tuple[str, ...]
-    """The values it held."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class ConditionLoosened(Finding):
-    """A condition key now also allows a value the base did not."""
+class ConditionDropped(ConditionWeakened):
+    """The key is gone."""
 
-    kind: ClassVar[Kind] = Kind.BROADENING
+    severity: ClassVar[Severity] = Severity.HIGH
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConditionLoosened(ConditionWeakened):
+    """The key now also allows a value the base did not."""
+
     severity: ClassVar[Severity] = Severity.MEDIUM
 
-    operator: str
-    key: str
-    old: tuple[str, ...]
-    """The values it held."""
     new: str
-    """The value it now also allows."""
