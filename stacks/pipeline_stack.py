@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import posixpath
 
 from cdktf import Fn, LocalBackend, S3Backend, TerraformOutput, TerraformStack
@@ -29,6 +28,7 @@ from core.role_policies import sizing_refs, test_state_role_policies
 from core.sections.backend import LocalBackend as LocalBackendSettings
 from policies.kms import EVENTBRIDGE_CONNECTION_TAG, key_policy
 from policies.policy_size import RolePolicies
+from policies.statement import terraform_policy_json
 from policies.trust import STEP_FUNCTIONS, service_trust_policy
 
 
@@ -116,8 +116,8 @@ class PipelineStack(TerraformStack):
         encryption = config.encryption
         if not encryption.enabled:
             return None
-        policy = json.dumps(
-            key_policy(key_policy_statements(config, partition, config.stack.region, account)), indent=2
+        policy = terraform_policy_json(
+            key_policy(key_policy_statements(config, partition, config.stack.region, account))
         )
         # As JSON text, as connection_updates: a map value makes cdktf print a deprecation warning.
         TerraformOutput(

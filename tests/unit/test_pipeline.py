@@ -11,8 +11,8 @@ import pytest
 from core.failure_path import FailurePath
 from core.loading import load_config
 from core.pipeline import Pipeline
-from core.sections.ticket import Ticket
 from core.role_policies import sizing_refs
+from core.sections.ticket import Ticket
 from core.steps import Retry
 from core.steps.ecs_run_task import EcsStep
 from core.steps.http_invoke import HTTP_TRANSIENT_ERRORS, HttpRequest, HttpStep
