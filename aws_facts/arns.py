@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from aws_facts import rules
+from aws_facts import partitions, rules
 
-PARTITION = f"(?:{'|'.join(map(re.escape, sorted(rules.PARTITIONS)))})"
+PARTITION = f"(?:{'|'.join(map(re.escape, sorted(partitions.PARTITIONS)))})"
 REGION = r"[a-z]{2}(?:-[a-z]+)+-[0-9]"
 ANY_ARN = re.compile(
     r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):.*", re.DOTALL

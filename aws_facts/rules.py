@@ -246,23 +246,6 @@ SECRET_NAME = NameRule(
     "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html",
 )
 
-# The AWS Management Console, by partition: each region has its own host in the aws partition
-# (https://docs.aws.amazon.com/general/latest/gr/mgmt-console.html); the China regions share one
-# (https://docs.amazonaws.cn/en_us/aws/latest/userguide/general-info.html, "Amazon Web Services
-# Console"), and so do the GovCloud (US) regions
-# (https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/govcloud-iam.html). A region's
-# partition follows from its name: cn-* is aws-cn, us-gov-* is aws-us-gov
-# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
-_CONSOLE_HOSTS_BY_REGION_PREFIX = {"cn-": "console.amazonaws.cn", "us-gov-": "console.amazonaws-us-gov.com"}
-
-
-def console_host(region: str) -> str:
-    for prefix, host in _CONSOLE_HOSTS_BY_REGION_PREFIX.items():
-        if region.startswith(prefix):
-            return host
-    return f"{region}.console.aws.amazon.com"
-
-
 # 12 ASCII digits: https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html
 ACCOUNT_ID = r"[0-9]{12}"
 
@@ -357,78 +340,6 @@ def s3_state_key_problem(key: str) -> str | None:
         return f"must be at most {MAX_S3_KEY_BYTES} bytes"
     return None
 
-
-# The intrinsic functions of JSONPath states, with how many arguments each takes (low, high;
-# None: any number), at most 10 nested in one field, and the reserved characters of their string
-# literals (', {, } and \, each escaped with a backslash; an open backslash is an error).
-# https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html
-INTRINSIC_FUNCTIONS_SOURCE = "https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html"
-INTRINSIC_ARGUMENTS: dict[str, tuple[int, int | None]] = {
-    "States.Format": (1, None),
-    "States.StringToJson": (1, 1),
-    "States.JsonToString": (1, 1),
-    "States.Array": (0, None),
-    "States.ArrayPartition": (2, 2),
-    "States.ArrayContains": (2, 2),
-    "States.ArrayRange": (3, 3),
-    "States.ArrayGetItem": (2, 2),
-    "States.ArrayLength": (1, 1),
-    "States.ArrayUnique": (1, 1),
-    "States.Base64Encode": (1, 1),
-    "States.Base64Decode": (1, 1),
-    "States.Hash": (2, 2),
-    "States.JsonMerge": (3, 3),
-    "States.MathRandom": (2, 3),
-    "States.MathAdd": (2, 2),
-    "States.StringSplit": (2, 2),
-    "States.UUID": (0, 0),
-}
-MAX_INTRINSIC_NESTING = 10
-# The arguments (by position) the same page says must be integers.
-INTRINSIC_INTEGER_ARGUMENTS = {
-    "States.ArrayPartition": (1,),
-    "States.ArrayRange": (0, 1, 2),
-    "States.ArrayGetItem": (1,),
-    "States.MathRandom": (0, 1, 2),
-    "States.MathAdd": (0, 1),
-}
-INTRINSIC_RESERVED = "'{}\\"
-HASH_ALGORITHMS = ("MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512")
-
-# Each region belongs to one partition, and no role, policy or integration reaches across
-# partitions: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html and
-# https://docs.aws.amazon.com/step-functions/latest/dg/concepts-access-cross-acct-resources.html
-# Longest prefix first; every other region is in "aws".
-PARTITION_BY_REGION_PREFIX = (
-    ("us-isob-", "aws-iso-b"),
-    ("us-iso-", "aws-iso"),
-    ("us-gov-", "aws-us-gov"),
-    ("cn-", "aws-cn"),
-)
-
-
-PARTITIONS = frozenset({"aws", *(partition for _prefix, partition in PARTITION_BY_REGION_PREFIX)})
-
-
-def partition_of_region(region: str) -> str:
-    return next(
-        (partition for prefix, partition in PARTITION_BY_REGION_PREFIX if region.startswith(prefix)), "aws"
-    )
-
-
-# What a step's integration reaches, besides its own partition. Step Functions reaches no
-# resource in another region ("cross-Region AWS resource access [is not] available"), and
-# another account's only through that service's resource-based policy (Lambda has them; ECS and
-# Step Functions do not) or a task role (`Credentials`, which this project never sets):
-# https://docs.aws.amazon.com/step-functions/latest/dg/concepts-access-cross-acct-resources.html
-# https://docs.aws.amazon.com/step-functions/latest/dg/security_iam_service-with-iam.html
-# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security_iam_service-with-iam.html
-SAME_REGION_SERVICES = frozenset({"lambda", "ecs", "states"})
-SAME_ACCOUNT_SERVICES = frozenset({"ecs", "states"})
-# An EventBridge connection reaches a private API through a VPC Lattice resource configuration of
-# its own region only; another account's once that account shares it through AWS RAM:
-# https://docs.aws.amazon.com/eventbridge/latest/userguide/connection-private-cross-region.html
-CONNECTION_SAME_REGION_SERVICES = frozenset({"vpc-lattice"})
 
 # An API destination's endpoint (the night watch's ticket) and an OAuth authorization endpoint:
 # 1-2,048 characters of this ASCII pattern.

@@ -1,9 +1,9 @@
 """Whether the stack can reach what an ARN in its configuration names.
 
 Nothing reaches across partitions (aws, aws-cn, aws-us-gov, ...), and a step's integration
-reaches only the regions and accounts aws_rules.SAME_REGION_SERVICES and
+reaches only the regions and accounts partitions.SAME_REGION_SERVICES and
 SAME_ACCOUNT_SERVICES allow; a connection reaches a private API's resource configuration in its
-own region only (aws_rules.CONNECTION_SAME_REGION_SERVICES). The ARNs checked are the values of a
+own region only (partitions.CONNECTION_SAME_REGION_SERVICES). The ARNs checked are the values of a
 [[steps]] table's own keys (function, cluster, task_definition, pass_roles, state_machine), every
 secret_name and each well-formed resource_configuration; the ARNs inside a payload or a body are
 data passed on, not reached.
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from aws_facts import rules as aws_rules
+from aws_facts import partitions
 from aws_facts.arns import ANY_ARN
 from config_kit import validators
 from config_kit.nested import walk
@@ -25,27 +25,27 @@ def reach_problem(arn: str, region: str, account: str | None) -> str | None:
     match = ANY_ARN.fullmatch(arn)
     if match is None:
         return None  # not an ARN; the key's own check says so where it must be one
-    partition = aws_rules.partition_of_region(region)
+    partition = partitions.partition_of_region(region)
     service = match["service"]
-    if match["partition"] not in aws_rules.PARTITIONS:
+    if match["partition"] not in partitions.PARTITIONS:
         return None  # not an ARN of AWS's; the key's own check says so
     if match["partition"] != partition:
         return (
             f"is in partition {match['partition']}, and stack.region {region} is in {partition}: "
             f"nothing reaches across partitions; use an arn:{partition}:... ARN"
         )
-    if service in aws_rules.SAME_REGION_SERVICES and match["region"] not in ("", region):
+    if service in partitions.SAME_REGION_SERVICES and match["region"] not in ("", region):
         return (
             f"is in region {match['region']}: Step Functions reaches {service} resources in its own "
             f"region only (stack.region = {region})"
         )
-    if service in aws_rules.CONNECTION_SAME_REGION_SERVICES and match["region"] != region:
+    if service in partitions.CONNECTION_SAME_REGION_SERVICES and match["region"] != region:
         return (
             f"is in region {match['region']}: an EventBridge connection reaches a private API through a "
             f"resource configuration in its own region only (stack.region = {region}); another account's "
             "is fine once shared with this one through AWS RAM"
         )
-    if account and service in aws_rules.SAME_ACCOUNT_SERVICES and match["account"] not in ("", account):
+    if account and service in partitions.SAME_ACCOUNT_SERVICES and match["account"] not in ("", account):
         return (
             f"is in account {match['account']}, not stack.account_id {account}: {service} has no "
             "resource-based policy, so the execution role cannot reach another account's"

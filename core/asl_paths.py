@@ -5,7 +5,7 @@ A path starts with `$` (the state's input) or `$$` (the context object), followe
 `..name`, `.*` or a bracketed `[...]` (an index, a quoted name, a slice, a union or a filter).
 An intrinsic is a known `States.*` call with the number of arguments AWS documents; its arguments
 are string literals ('...', where ' { } and \\ are escaped with a backslash), numbers, true, false,
-null, paths or other intrinsics, at most aws_rules.MAX_INTRINSIC_NESTING deep.
+null, paths or other intrinsics, at most intrinsic_functions.MAX_INTRINSIC_NESTING deep.
 https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html
 https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html
 """
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from aws_facts import rules as aws_rules
+from aws_facts import intrinsic_functions
 from config_kit.nested import walk
 
 ALLOWED = (
@@ -136,15 +136,17 @@ class _Parser:
             raise InvalidValue(f"{self.text[self.position :]!r} follows the call")
 
     def intrinsic(self, depth: int) -> None:
-        if depth > aws_rules.MAX_INTRINSIC_NESTING:
-            raise InvalidValue(f"intrinsic functions nest at most {aws_rules.MAX_INTRINSIC_NESTING} deep")
+        if depth > intrinsic_functions.MAX_INTRINSIC_NESTING:
+            raise InvalidValue(
+                f"intrinsic functions nest at most {intrinsic_functions.MAX_INTRINSIC_NESTING} deep"
+            )
         match = _NAME.match(self.text, self.position)
         if match is None:
             raise InvalidValue(f"no function name at character {self.position + 1}")
         name = match[0]
-        if name not in aws_rules.INTRINSIC_ARGUMENTS:
+        if name not in intrinsic_functions.INTRINSIC_ARGUMENTS:
             raise InvalidValue(
-                f"{name} is not an intrinsic function; known: {', '.join(aws_rules.INTRINSIC_ARGUMENTS)}"
+                f"{name} is not an intrinsic function; known: {', '.join(intrinsic_functions.INTRINSIC_ARGUMENTS)}"
             )
         self.position = match.end()
         if not self.text.startswith("(", self.position):
@@ -211,7 +213,7 @@ class _Parser:
                 return value
             if character == "\\":
                 escaped = self.text[position + 1 : position + 2]
-                if escaped not in aws_rules.INTRINSIC_RESERVED or not escaped:
+                if escaped not in intrinsic_functions.INTRINSIC_RESERVED or not escaped:
                     raise InvalidValue(
                         f"the backslash at character {position + 1} escapes nothing: only \\' \\{{ \\}} "
                         "and \\\\ are escapes"
@@ -229,12 +231,12 @@ class _Parser:
 
 
 def _check_arguments(name: str, arguments: list[_Argument]) -> None:
-    low, high = aws_rules.INTRINSIC_ARGUMENTS[name]
+    low, high = intrinsic_functions.INTRINSIC_ARGUMENTS[name]
     count = len(arguments)
     if count < low or (high is not None and count > high):
         expected = f"{low}" if low == high else f"at least {low}" if high is None else f"{low} to {high}"
         raise InvalidValue(f"{name} takes {expected} argument{'' if expected == '1' else 's'}, not {count}")
-    for position in aws_rules.INTRINSIC_INTEGER_ARGUMENTS.get(name, ()):
+    for position in intrinsic_functions.INTRINSIC_INTEGER_ARGUMENTS.get(name, ()):
         argument = arguments[position] if position < count else None
         if (
             argument
@@ -255,8 +257,10 @@ def _check_arguments(name: str, arguments: list[_Argument]) -> None:
     if (
         name == "States.Hash"
         and arguments[1].kind == "string"
-        and arguments[1].text not in aws_rules.HASH_ALGORITHMS
+        and arguments[1].text not in intrinsic_functions.HASH_ALGORITHMS
     ):
-        raise InvalidValue(f"States.Hash's algorithm must be one of {', '.join(aws_rules.HASH_ALGORITHMS)}")
+        raise InvalidValue(
+            f"States.Hash's algorithm must be one of {', '.join(intrinsic_functions.HASH_ALGORITHMS)}"
+        )
     if name == "States.JsonMerge" and arguments[2].kind == "literal" and arguments[2].text != "false":
         raise InvalidValue("States.JsonMerge's third argument must be false (only shallow merges exist)")

@@ -21,8 +21,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from aws_facts.intrinsic_functions import escape_literal
 from core.failure_path import FailurePath
-from core.templates import escape_intrinsic_literal
 
 INPUT_KEY = "fire_drill"
 DRILL_ERROR = "Drill.FailurePath"
@@ -97,7 +97,7 @@ def drill_states(failure_path: FailurePath) -> dict[str, dict[str, Any]]:
         ),
     ]
     before, after = (
-        escape_intrinsic_literal(text)
+        escape_literal(text)
         for text in ("A fire drill, not a real failure: execution ", " asked for it (scripts/fire-drill.sh).")
     )
     return {

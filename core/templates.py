@@ -9,11 +9,11 @@ failure record and become JSONPath: a string that is only "{{cause}}" becomes
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from aws_facts import rules as aws_rules
+from aws_facts import partitions
+from aws_facts.intrinsic_functions import escape_literal
 from config_kit.nested import walk
 from core.placeholders import PLACEHOLDER, placeholder_names
 
@@ -26,14 +26,6 @@ FAILURE_FIELDS = {
     "execution_url": "a link to the execution in the AWS console",
     "started_at": "when the execution started (ISO 8601)",
 }
-_INTRINSIC_SPECIAL = re.compile(r"([\\'{}])")
-
-
-def escape_intrinsic_literal(text: str) -> str:
-    """Inside States.Format's literal, ' { } and \\ are escaped with a backslash."""
-    return _INTRINSIC_SPECIAL.sub(r"\\\1", text)
-
-
 # Where DescribeFailure (core.failure_path) puts each field of the failure record.
 FAILURE_PATHS = {
     "step": "$.failure.step",
@@ -48,8 +40,8 @@ FAILURE_PATHS = {
 
 def console_execution_url(region: str) -> str:
     """The console link to an execution, without the execution's ARN that ends it; the host
-    follows the region's partition (aws_rules.console_host)."""
-    host = aws_rules.console_host(region)
+    follows the region's partition (partitions.console_host)."""
+    host = partitions.console_host(region)
     return f"https://{host}/states/home?region={region}#/v2/executions/details/"
 
 
@@ -65,10 +57,10 @@ def render_text(
     for index, part in enumerate(PLACEHOLDER.split(text)):
         if index % 2 == 0:
             literal += part
-            pattern.append(escape_intrinsic_literal(part))
+            pattern.append(escape_literal(part))
         elif part in static:
             literal += static[part]
-            pattern.append(escape_intrinsic_literal(static[part]))
+            pattern.append(escape_literal(static[part]))
         elif part in dynamic:
             paths.append(dynamic[part])
             pattern.append("{}")

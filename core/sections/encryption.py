@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_facts import rules as aws_rules
+from aws_facts import partitions
 from aws_facts.arns import ANY_ARN
 from config_kit import validators
 from config_kit.schema import Section
@@ -79,7 +79,7 @@ def key_reach_problem(key_arn: str, stack: StackSettings) -> str | None:
     match = ANY_ARN.fullmatch(key_arn)
     if match is None or validators.region(stack.region):
         return None  # said by the key's or the region's own check
-    partition = aws_rules.partition_of_region(stack.region)
+    partition = partitions.partition_of_region(stack.region)
     wrong = [
         f"{part} {match[part]}, not {expected}"
         for part, expected in (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aws_facts import rules as aws_rules
+from aws_facts import intrinsic_functions
 from core import asl_paths
 
 ALLOWED = asl_paths.ALLOWED
@@ -65,7 +65,7 @@ def test_paths_step_functions_refuses_are_refused_saying_where(value, detail):
 REFUSED_CALLS = [
     pytest.param(
         "States.Nope()",
-        f"States.Nope is not an intrinsic function; known: {', '.join(aws_rules.INTRINSIC_ARGUMENTS)}",
+        f"States.Nope is not an intrinsic function; known: {', '.join(intrinsic_functions.INTRINSIC_ARGUMENTS)}",
         id="unknown",
     ),
     pytest.param("States.Format", "States.Format must be followed by '('", id="no-call"),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from aws_facts.intrinsic_functions import escape_literal
 from core.templates import (
     FAILURE_FIELDS,
-    escape_intrinsic_literal,
     render_template,
     render_text,
     template_problems,
@@ -103,8 +103,8 @@ def test_render_text_without_reporter_refuses_reporter_placeholder():
         ("a'b{c}d\\e", "a\\'b\\{c\\}d\\\\e"),
     ],
 )
-def test_escape_intrinsic_literal_escapes_each_special_character(literal, escaped):
-    assert escape_intrinsic_literal(literal) == escaped
+def test_escape_literal_escapes_each_special_character(literal, escaped):
+    assert escape_literal(literal) == escaped
 
 
 # render_template
