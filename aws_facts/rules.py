@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 IAM_QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
 
@@ -49,10 +50,18 @@ class NameRule:
         return f"gives the {self.what} {name!r}, which {problem}" if problem else None
 
 
+N = TypeVar("N", int, float)
+
+
 @dataclass(frozen=True)
-class Bounds:
-    low: int
-    high: int
+class Bounds(Generic[N]):
+    """The inclusive range a number must fall in."""
+
+    low: N
+    high: N
+
+    def problem(self, value: N) -> str | None:
+        return None if self.low <= value <= self.high else f"must be between {self.low} and {self.high}"
 
 
 # Role and inline-policy names: alphanumeric and +=,.@_-; roles at most 64, policies 128.
@@ -83,6 +92,12 @@ MAX_STATE_NAME = 80
 # https://docs.aws.amazon.com/step-functions/latest/apireference/API_ExecutionFailedEventDetails.html
 MAX_ERROR_LENGTH = 256
 MAX_CAUSE_LENGTH = 32_768
+# The longest an execution of a standard workflow may run, hence any of its states.
+# https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html#service-limits-state-machine-executions
+STATE_TIMEOUT_SECONDS: Bounds[int] = Bounds(1, 31_536_000)
+# How long Step Functions reuses a data key of a customer-managed key: 60-900 s (SQS takes 60-86,400 s).
+# https://docs.aws.amazon.com/step-functions/latest/apireference/API_EncryptionConfiguration.html
+DATA_KEY_REUSE_SECONDS: Bounds[int] = Bounds(60, 900)
 # An execution's name, 1-80 characters:
 # https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
 MAX_EXECUTION_NAME = 80
@@ -106,8 +121,8 @@ SCHEDULE_GROUP_NAME = NameRule(
 # Every account has this group; any other must be created (components.nightly_schedule does).
 DEFAULT_SCHEDULE_GROUP = "default"
 # Scheduler's retry policy: https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
-SCHEDULE_RETRY_ATTEMPTS = Bounds(0, 185)
-SCHEDULE_MAX_EVENT_AGE_SECONDS = Bounds(60, 86400)
+SCHEDULE_RETRY_ATTEMPTS: Bounds[int] = Bounds(0, 185)
+SCHEDULE_MAX_EVENT_AGE_SECONDS: Bounds[int] = Bounds(60, 86400)
 
 # EventBridge connections: name 1-64 of [.\-_A-Za-z0-9], description at most 512 characters.
 # https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateConnection.html
@@ -153,7 +168,7 @@ SQS_QUEUE_NAME = NameRule(
     "letters, digits, '-' or '_'",
     "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html",
 )
-SQS_RETENTION_DAYS = Bounds(1, 14)
+SQS_RETENTION_DAYS: Bounds[int] = Bounds(1, 14)
 
 # CloudWatch alarms: names of 1-255 characters (kept to printable ASCII here). Period is 10, 20,
 # 30 or a multiple of 60; Period x EvaluationPeriods is at most 7 days, and at most 1 day for a

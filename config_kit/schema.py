@@ -100,8 +100,8 @@ def _required_note(section: Section) -> str:
 
 def _reference_row(item: Key[Any]) -> str:
     kind = item.kind.value
-    if item.low is not None:
-        kind += f", {_number(item.low)} to {_number(item.high)}"
+    if item.bounds is not None:
+        kind += f", {_number(item.bounds.low)} to {_number(item.bounds.high)}"
     notes = item.doc
     if item.choices:
         notes += " One of " + ", ".join(f"`{choice}`" for choice in item.choices) + "."
@@ -204,8 +204,8 @@ def _key_schema(item: Key[Any]) -> dict[str, Any]:
             schema |= {"type": "object", "additionalProperties": text_or_table}
     if item.choices:
         schema["enum"] = list(item.choices)
-    if item.low is not None:
-        schema |= {"minimum": item.low, "maximum": item.high}
+    if item.bounds is not None:
+        schema |= {"minimum": item.bounds.low, "maximum": item.bounds.high}
     if item.default not in (REQUIRED, DERIVED, None):
         schema["default"] = list(item.default) if isinstance(item.default, tuple) else item.default
     return schema

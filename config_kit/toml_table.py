@@ -19,6 +19,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Final, Generic, Literal, Never, TypeVar, cast, overload
 
+from aws_facts.rules import Bounds
 from config_kit.errors import Problem
 
 D = TypeVar("D")
@@ -135,8 +136,8 @@ class Key(Generic[T_co]):
     """How the docs show the default when the value alone would not say it."""
     check: Check | None = None
     choices: tuple[str, ...] = ()
-    low: float | None = None
-    high: float | None = None
+    bounds: Bounds[Any] | None = None
+    """Kind.INTEGER and NUMBER: the range the value must fall in (required for them)."""
     value_table: Any = None
     """Kind.PARAMETERS: the config_kit.schema.Section a value may be given as instead of text."""
     required_message: str = ""
@@ -146,6 +147,15 @@ class Key(Generic[T_co]):
     table_check: TableCheck | None = None
     """Kind.TABLE and STRING_TABLE: the check of the table as a whole, e.g. of a table that
     becomes ASL Parameters, where a key ending in `.$` takes a JSONPath or an intrinsic."""
+
+    def __post_init__(self) -> None:
+        if self.kind in (Kind.INTEGER, Kind.NUMBER) and self.bounds is None:
+            raise TypeError(f"{self.name}: a {self.kind.value} key needs its bounds")
+
+    @property
+    def numeric_bounds(self) -> Bounds[Any]:
+        assert self.bounds is not None  # __post_init__
+        return self.bounds
 
 
 # key()'s overloads tie a Key's value type to its Kind and default, so that mypy refuses
@@ -258,9 +268,9 @@ class Table:
                 check = one_of(key.choices) if key.choices else key.check
                 return cast(T, self.string(key.name, value, check))
             case Kind.INTEGER:
-                return cast(T, self.integer(key.name, value, low=int(key.low or 0), high=int(key.high or 0)))
+                return cast(T, self.integer(key.name, value, bounds=key.numeric_bounds))
             case Kind.NUMBER:
-                return cast(T, self.number(key.name, value, low=key.low or 0, high=key.high or 0))
+                return cast(T, self.number(key.name, value, bounds=key.numeric_bounds))
             case Kind.BOOLEAN:
                 return cast(T, self.boolean(key.name, value))
             case Kind.STRINGS:
@@ -292,21 +302,15 @@ class Table:
         return self._read(key, default, str, "a string", "", check)
 
     @overload
-    def integer(self, key: str, default: Required = REQUIRED, *, low: int, high: int) -> int: ...
+    def integer(self, key: str, default: Required = REQUIRED, *, bounds: Bounds[int]) -> int: ...
     @overload
-    def integer(self, key: str, default: D, *, low: int, high: int) -> int | D: ...
-    def integer(self, key: str, default: object = REQUIRED, *, low: int, high: int) -> object:
-        def in_range(value: int) -> str | None:
-            return None if low <= value <= high else f"must be between {low} and {high}"
+    def integer(self, key: str, default: D, *, bounds: Bounds[int]) -> int | D: ...
+    def integer(self, key: str, default: object = REQUIRED, *, bounds: Bounds[int]) -> object:
+        return self._read(key, default, int, "a whole number", bounds.low, bounds.problem)
 
-        return self._read(key, default, int, "a whole number", low, in_range)
-
-    def number(self, key: str, default: float, *, low: float, high: float) -> float:
-        def in_range(value: float) -> str | None:
-            return None if low <= value <= high else f"must be between {low} and {high}"
-
+    def number(self, key: str, default: float, *, bounds: Bounds[float]) -> float:
         # TOML writes 2 for 2.0; both are numbers here.
-        return self._read(key, default, (int, float), "a number", low, in_range)
+        return self._read(key, default, (int, float), "a number", bounds.low, bounds.problem)
 
     def boolean(self, key: str, default: bool) -> bool:
         return self._read(key, default, bool, "true or false", False, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aws_facts import partitions
+from aws_facts import rules as aws_rules
 from aws_facts.arns import ANY_ARN
 from config_kit import validators
 from config_kit.schema import Section
@@ -32,10 +33,6 @@ class EncryptionSettings:
         return self.key == CREATE
 
 
-# Step Functions takes 60-900 s (SQS 60-86,400 s):
-# https://docs.aws.amazon.com/step-functions/latest/apireference/API_EncryptionConfiguration.html
-DATA_KEY_REUSE_SECONDS = (60, 900)
-
 ENCRYPTION = Section(
     "encryption",
     "A customer-managed KMS key for the topic, the dead-letter queues, the log group, the schedule, "
@@ -57,8 +54,7 @@ ENCRYPTION = Section(
             Kind.INTEGER,
             "How long the state machine and the queues reuse a data key before asking KMS again: fewer "
             "KMS requests against a shorter window of one key's use.",
-            low=DATA_KEY_REUSE_SECONDS[0],
-            high=DATA_KEY_REUSE_SECONDS[1],
+            bounds=aws_rules.DATA_KEY_REUSE_SECONDS,
         ),
     ),
 )

@@ -61,8 +61,7 @@ NIGHT_WATCH = Section(
             Kind.INTEGER,
             "How long a dead letter stays to be looked into, in the schedule's queue and the watch's; only "
             "with `dead_letter_queue` or `uncaught_failures`.",
-            low=aws_rules.SQS_RETENTION_DAYS.low,
-            high=aws_rules.SQS_RETENTION_DAYS.high,
+            bounds=aws_rules.SQS_RETENTION_DAYS,
         ),
         setting(
             NightWatchSettings,

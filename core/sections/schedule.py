@@ -72,16 +72,14 @@ SCHEDULE = Section(
             "retry_attempts",
             Kind.INTEGER,
             "How often Scheduler retries a failed StartExecution.",
-            low=aws_rules.SCHEDULE_RETRY_ATTEMPTS.low,
-            high=aws_rules.SCHEDULE_RETRY_ATTEMPTS.high,
+            bounds=aws_rules.SCHEDULE_RETRY_ATTEMPTS,
         ),
         setting(
             ScheduleSettings,
             "max_event_age_seconds",
             Kind.INTEGER,
             "How long Scheduler keeps retrying.",
-            low=aws_rules.SCHEDULE_MAX_EVENT_AGE_SECONDS.low,
-            high=aws_rules.SCHEDULE_MAX_EVENT_AGE_SECONDS.high,
+            bounds=aws_rules.SCHEDULE_MAX_EVENT_AGE_SECONDS,
         ),
     ),
 )

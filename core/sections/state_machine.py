@@ -7,13 +7,13 @@ from enum import Enum
 
 from aws_facts import names as aws_names
 from aws_facts import rules as aws_rules
+from aws_facts.rules import Bounds
 from config_kit import validators
 from config_kit.schema import Section
 from config_kit.toml_table import Kind, Table
 from core.night_watch import StatusAlarm, WatchedEnd
 from core.sections import read_section, setting
 from core.sections.schedule import ScheduleSettings
-from core.steps.step import MAX_TIMEOUT_SECONDS
 
 
 class LogLevel(Enum):
@@ -99,8 +99,7 @@ STATE_MACHINE = Section(
             "One of the periods CloudWatch Logs offers: "
             + ", ".join(str(days) for days in sorted(aws_rules.LOG_RETENTION_DAYS))
             + ".",
-            low=min(aws_rules.LOG_RETENTION_DAYS),
-            high=max(aws_rules.LOG_RETENTION_DAYS),
+            bounds=Bounds(min(aws_rules.LOG_RETENTION_DAYS), max(aws_rules.LOG_RETENTION_DAYS)),
         ),
         setting(
             StateMachineSettings,
@@ -126,8 +125,7 @@ STATE_MACHINE = Section(
             derived=True,
             default_doc=f"{DEFAULT_TIMEOUT_SECONDS // 3600} hours, or half the schedule's shortest gap if "
             "shorter",
-            low=1,
-            high=MAX_TIMEOUT_SECONDS,
+            bounds=aws_rules.STATE_TIMEOUT_SECONDS,
         ),
     ),
 )

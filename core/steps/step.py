@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self, TypedDict
 
+from aws_facts import rules as aws_rules
 from config_kit import validators
 from config_kit.schema import Section
 from config_kit.toml_table import DERIVED, Key, Kind, Table, key
@@ -19,10 +20,6 @@ from core.defaults import field_default
 from core.refs import Refs
 from core.steps.task import Retry
 from policies.statement import Statement
-
-# The longest an execution of a standard workflow may run, hence any of its states.
-# https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html#service-limits-state-machine-executions
-MAX_TIMEOUT_SECONDS = 31_536_000
 
 _KINDS: dict[str, type[Step]] = {}
 
@@ -107,8 +104,7 @@ TIMEOUT_SECONDS: Key[int | None] = key(
     Kind.INTEGER,
     "The state's TimeoutSeconds.",
     DERIVED,
-    low=1,
-    high=MAX_TIMEOUT_SECONDS,
+    bounds=aws_rules.STATE_TIMEOUT_SECONDS,
 )
 
 

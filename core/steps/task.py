@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from aws_facts.rules import Bounds
 from config_kit.schema import Section
 from config_kit.toml_table import DERIVED, Key, Kind, Table, key
 
@@ -79,24 +80,21 @@ MAX_ATTEMPTS: Key[int] = key(
     Kind.INTEGER,
     "Tries after the first; 0 turns retrying off.",
     Retry.max_attempts,
-    low=0,
-    high=10,
+    bounds=Bounds(0, 10),
 )
 INTERVAL_SECONDS: Key[int] = key(
     "interval_seconds",
     Kind.INTEGER,
     "The wait before the first retry.",
     Retry.interval_seconds,
-    low=1,
-    high=300,
+    bounds=Bounds(1, 300),
 )
 BACKOFF_RATE: Key[float] = key(
     "backoff_rate",
     Kind.NUMBER,
     "Each wait is this many times the one before.",
     Retry.backoff_rate,
-    low=1.0,
-    high=10.0,
+    bounds=Bounds(1.0, 10.0),
 )
 
 

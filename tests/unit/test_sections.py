@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import aws_facts.schedule_expression
+from aws_facts.rules import Bounds
 from config_kit.schema import Section
 from config_kit.toml_table import Kind, Problems, Table
 from core.loading import CONFIG, load_config
@@ -120,6 +121,11 @@ class _Example:
     on: bool = True
 
 
+def test_a_number_key_without_bounds_fails_at_import():
+    with pytest.raises(TypeError, match="count: a whole number key needs its bounds"):
+        setting(_Example, "count", Kind.INTEGER, "doc")
+
+
 @pytest.mark.parametrize(
     ("field", "kind"),
     [("count", Kind.STRING), ("name", Kind.INTEGER), ("level", Kind.BOOLEAN), ("on", Kind.INTEGER)],
@@ -134,5 +140,5 @@ def test_a_setting_whose_kind_its_field_cannot_hold_fails_at_import(field, kind)
     [("count", Kind.INTEGER), ("name", Kind.STRING), ("level", Kind.STRING), ("on", Kind.BOOLEAN)],
 )
 def test_a_setting_whose_field_holds_its_kind_is_a_key_with_the_fields_default(field, kind):
-    made = setting(_Example, field, kind, "doc")
+    made = setting(_Example, field, kind, "doc", bounds=Bounds(0, 9) if kind is Kind.INTEGER else None)
     assert (made.name, made.kind) == (field, kind)
