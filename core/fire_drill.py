@@ -23,10 +23,9 @@ from typing import Any
 
 from aws_facts.intrinsic_functions import escape_literal
 from core.failure_path import FailurePath
+from core.ticket_fields import DRILL_ERROR
 
 INPUT_KEY = "fire_drill"
-DRILL_ERROR = "Drill.FailurePath"
-"""The error a caught drill hands the failure path, as a failed step hands its own."""
 STEP_NAME = "FireDrill"
 """The step a caught drill's ticket and e-mail name; its record state is FireDrillFailed."""
 ENTRY_STATE = "FireDrill"

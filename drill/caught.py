@@ -18,7 +18,8 @@ from core.failure_path import (
     NOTIFY_TICKET_NOT_OPENED_STATE,
     TICKET_STATE,
 )
-from core.fire_drill import DRILL_ERROR, Route
+from core.fire_drill import Route
+from core.ticket_fields import DRILL_ERROR
 from drill import executions
 from drill.aws import Clients, Waits
 from drill.outcome import Outcome, RouteFailed
