@@ -4,12 +4,11 @@ functions count: a circle that only runs at call time still ties the modules tog
 
 from __future__ import annotations
 
-import ast
 import graphlib
 from pathlib import Path
 
 from tests.conftest import PROJECT
-from tests.toolchain.test_pure_core import module_file, module_name
+from tests.toolchain.test_pure_core import module_file, module_name, named_imports
 
 MAX_MODULE_LINES = 450
 MAX_LOADER_LINES = 400
@@ -27,19 +26,9 @@ def product_modules() -> list[Path]:
 
 def project_imports(path: Path) -> set[str]:
     """The project modules the file names in an import (not the parent packages Python also runs)."""
-    package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
-    named: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
-        if isinstance(node, ast.Import):
-            named.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join(filter(None, [*anchor, base]))
-            named.add(base)
-            named.update(f"{base}.{alias.name}" for alias in node.names)
-    modules = {module_name(target) for name in named if (target := module_file(name)) is not None}
+    modules = {
+        module_name(target) for name in named_imports(path) if (target := module_file(name)) is not None
+    }
     return modules - {module_name(path)}
 
 

@@ -38,6 +38,12 @@ def module_name(path: Path) -> str:
 
 def imported(path: Path) -> set[str]:
     """Every module the file imports, absolute, with each parent package (importing a.b runs a)."""
+    names = named_imports(path)
+    return {".".join(name.split(".")[:end]) for name in names for end in range(1, name.count(".") + 2)}
+
+
+def named_imports(path: Path) -> set[str]:
+    """What the file's imports name, absolute: each module, and each name taken from one."""
     package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
@@ -50,7 +56,7 @@ def imported(path: Path) -> set[str]:
                 base = ".".join(filter(None, [*anchor, base]))
             names.add(base)
             names.update(f"{base}.{alias.name}" for alias in node.names)
-    return {".".join(name.split(".")[:end]) for name in names for end in range(1, name.count(".") + 2)}
+    return names
 
 
 def cdk_imports(roots: list[Path]) -> dict[str, list[str]]:
