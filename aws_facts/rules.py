@@ -118,6 +118,9 @@ SCHEDULE_GROUP_NAME = NameRule(
     "letters, digits, '.', '-' or '_'",
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scheduler-schedulegroup.html",
 )
+# A schedule's description: at most 512 characters (API_CreateSchedule above; the provider's
+# aws_scheduler_schedule checks the same, internal/service/scheduler/schedule.go).
+MAX_SCHEDULE_DESCRIPTION = 512
 # Every account has this group; any other must be created (components.nightly_schedule does).
 DEFAULT_SCHEDULE_GROUP = "default"
 # Scheduler's retry policy: https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html

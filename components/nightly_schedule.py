@@ -68,6 +68,7 @@ class NightlySchedule(Construct):
             self,
             "Schedule",
             name=aws_names.schedule_name(name),
+            description=settings.description,
             group_name=self._group_name(settings.group),
             schedule_expression=settings.expression,
             schedule_expression_timezone=settings.timezone,

@@ -94,9 +94,17 @@ def terraform_variable(value: str) -> str | None:
     return problem
 
 
-def connection_description(value: str) -> str | None:
-    longest = aws_rules.MAX_CONNECTION_DESCRIPTION
-    return f"must be at most {longest} characters (it has {len(value)})" if len(value) > longest else None
+def at_most_characters(longest: int) -> Check:
+    """A free text (a description) of at most `longest` characters."""
+
+    def check(value: str) -> str | None:
+        return f"must be at most {longest} characters (it has {len(value)})" if len(value) > longest else None
+
+    return check
+
+
+connection_description = at_most_characters(aws_rules.MAX_CONNECTION_DESCRIPTION)
+schedule_description = at_most_characters(aws_rules.MAX_SCHEDULE_DESCRIPTION)
 
 
 def project_path(value: str) -> str | None:

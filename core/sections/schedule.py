@@ -36,6 +36,8 @@ class ScheduleSettings:
     """How often Scheduler retries a failed StartExecution (aws_rules.SCHEDULE_RETRY_ATTEMPTS)."""
     max_event_age_seconds: int = 3600
     """How long Scheduler keeps retrying (aws_rules.SCHEDULE_MAX_EVENT_AGE_SECONDS)."""
+    description: str | None = None
+    """Shown with the schedule in the console and `aws scheduler get-schedule`. Default: none."""
     recurrence: Recurrence | None = field(default=None, compare=False)
     """When the expression runs, in the time zone; None when either is invalid (reported)."""
 
@@ -80,6 +82,14 @@ SCHEDULE = Section(
             Kind.INTEGER,
             "How long Scheduler keeps retrying.",
             bounds=aws_rules.SCHEDULE_MAX_EVENT_AGE_SECONDS,
+        ),
+        setting(
+            ScheduleSettings,
+            "description",
+            Kind.STRING,
+            f"What the schedule is for, shown with it in the console; at most "
+            f"{aws_rules.MAX_SCHEDULE_DESCRIPTION} characters.",
+            check=validators.schedule_description,
         ),
     ),
 )

@@ -323,6 +323,7 @@ class TestSchedule:
         assert schedule["schedule_expression_timezone"] == config.schedule.timezone
         assert schedule["flexible_time_window"] == {"mode": "OFF"}
         assert schedule["state"] == ("ENABLED" if config.schedule.enabled else "DISABLED")
+        assert schedule.get("description") == config.schedule.description
         target = schedule["target"]
         assert target["arn"] == reference(
             stack, SfnStateMachine.TF_RESOURCE_TYPE, "Pipeline/StateMachine", "arn"

@@ -154,6 +154,16 @@ def test_connection_variable_named_like_a_terraform_reserved_word_is_refused(tmp
     )
 
 
+def test_schedule_description_boundary_is_512(tmp_path):
+    text = with_section("schedule", f'description = "{"d" * 512}"')
+    assert load_text(tmp_path, text).schedule.description == "d" * 512
+    expect_problem(
+        tmp_path,
+        with_section("schedule", f'description = "{"d" * 513}"'),
+        f'schedule.description = "{"d" * 116}...: must be at most 512 characters (it has 513)',
+    )
+
+
 def test_connection_description_boundary_is_512(tmp_path):
     text = in_table("[connections.ticketing]", f'description = "{"d" * 512}"')
     assert len(load_text(tmp_path, text).connections["ticketing"].description) == 512
