@@ -15,12 +15,12 @@ from core.sections.schedule import ScheduleSettings
 
 @dataclass(frozen=True, kw_only=True)
 class NightWatchSettings:
+    """What each key does is documented once, in NIGHT_WATCH below."""
+
     uncaught_failures: bool = True
-    """EventBridge rules for TIMED_OUT, ABORTED and uncatchable errors, e-mailing the topic."""
     ticket: bool = True
-    """Those rules also open a ticket (API destination). Default: on, when the rules are."""
+    """The uncaught-failure rules also open a ticket. Default: on, when the rules are."""
     dead_letter_queue: bool = True
-    """Scheduler's dead-letter queue (runs it could not start) and an alarm on it."""
     dead_letter_retention_days: int = aws_rules.SQS_RETENTION_DAYS.high
     """How long a dead letter stays to be looked into, in whole days (aws_rules.SQS_RETENTION_DAYS)."""
     missed_night_alarm: bool = True
