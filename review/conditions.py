@@ -10,7 +10,7 @@ operator (numbers, dates, Bool, IfExists, ForAnyValue:...) by its values, as tex
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -81,7 +81,7 @@ def _matched(conditions: Iterable[Condition], key: str) -> list[Condition]:
     return [c for c in conditions if c.key == key and c.operator in OPERATORS]
 
 
-def _matched_gap(key: str, wide: Sequence[Condition], narrow: Sequence[Condition]) -> list[KeyGap]:
+def _matched_gap(key: str, wide: Collection[Condition], narrow: Collection[Condition]) -> list[KeyGap]:
     bound = _matched(narrow, key)
     if not bound:
         return []
@@ -143,7 +143,7 @@ def _patterns(condition: Condition) -> list[Pattern]:
     return [pattern(value, wildcards=wildcards) for value in condition.values]
 
 
-def _opaque_gaps(key: str, wide: Sequence[Condition], narrow: Sequence[Condition]) -> list[KeyGap]:
+def _opaque_gaps(key: str, wide: Collection[Condition], narrow: Collection[Condition]) -> list[KeyGap]:
     gaps = []
     for bound in narrow:
         if bound.key != key or bound.operator in OPERATORS:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from review.access import access_findings
@@ -106,5 +106,5 @@ def compare(
     )
 
 
-def all_findings(reports: tuple[StackReport, ...]) -> list[Finding]:
+def all_findings(reports: Iterable[StackReport]) -> list[Finding]:
     return ordered(finding for report in reports for finding in report.findings)
