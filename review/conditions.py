@@ -10,12 +10,12 @@ operator (numbers, dates, Bool, IfExists, ForAnyValue:...) by its values, as tex
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 
 from policies.statement import Condition
-from review.patterns import Pattern, covered, example, pattern
+from review.patterns import Pattern, covered, example, matches, pattern
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,9 @@ def _matched_gap(key: str, wide: Collection[Condition], narrow: Collection[Condi
         return all(any(alive[i] for i in c.indices) for c in loose_clauses if not c.negated)
 
     excluded = NEVER_IN_VALUE.get(key, frozenset())
+    literal = _literal_gap(key, loose, patterns, only_loose, excluded)
+    if literal is not None:
+        return literal
     first = example(patterns, only_loose, excluded, hopeful)
     if first is None:
         return []
@@ -120,6 +123,39 @@ def _matched_gap(key: str, wide: Collection[Condition], narrow: Collection[Condi
         is not None
     )
     return [KeyGap(key, _operators(loose), unbounded=False, values=values, example=first)]
+
+
+def _literal_gap(
+    key: str,
+    loose: list[Condition],
+    patterns: list[Pattern],
+    only_loose: Callable[[tuple[bool, ...]], bool],
+    excluded: frozenset[str],
+) -> list[KeyGap] | None:
+    """When a positive condition of the loose side holds only literal values (StringEquals, or an
+    ARN without wildcards), what it lets through is among them: each is tried, without a walk.
+    None when there is no such condition."""
+    fixed = next(
+        (
+            c
+            for c in loose
+            if not OPERATORS[c.operator].negated and all(p.literal is not None for p in _patterns(c))
+        ),
+        None,
+    )
+    if fixed is None:
+        return None
+    through = {
+        value: text
+        for value, p in zip(fixed.values, _patterns(fixed), strict=True)
+        if (text := p.literal) is not None
+        and not excluded & set(text)
+        and only_loose(tuple(matches(q, text) for q in patterns))
+    }
+    if not through:
+        return []
+    shortest = min(through.values(), key=len)
+    return [KeyGap(key, _operators(loose), unbounded=False, values=tuple(through), example=shortest)]
 
 
 def _clearly_within(loose: list[Condition], bound: list[Condition]) -> bool:

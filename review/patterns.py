@@ -37,6 +37,11 @@ class Pattern:
     def __str__(self) -> str:
         return self.text
 
+    @property
+    def literal(self) -> str | None:
+        """The one text the pattern matches, when it has no wildcard."""
+        return None if STAR in self.tokens or ONE in self.tokens else "".join(self.tokens)
+
 
 def pattern(text: str, *, wildcards: bool = True, fold_case: bool = False) -> Pattern:
     """wildcards: `*` and `?` are wildcards (actions, resources, `*Like`); else every character
@@ -59,11 +64,15 @@ def covers(wider: Pattern, narrower: Pattern) -> bool:
     """Every text `narrower` matches, `wider` matches too."""
     if wider.tokens == narrower.tokens:
         return True
-    if STAR not in narrower.tokens and ONE not in narrower.tokens:
-        return _Automaton(wider).matches("".join(narrower.tokens))
+    if narrower.literal is not None:
+        return matches(wider, narrower.literal)
     return (
         example([narrower, wider], lambda hit: hit[0] and not hit[1], hopeful=lambda alive: alive[0]) is None
     )
+
+
+def matches(p: Pattern, text: str) -> bool:
+    return _Automaton(p).matches(text)
 
 
 def covered(narrower: Pattern, wider: Iterable[Pattern]) -> bool:
@@ -142,7 +151,13 @@ class _Automaton:
 
 
 def _bits(state: int) -> list[int]:
-    return [position for position in range(state.bit_length()) if state >> position & 1]
+    """The positions of the set bits, lowest first."""
+    positions = []
+    while state:
+        lowest = state & -state
+        positions.append(lowest.bit_length() - 1)
+        state ^= lowest
+    return positions
 
 
 def _alphabet(patterns: Sequence[Pattern], excluded: frozenset[str]) -> list[str]:
