@@ -13,10 +13,10 @@ from config_kit.nested import walk
 # in the schema of hashicorp/aws 5.100.0), among those this project sets, for every resource type
 # it creates. A type or attribute not listed is updated in place; `terraform plan` remains the
 # authority. Each entry is the `ForceNew: true` of its schema in hashicorp/terraform-provider-aws,
-# internal/service/<service>/<file>.go (named beside it), and was checked against the 5.100.0
-# binary of the offline mirror: each attribute of a synthesized resource changed alone, planned
-# with `terraform plan -refresh=false` against a state that held the old value; `replace_paths`
-# named exactly the attributes listed here, and nothing else was replaced.
+# internal/service/<service>/<file>.go (named beside it). tests/terraform/test_force_new.py checks
+# the table against the 5.100.0 binary of the offline mirror: each attribute of a synthesized
+# resource changed alone, planned against a state that holds the old value; the plan's
+# `replace_paths` must name exactly the attributes listed here.
 FORCES_REPLACEMENT: Mapping[str, frozenset[str]] = {
     "aws_cloudwatch_event_api_destination": frozenset({"name"}),  # events/api_destination.go
     "aws_cloudwatch_event_connection": frozenset({"name"}),  # events/connection.go
