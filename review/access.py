@@ -125,7 +125,7 @@ def _pair_gaps(statement: Statement, action: str, target: str, acting: list[Stat
     by_peer = [loosenings(statement.conditions, peer.conditions) for peer in reaching]
     if any(not loosened for loosened in by_peer):
         return []
-    # Compared with the statement of the same Sid, else with the one that lets the most through.
+    # Compared with the statement of the same Sid, else with the one it differs from in the fewest keys.
     closest = next(
         (loosened for peer, loosened in zip(reaching, by_peer, strict=True) if peer.sid == statement.sid),
         min(by_peer, key=len),

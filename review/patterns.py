@@ -34,9 +34,6 @@ class Pattern:
     tokens: tuple[str, ...]
     """One character each, or STAR or ONE."""
 
-    def __str__(self) -> str:
-        return self.text
-
     @property
     def literal(self) -> str | None:
         """The one text the pattern matches, when it has no wildcard."""
