@@ -1,20 +1,8 @@
-"""IAM changes per role, and the changes that widen what a role may do.
+"""Each role's statements, read from the synthesized stack, and their changes by Sid as text.
 
-A role's statements come from its `assume_role_policy` (kind "trust") and from every
-`aws_iam_role_policy` attached to it (kind "permissions"). Changes are listed by statement Sid;
-widening compares grants, whichever statement holds them, so moving a grant is not widening.
-
-What counts as widening, for Allow statements (Deny statements are listed, not analysed: this
-project writes none). Each (action, resource) pair of the new policy, or (action, principal)
-pair of a trust policy, must be granted by some statement of the same role and kind in the
-base, with conditions at least as strict. When it is not, the finding is one of:
-- a new `"*"`: the pair's resource or principal is `*`, or its action holds a wildcard;
-- a new action: no base statement grants the action at all;
-- a new resource (or principal) for an action that was granted before;
-- weaker conditions: a condition key dropped, or a value added to a condition key.
-Removing statements, actions, resources or values only narrows access and is not flagged.
-Patterns are compared literally, except that a base pattern with `*` or `?` covers what it
-matches (a base `"*"` resource covers every resource).
+A role's statements come from its `assume_role_policy` (kind "trust"), from every
+`aws_iam_role_policy` attached to it and from the stack's managed policies attached to it (kind
+"permissions"). The report lists their changes by Sid; review.access compares what they allow.
 """
 
 from __future__ import annotations
@@ -22,19 +10,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from policies.statement import Condition
-from review.findings import (
-    ConditionDropped,
-    ConditionLoosened,
-    Finding,
-    NewActions,
-    NewRole,
-    NewTargets,
-    NewWildcard,
-    Subject,
-)
 from review.resources import Change, resources
 
 TRUST = "trust"
@@ -199,135 +177,3 @@ def statement_changes(base: Iterable[Statement], head: Iterable[Statement]) -> t
 
 def _facet_order(facet: tuple[str, str]) -> tuple[int, str]:
     return (("effect", "action", "principal", "resource", "condition").index(facet[0]), facet[1])
-
-
-def widenings(base: Mapping[str, Role], head: Mapping[str, Role]) -> tuple[Finding, ...]:
-    found: list[Finding] = []
-    for address in sorted(head):
-        role = head[address]
-        if address not in base:
-            found.append(_new_role(role))
-            continue
-        for statement in role.statements:
-            if statement.effect == "Allow":
-                allowed = _allowed(base[address].statements, statement.kind)
-                found += _Gaps.of(statement, allowed).findings(Subject(role.name, statement.sid))
-    return tuple(found)
-
-
-def _new_role(role: Role) -> NewRole:
-    """One finding for the whole role: all of it is new."""
-    permissions = _allowed(role.statements, PERMISSIONS)
-    return NewRole(
-        subject=Subject(role.name),
-        principals=_each_once(statement.targets for statement in _allowed(role.statements, TRUST)),
-        actions=_each_once(statement.actions for statement in permissions),
-        wildcard_statements=tuple(statement.sid for statement in permissions if _has_wildcard(statement)),
-    )
-
-
-def _allowed(statements: Iterable[Statement], kind: str) -> list[Statement]:
-    return [statement for statement in statements if statement.kind == kind and statement.effect == "Allow"]
-
-
-def _each_once(groups: Iterable[frozenset[str]]) -> tuple[str, ...]:
-    return tuple(sorted(frozenset().union(*groups)))
-
-
-def _has_wildcard(statement: Statement) -> bool:
-    return "*" in statement.targets or any("*" in action for action in statement.actions)
-
-
-@dataclass
-class _Gaps:
-    """What a head statement grants that no base statement of its role granted as strictly."""
-
-    statement: Statement
-    wildcards: dict[str, list[str]] = field(default_factory=dict)  # actions by target
-    new_actions: list[str] = field(default_factory=list)
-    new_targets: dict[str, list[str]] = field(default_factory=dict)  # targets by action
-    weaker: list[Statement] = field(default_factory=list)  # base statements with stricter conditions
-
-    @classmethod
-    def of(cls, statement: Statement, base: list[Statement]) -> _Gaps:
-        gaps = cls(statement)
-        for action in sorted(statement.actions):
-            granting = [s for s in base if _covered(action, s.actions, ignore_case=True)]
-            for target in sorted(statement.targets):
-                gaps.add(action, target, granting)
-        return gaps
-
-    def add(self, action: str, target: str, granting: list[Statement]) -> None:
-        """granting: the base statements that grant the action, on any target."""
-        reaching = [s for s in granting if _covered(target, s.targets, ignore_case=False)]
-        if reaching:
-            self._granted_before(reaching)
-        elif target == "*" or "*" in action:
-            self.wildcards.setdefault(target, []).append(action)
-        elif not granting:
-            if action not in self.new_actions:
-                self.new_actions.append(action)
-        else:
-            self.new_targets.setdefault(action, []).append(target)
-
-    def _granted_before(self, reaching: list[Statement]) -> None:
-        """Weaker only when every base grant had stricter conditions: a "*" grant is no news then."""
-        if not any(_as_strict(self.statement.conditions, s.conditions) for s in reaching):
-            self.weaker.append(next((s for s in reaching if s.sid == self.statement.sid), reaching[0]))
-
-    def findings(self, subject: Subject) -> list[Finding]:
-        found: list[Finding] = [
-            NewWildcard(subject=subject, target=target, actions=tuple(actions))
-            for target, actions in self.wildcards.items()
-        ]
-        if self.new_actions:
-            found.append(NewActions(subject=subject, actions=tuple(self.new_actions)))
-        found += [
-            NewTargets(
-                subject=subject, action=action, targets=tuple(targets), target_name=self.statement.target_name
-            )
-            for action, targets in self.new_targets.items()
-        ]
-        for compared in dict.fromkeys(self.weaker):
-            found += _weaker_conditions(self.statement, compared, subject)
-        return found
-
-
-def _weaker_conditions(statement: Statement, base: Statement, subject: Subject) -> list[Finding]:
-    old, new = _by_key(base.conditions), _by_key(statement.conditions)
-    found: list[Finding] = [
-        ConditionDropped(subject=subject, operator=operator, key=key, old=tuple(sorted(old[operator, key])))
-        for operator, key in sorted(old.keys() - new.keys())
-    ]
-    for operator, key in sorted(old.keys() & new.keys()):
-        was = tuple(sorted(old[operator, key]))
-        found += [
-            ConditionLoosened(subject=subject, operator=operator, key=key, old=was, new=value)
-            for value in sorted(new[operator, key] - old[operator, key])
-        ]
-    return found
-
-
-def _by_key(conditions: Iterable[Condition]) -> dict[tuple[str, str], set[str]]:
-    grouped: dict[tuple[str, str], set[str]] = {}
-    for condition in conditions:
-        grouped.setdefault((condition.operator, condition.key), set()).update(condition.values)
-    return grouped
-
-
-def _as_strict(head: frozenset[Condition], base: frozenset[Condition]) -> bool:
-    """Every base condition key is still there, with no value the base did not allow."""
-    old, new = _by_key(base), _by_key(head)
-    return all(key in new and new[key] <= values for key, values in old.items())
-
-
-def _covered(value: str, patterns: Iterable[str], *, ignore_case: bool) -> bool:
-    return any(_matches(value, pattern, ignore_case) for pattern in patterns)
-
-
-def _matches(value: str, pattern: str, ignore_case: bool) -> bool:
-    """IAM wildcards: `*` matches any run of characters, `?` one character. Actions are case-insensitive."""
-    expression = ".*".join(
-        ".".join(re.escape(part) for part in piece.split("?")) for piece in pattern.split("*")
-    )
-    return re.fullmatch(expression, value, re.IGNORECASE if ignore_case else 0) is not None

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from review.findings import (
-    ConditionDropped,
-    ConditionLoosened,
-    Finding,
-    Kind,
-    NewActions,
-    NewRole,
-    NewTargets,
-    NewWildcard,
-)
+from review.findings import Finding, Severity
 from review.iam import StatementChange
-from review.report import StackReport
+from review.lifecycle import ORPHANED
+from review.report import StackReport, all_findings
 from review.resources import LONG, Action, AttributeChange, Change, ResourceChange
 from review.schedule import ScheduleChange
 from review.state_machine import StateMachineChange
@@ -32,9 +24,10 @@ RESOURCE_MARKS = {
 }
 CHANGE_MARKS = {Change.ADDED: ADDED, Change.REMOVED: REMOVED, Change.CHANGED: CHANGED}
 LEGEND = (
-    "Red: the failure path (reached through a Catch, dotted). "
-    "Thick green border: added state; thick amber border: changed state."
+    "Red: the failure path (reached through a Catch, dotted). Thick green border: added state; "
+    "thick amber border: changed state; dashed grey: removed state, with its transitions."
 )
+SEVERITY_MARKS = {Severity.HIGH: "🔴", Severity.MEDIUM: "🟠", Severity.LOW: "🟡", Severity.INFO: "⚪"}
 
 
 def render(
@@ -42,7 +35,7 @@ def render(
 ) -> str:
     lines = [f"## Plan review: {code(base_label)} → {head_label}", ""]
     lines += [f"> {note}" for note in notes] + ([""] if notes else [])
-    lines += [*_summary(reports), "", *_widening(reports)]
+    lines += [*_summary(reports), "", *findings_section(all_findings(reports))]
     for report in reports:
         lines += ["", *_stack(report)]
     return "\n".join(lines).rstrip() + "\n"
@@ -67,54 +60,28 @@ def _summary(reports: Sequence[StackReport]) -> list[str]:
     return lines
 
 
-def _widening(reports: Sequence[StackReport]) -> list[str]:
-    findings = [
-        f"- {code(report.name)} · role {code(finding.subject.role)}"
-        + (f" · {code(finding.subject.statement)}" if finding.subject.statement else "")
-        + f": {finding_text(finding)}"
-        for report in reports
-        for finding in report.findings
-        if finding.kind is Kind.BROADENING
-    ]
+def findings_section(findings: Sequence[Finding]) -> list[str]:
+    """Every finding, the most severe first, with its id, kind, stack and subject."""
     if not findings:
-        return ["✅ No IAM widening."]
-    return ["## ⚠️ Widening", "", *findings]
-
-
-def finding_text(finding: Finding) -> str:
-    """What the finding says about its subject, such as "new action `lambda:InvokeFunction`"."""
-    match finding:
-        case NewRole():
-            return _new_role(finding)
-        case NewWildcard():
-            return f'new `"*"`: {_listed(finding.actions)} on `{finding.target}`'
-        case NewActions():
-            return f"new action{_plural(finding.actions)} {_listed(finding.actions)}"
-        case NewTargets():
-            targets = f"{finding.target_name}{_plural(finding.targets)} {_listed(finding.targets)}"
-            return f"`{finding.action}` on new {targets}"
-        case ConditionDropped():
-            return f"condition `{finding.operator} {finding.key}` dropped"
-        case ConditionLoosened():
-            return f"condition `{finding.operator} {finding.key}` now also matches `{finding.new}`"
-    raise TypeError(f"no words for {type(finding).__name__}")
-
-
-def _new_role(finding: NewRole) -> str:
-    count = len(finding.actions)
-    text = f"new role, assumable by {_listed(finding.principals)}, allowed {count} action"
-    text += "s" if count != 1 else ""
-    return text + (
-        f'; `"*"` in {_listed(finding.wildcard_statements)}' if finding.wildcard_statements else ""
+        return ["✅ No findings."]
+    counts = ", ".join(
+        f"{sum(1 for f in findings if f.severity is severity)} {severity.value}"
+        for severity in reversed(Severity)
+        if any(f.severity is severity for f in findings)
     )
+    return [f"## Findings: {counts}", "", *[f"- {finding_line(finding)}" for finding in findings]]
 
 
-def _listed(items: Iterable[str]) -> str:
-    return ", ".join(f"`{item}`" for item in items)
-
-
-def _plural(items: Sequence[str]) -> str:
-    return "s" if len(items) > 1 else ""
+def finding_line(finding: Finding) -> str:
+    subject = " · ".join(
+        f"{name.replace('_', ' ')} {code(value)}" if name != "statement" else code(value)
+        for name, value in finding.subject.as_json().items()
+    )
+    where = " · ".join(part for part in (code(finding.stack), subject) if part)
+    return (
+        f"{SEVERITY_MARKS[finding.severity]} **{finding.severity.value}** `{finding.id}` {finding.kind.value} · "
+        f"{where}: {finding.message}"
+    )
 
 
 def _stack(report: StackReport) -> list[str]:
@@ -124,8 +91,14 @@ def _stack(report: StackReport) -> list[str]:
         lines += ["", validation]
     if report.change is Change.UNCHANGED:
         return [*lines, "", "No changes."]
-    if report.change is not Change.CHANGED:
-        lines += ["", f"The whole stack is {report.change.value}."]
+    if report.change is Change.REMOVED:
+        return [
+            *lines,
+            "",
+            f"Its config is removed, but nothing destroys the stack: see `{ORPHANED.id}` above.",
+        ]
+    if report.change is Change.ADDED:
+        lines += ["", "The whole stack is added."]
     sections = [
         ("Resources", [line for change in report.resources for line in _resource(change)]),
         ("IAM", _roles(report)),

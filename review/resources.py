@@ -9,20 +9,36 @@ from enum import Enum
 
 from config_kit.nested import walk
 
-# Attributes whose change makes Terraform destroy the resource and create a new one (`ForceNew`
-# in the schema of hashicorp/aws 5.100.0), for the attributes this project sets. A type that is
-# not listed is never reported as replaced; `terraform plan` remains the authority.
+# The attributes whose change makes Terraform destroy the resource and create a new one (`ForceNew`
+# in the schema of hashicorp/aws 5.100.0), among those this project sets, for every resource type
+# it creates. A type or attribute not listed is updated in place; `terraform plan` remains the
+# authority. Each entry is the `ForceNew: true` of its schema in hashicorp/terraform-provider-aws,
+# internal/service/<service>/<file>.go (named beside it). tests/terraform/test_force_new.py checks
+# the table against the 5.100.0 binary of the offline mirror: each attribute of a synthesized
+# resource changed alone, planned against a state that holds the old value; the plan's
+# `replace_paths` must name exactly the attributes listed here.
 FORCES_REPLACEMENT: Mapping[str, frozenset[str]] = {
-    "aws_cloudwatch_event_connection": frozenset({"name"}),
-    "aws_cloudwatch_log_group": frozenset({"name"}),
-    "aws_iam_role": frozenset({"name"}),
-    "aws_iam_policy": frozenset({"name"}),
-    "aws_iam_role_policy": frozenset({"name", "role"}),
-    "aws_iam_role_policy_attachment": frozenset({"policy_arn", "role"}),
-    "aws_scheduler_schedule": frozenset({"name", "group_name"}),
-    "aws_sfn_state_machine": frozenset({"name", "type"}),
-    "aws_sns_topic": frozenset({"name"}),
-    "aws_sns_topic_subscription": frozenset({"endpoint", "protocol", "topic_arn"}),
+    "aws_cloudwatch_event_api_destination": frozenset({"name"}),  # events/api_destination.go
+    "aws_cloudwatch_event_connection": frozenset({"name"}),  # events/connection.go
+    "aws_cloudwatch_event_rule": frozenset({"name"}),  # events/rule.go
+    "aws_cloudwatch_event_target": frozenset({"rule", "target_id"}),  # events/target.go
+    "aws_cloudwatch_log_group": frozenset({"name"}),  # logs/group.go
+    "aws_cloudwatch_metric_alarm": frozenset({"alarm_name"}),  # cloudwatch/metric_alarm.go
+    "aws_iam_policy": frozenset({"name"}),  # iam/policy.go
+    "aws_iam_role": frozenset({"name"}),  # iam/role.go
+    "aws_iam_role_policy": frozenset({"name", "role"}),  # iam/role_policy.go
+    "aws_iam_role_policy_attachment": frozenset({"policy_arn", "role"}),  # iam/role_policy_attachment.go
+    "aws_kms_key": frozenset(),  # kms/key.go: none of description, enable_key_rotation, policy, tags
+    "aws_scheduler_schedule": frozenset({"name", "group_name"}),  # scheduler/schedule.go
+    "aws_scheduler_schedule_group": frozenset({"name"}),  # scheduler/schedule_group.go
+    "aws_sfn_state_machine": frozenset({"name", "type"}),  # sfn/state_machine.go
+    "aws_sns_topic": frozenset({"name"}),  # sns/topic.go
+    "aws_sns_topic_policy": frozenset({"arn"}),  # sns/topic_policy.go
+    "aws_sns_topic_subscription": frozenset(
+        {"endpoint", "protocol", "topic_arn"}
+    ),  # sns/topic_subscription.go
+    "aws_sqs_queue": frozenset({"name"}),  # sqs/queue.go
+    "aws_sqs_queue_policy": frozenset({"queue_url"}),  # sqs/queue_policy.go
 }
 
 # cdktf's construct metadata, and `depends_on`, which orders operations but never changes the

@@ -6,13 +6,21 @@ Only top-level states are compared and drawn; this project writes no Parallel or
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from review.resources import Change, resources
 
 STATE_MACHINE = "aws_sfn_state_machine"
 END = ""
+STYLES = {
+    "failure": "fill:#ffebe9,stroke:#cf222e,color:#82071e",
+    "added": "stroke:#1a7f37,stroke-width:3px",
+    "changed": "stroke:#9a6700,stroke-width:3px",
+    "removed": "stroke:#8c959f,stroke-dasharray:5 5,color:#8c959f",
+}
+RED_LINK = "stroke:#cf222e,stroke-width:2px"
+GREY_LINK = "stroke:#8c959f,stroke-dasharray:3 3"
 
 
 @dataclass(frozen=True)
@@ -24,7 +32,7 @@ class StateMachineChange:
     removed: tuple[str, ...]
     changed: tuple[tuple[str, tuple[str, ...]], ...]  # a state and its changed keys
     top_level: tuple[str, ...]  # changed keys beside States, such as StartAt
-    diagram: str  # Mermaid source of the new graph; empty when the state machine is removed
+    diagram: str  # Mermaid source of the new graph with the changes marked; empty when it is removed
 
 
 @dataclass(frozen=True)
@@ -70,9 +78,7 @@ def state_machine_changes(base: Mapping, head: Mapping) -> tuple[StateMachineCha
                 top_level=_changed_keys(_without_states(before), _without_states(after))
                 if change is Change.CHANGED
                 else (),
-                diagram=mermaid(after, set(new_states) - set(old_states), {state for state, _ in changed})
-                if after
-                else "",
+                diagram=mermaid(after, before) if after else "",
             )
         )
     return tuple(changes)
@@ -118,38 +124,61 @@ def failure_path(states: Mapping[str, Mapping]) -> set[str]:
     return reached
 
 
-def mermaid(definition: Mapping, added: Collection[str] = (), changed: Collection[str] = ()) -> str:
-    """A flowchart of the definition. The failure path is red; added and changed states get a
-    thick green or amber border. Caught errors are dotted edges labelled with their errors."""
-    states = definition.get("States", {})
-    ids = {name: f"s{index}" for index, name in enumerate(states)}
-    failing = failure_path(states)
-    lines = ["flowchart TD", '  start(("start"))']
-    lines += [f"  {ids[name]}{_shape(name, state)}" for name, state in states.items()]
-    links = [f"start --> {ids[definition['StartAt']]}"] if definition.get("StartAt") in ids else []
-    highlighted = []
-    graph = edges(states)
-    if any(edge.target == END for edge in graph):
-        lines.append('  finish(("end"))')
-    for edge in graph:
-        if edge.caught or edge.source in failing:
-            highlighted.append(str(len(links)))
-        arrow = "-.->" if edge.caught else "-->"
-        label = f"|{_text(edge.label)}|" if edge.label else ""
-        links.append(f"{ids[edge.source]} {arrow}{label} {ids.get(edge.target, 'finish')}")
-    lines += [f"  {link}" for link in links]
-    lines += [
-        "  classDef failure fill:#ffebe9,stroke:#cf222e,color:#82071e",
-        "  classDef added stroke:#1a7f37,stroke-width:3px",
-        "  classDef changed stroke:#9a6700,stroke-width:3px",
-    ]
-    for style, names in (("failure", failing), ("added", added), ("changed", changed)):
-        members = [ids[name] for name in states if name in names]
-        if members:
-            lines.append(f"  class {','.join(members)} {style}")
-    if highlighted:
-        lines.append(f"  linkStyle {','.join(highlighted)} stroke:#cf222e,stroke-width:2px")
-    return "\n".join(lines)
+def mermaid(after: Mapping, before: Mapping | None = None) -> str:
+    """A flowchart of `after`, with what changed since `before`: added states get a thick green
+    border, changed ones a thick amber one, and removed states are drawn too, dashed and grey,
+    with their transitions. The failure path is red; caught errors are dotted edges labelled with
+    their errors."""
+    diagram = _Diagram(after, before)
+    return "\n".join(
+        ["flowchart TD", '  start(("start"))', *diagram.nodes(), *diagram.links(), *diagram.styles()]
+    )
+
+
+class _Diagram:
+    def __init__(self, after: Mapping, before: Mapping | None) -> None:
+        new, old = after.get("States", {}), (before or {}).get("States", {})
+        removed = [name for name in old if name not in new] if before is not None else []
+        self.start = after.get("StartAt")
+        self.states = {**new, **{name: old[name] for name in removed}}
+        self.ids = {name: f"s{index}" for index, name in enumerate(self.states)}
+        self.failing = failure_path(new) | (failure_path(old) & set(removed))
+        self.edges = edges(new)
+        self.gone = [e for e in edges(old) if e not in self.edges and {e.source, e.target} & set(removed)]
+        self.marked = {
+            "failure": self.failing,
+            "added": {name for name in new if name not in old} if before is not None else set(),
+            "changed": {name for name in new if name in old and old[name] != new[name]},
+            "removed": set(removed),
+        }
+
+    def nodes(self) -> list[str]:
+        lines = [f"  {self.ids[name]}{_shape(name, state)}" for name, state in self.states.items()]
+        if any(edge.target == END for edge in (*self.edges, *self.gone)):
+            lines.append('  finish(("end"))')
+        return lines
+
+    def links(self) -> list[str]:
+        links = [f"start --> {self.ids[self.start]}"] if self.start in self.ids else []
+        for edge in (*self.edges, *self.gone):
+            arrow = "-.->" if edge.caught or edge in self.gone else "-->"
+            label = f"|{_text(edge.label)}|" if edge.label else ""
+            links.append(f"{self.ids[edge.source]} {arrow}{label} {self.ids.get(edge.target, 'finish')}")
+        return [f"  {link}" for link in links]
+
+    def styles(self) -> list[str]:
+        lines = [f"  classDef {style} {STYLES[style]}" for style in STYLES]
+        for style, names in self.marked.items():
+            members = [self.ids[name] for name in self.states if name in names]
+            if members:
+                lines.append(f"  class {','.join(members)} {style}")
+        first = 1 if self.start in self.ids else 0
+        red = [i + first for i, e in enumerate(self.edges) if e.caught or e.source in self.failing]
+        grey = [i + first + len(self.edges) for i in range(len(self.gone))]
+        for numbers, style in ((red, RED_LINK), (grey, GREY_LINK)):
+            if numbers:
+                lines.append(f"  linkStyle {','.join(map(str, numbers))} {style}")
+        return lines
 
 
 def _shape(name: str, state: Mapping) -> str:

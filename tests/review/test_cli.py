@@ -148,3 +148,60 @@ def test_terraform_validate_runs_on_both_sides(repo, capsys):
         "`terraform validate`: base ✅ valid · head ❌ Reference to undeclared resource"
         in capsys.readouterr().out.splitlines()
     )
+
+
+SUBSCRIPTION = {
+    "resource": {
+        "aws_sns_topic_subscription": {
+            "E": {"protocol": "email", "endpoint": "a@example.com", "topic_arn": "t"}
+        }
+    }
+}
+
+
+def test_the_json_format_prints_every_finding_with_its_id_severity_kind_stack_subject_and_message(
+    repo, capsys
+):
+    commit(repo, {"dev": output("hello"), "old": output("bye")})
+    (repo / "stacks.json").write_text(json.dumps({"dev": SUBSCRIPTION}))
+
+    assert main(["--base", "HEAD", "--no-validate", "--format", "json"]) == 0
+
+    report = json.loads(capsys.readouterr().out)
+    assert report == {
+        "findings": [
+            {
+                "id": "STK001",
+                "severity": "high",
+                "kind": "orphaned",
+                "stack": "old",
+                "subject": {},
+                "message": report["findings"][0]["message"],
+            },
+            {
+                "id": "SNS001",
+                "severity": "medium",
+                "kind": "subscription",
+                "stack": "dev",
+                "subject": {"resource": "aws_sns_topic_subscription.E"},
+                "message": (
+                    "`a@example.com` receives nothing until it confirms the e-mail SNS sends on apply "
+                    "(a new subscription)."
+                ),
+            },
+        ]
+    }
+    assert "nothing destroys the stack" in report["findings"][0]["message"]
+
+
+@pytest.mark.parametrize(("fail_on", "status"), [("high", 0), ("medium", 1), ("low", 1), ("info", 1)])
+def test_fail_on_exits_1_when_a_finding_is_at_that_severity_or_above(repo, capsys, fail_on, status):
+    commit(repo, {"dev": output("hello")})
+    (repo / "stacks.json").write_text(json.dumps({"dev": SUBSCRIPTION}))
+
+    assert main(["--base", "HEAD", "--no-validate", "--fail-on", fail_on]) == status
+
+    captured = capsys.readouterr()
+    assert "`SNS001` subscription" in captured.out
+    gate = f"review: 1 finding(s) at {fail_on} or above (SNS001)\n"
+    assert (gate in captured.err) == bool(status)

@@ -1,22 +1,9 @@
-"""IAM changes per role and what counts as widening, from hand-written policies."""
+"""Roles read from a synthesized stack, and their statements' changes by Sid, from hand-written policies."""
 
 from __future__ import annotations
 
 import json
 
-import pytest
-
-from review.findings import (
-    ConditionDropped,
-    ConditionLoosened,
-    Finding,
-    Kind,
-    NewActions,
-    NewRole,
-    NewTargets,
-    NewWildcard,
-    Subject,
-)
 from review.iam import (
     PERMISSIONS,
     TRUST,
@@ -25,7 +12,6 @@ from review.iam import (
     parse_policy,
     role_changes,
     roles,
-    widenings,
 )
 from review.resources import Change
 
@@ -67,14 +53,6 @@ def role(*statements: dict, trust: tuple[dict, ...] = (TRUSTED_BY_STATES,)) -> d
             ),
         )
     }
-
-
-def findings(base: dict[str, Role], head: dict[str, Role]) -> list[Finding]:
-    return list(widenings(base, head))
-
-
-def on(sid: str) -> Subject:
-    return Subject("execution", sid)
 
 
 def test_roles_gather_the_trust_policy_and_every_inline_policy_attached_by_reference_or_name():
@@ -177,161 +155,3 @@ def test_added_and_removed_statements_list_all_their_parts():
 
 def test_an_unchanged_role_is_not_listed():
     assert role_changes(role(PUBLISH), role(PUBLISH)) == ()
-
-
-def test_a_new_wildcard_resource_widens():
-    head = role(allow("Publish", ["sns:Publish"], ["*"]))
-    assert findings(role(PUBLISH), head) == [
-        NewWildcard(subject=on("Publish"), target="*", actions=("sns:Publish",))
-    ]
-
-
-def test_a_new_wildcard_action_widens():
-    head = role(allow("Publish", ["sns:*"], [TOPIC]))
-    assert findings(role(PUBLISH), head) == [
-        NewWildcard(subject=on("Publish"), target=TOPIC, actions=("sns:*",))
-    ]
-
-
-def test_a_new_action_widens_even_in_an_existing_statement():
-    head = role(allow("Publish", ["sns:Publish", "sns:DeleteTopic"], [TOPIC]))
-    assert findings(role(PUBLISH), head) == [NewActions(subject=on("Publish"), actions=("sns:DeleteTopic",))]
-
-
-def test_new_actions_of_a_new_statement_are_named_together():
-    head = role(PUBLISH, allow("Read", ["s3:GetObject", "s3:ListBucket"], ["arn:aws:s3:::b"]))
-    assert findings(role(PUBLISH), head) == [
-        NewActions(subject=on("Read"), actions=("s3:GetObject", "s3:ListBucket"))
-    ]
-
-
-def test_a_known_action_on_a_new_resource_widens():
-    head = role(allow("Publish", ["sns:Publish"], [TOPIC, OTHER_TOPIC]))
-    assert findings(role(PUBLISH), head) == [
-        NewTargets(
-            subject=on("Publish"), action="sns:Publish", targets=(OTHER_TOPIC,), target_name="resource"
-        )
-    ]
-
-
-def test_a_dropped_condition_widens():
-    narrowed = {"StringEquals": {"states:HTTPMethod": "POST"}}
-    head = role(allow("CallEndpoint", INVOKE_POST["Action"], INVOKE_POST["Resource"], narrowed))
-    assert findings(role(INVOKE_POST), head) == [
-        ConditionDropped(
-            subject=on("CallEndpoint"),
-            operator="StringLike",
-            key="states:HTTPEndpoint",
-            old=("https://a.example/*",),
-        )
-    ]
-
-
-def test_a_value_added_to_a_condition_widens():
-    condition = {
-        "StringEquals": {"states:HTTPMethod": ["POST", "DELETE"]},
-        "StringLike": {"states:HTTPEndpoint": "https://a.example/*"},
-    }
-    head = role(allow("CallEndpoint", INVOKE_POST["Action"], INVOKE_POST["Resource"], condition))
-    assert findings(role(INVOKE_POST), head) == [
-        ConditionLoosened(
-            subject=on("CallEndpoint"),
-            operator="StringEquals",
-            key="states:HTTPMethod",
-            old=("POST",),
-            new="DELETE",
-        )
-    ]
-
-
-def test_a_new_trusted_principal_widens():
-    lambda_too = {
-        **TRUSTED_BY_STATES,
-        "Principal": {"Service": ["states.amazonaws.com", "lambda.amazonaws.com"]},
-    }
-    head = role(PUBLISH, trust=(lambda_too,))
-    assert findings(role(PUBLISH), head) == [
-        NewTargets(
-            subject=on("AssumedByService"),
-            action="sts:AssumeRole",
-            targets=("Service lambda.amazonaws.com",),
-            target_name="principal",
-        )
-    ]
-
-
-def test_a_new_role_is_one_finding_naming_its_principals_actions_and_wildcards():
-    logs = allow("DeliverLogs", ["logs:CreateLogDelivery", "logs:GetLogDelivery"], ["*"])
-    assert widenings({}, role(PUBLISH, logs)) == (
-        NewRole(
-            subject=Subject("execution"),
-            principals=("Service states.amazonaws.com",),
-            actions=("logs:CreateLogDelivery", "logs:GetLogDelivery", "sns:Publish"),
-            wildcard_statements=("DeliverLogs",),
-        ),
-    )
-
-
-@pytest.mark.parametrize(
-    ("base", "head"),
-    [
-        pytest.param(role(PUBLISH, INVOKE_POST), role(PUBLISH), id="statement removed"),
-        pytest.param(
-            role(allow("Publish", ["sns:Publish", "sns:GetTopicAttributes"], [TOPIC])),
-            role(PUBLISH),
-            id="action removed",
-        ),
-        pytest.param(
-            role(allow("Publish", ["sns:Publish"], [TOPIC, OTHER_TOPIC])),
-            role(PUBLISH),
-            id="resource removed",
-        ),
-        pytest.param(
-            role(allow("CallEndpoint", INVOKE_POST["Action"], INVOKE_POST["Resource"])),
-            role(INVOKE_POST),
-            id="condition added",
-        ),
-        pytest.param(
-            role(PUBLISH), role(allow("Notify", ["sns:Publish"], [TOPIC])), id="grant moved to another Sid"
-        ),
-        pytest.param(role(allow("Publish", ["SNS:*"], ["*"])), role(PUBLISH), id="wildcards narrowed"),
-        pytest.param(
-            role(PUBLISH),
-            role(
-                PUBLISH, {"Sid": "NoDelete", "Effect": "Deny", "Action": "sns:DeleteTopic", "Resource": "*"}
-            ),
-            id="deny added",
-        ),
-    ],
-)
-def test_narrowing_and_moving_grants_is_not_widening(base, head):
-    assert findings(base, head) == []
-
-
-def test_each_condition_value_a_statement_newly_allows_is_one_finding():
-    condition = {
-        "StringEquals": {"states:HTTPMethod": ["POST", "PUT", "DELETE"]},
-        "StringLike": {"states:HTTPEndpoint": "https://a.example/*"},
-    }
-    head = role(allow("CallEndpoint", INVOKE_POST["Action"], INVOKE_POST["Resource"], condition))
-
-    assert [(finding.key, finding.new) for finding in findings(role(INVOKE_POST), head)] == [
-        ("states:HTTPMethod", "DELETE"),
-        ("states:HTTPMethod", "PUT"),
-    ]
-
-
-def test_findings_can_be_counted_by_kind_and_severity():
-    head = role(
-        allow("Publish", ["sns:Publish", "sns:DeleteTopic"], [TOPIC, "*"]),
-        allow("CallEndpoint", INVOKE_POST["Action"], INVOKE_POST["Resource"]),
-    )
-    found = findings(role(PUBLISH, INVOKE_POST), head)
-
-    assert {finding.kind for finding in found} == {Kind.BROADENING}
-    assert sorted((type(finding).__name__, finding.severity.value) for finding in found) == [
-        ("ConditionDropped", "high"),
-        ("ConditionDropped", "high"),
-        ("NewActions", "medium"),
-        ("NewWildcard", "high"),
-    ]

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
-from review.findings import (
-    ConditionDropped,
-    ConditionLoosened,
-    NewActions,
-    NewRole,
-    NewTargets,
-    NewWildcard,
-    Subject,
-)
-from review.markdown import ADDED, CHANGED, REMOVED, code, finding_text, render
+from review.access import NEW_ACTION, ROLE_REMOVED
+from review.effects import EMAIL_TO_CONFIRM
+from review.findings import Subject
+from review.markdown import ADDED, CHANGED, REMOVED, code, finding_line, render
 from review.report import StackReport, compare_stack
 from review.resources import LONG, Action, AttributeChange, Change, ResourceChange
 from review.schedule import ScheduleChange
@@ -51,91 +43,55 @@ def test_the_summary_table_counts_changes_and_shouts_replacements():
     assert "| `prod` (added) | 0 | 0 | 0 | 0 |" in lines
 
 
-def test_no_widening_is_said_at_the_top():
-    assert "✅ No IAM widening." in lines_of(StackReport("dev", Change.UNCHANGED))
+def test_no_finding_is_said_at_the_top():
+    assert "✅ No findings." in lines_of(StackReport("dev", Change.UNCHANGED))
 
 
-def test_widening_names_stack_role_and_statement():
-    report = StackReport(
+def test_findings_are_counted_and_listed_most_severe_first_across_stacks():
+    dev = StackReport(
         "dev",
         Change.CHANGED,
-        resources=(ResourceChange("aws_iam_role.R", Action.ADD),),
         findings=(
-            NewActions(subject=Subject("r", "Publish"), actions=("sns:Publish",)),
-            NewRole(
-                subject=Subject("t"),
-                principals=("Service states.amazonaws.com",),
-                actions=(),
-                wildcard_statements=(),
-            ),
+            ROLE_REMOVED.found(Subject(role="watcher"), "role removed").at("dev"),
+            NEW_ACTION.found(Subject(role="r", statement="Publish"), "newly allowed `sns:Publish`").at("dev"),
         ),
     )
-    lines = lines_of(report)
-    start = lines.index("## ⚠️ Widening")
-    assert lines[start + 2 : start + 4] == [
-        "- `dev` · role `r` · `Publish`: new action `sns:Publish`",
-        "- `dev` · role `t`: new role, assumable by `Service states.amazonaws.com`, allowed 0 actions",
+    prod = StackReport(
+        "prod",
+        Change.CHANGED,
+        findings=(
+            EMAIL_TO_CONFIRM.found(Subject(resource="aws_sns_topic_subscription.E"), "confirm").at("prod"),
+        ),
+    )
+    lines = lines_of(dev, prod)
+    start = lines.index("## Findings: 2 medium, 1 info")
+    assert lines[start + 2 : start + 5] == [
+        "- 🟠 **medium** `IAM003` broadening · `dev` · role `r` · `Publish`: newly allowed `sns:Publish`",
+        "- 🟠 **medium** `SNS001` subscription · `prod` · resource `aws_sns_topic_subscription.E`: confirm",
+        "- ⚪ **info** `IAM009` narrowing · `dev` · role `watcher`: role removed",
     ]
-    assert "✅ No IAM widening." not in lines
+    assert "✅ No findings." not in lines
 
 
-ROLE = Subject("r", "S")
+def test_a_finding_names_a_state_of_a_state_machine():
+    finding = NEW_ACTION.found(Subject(state_machine="m", state="Load"), "text").at("dev")
+    assert (
+        finding_line(finding)
+        == "🟠 **medium** `IAM003` broadening · `dev` · state machine `m` · state `Load`: text"
+    )
 
 
-@pytest.mark.parametrize(
-    ("finding", "words"),
-    [
-        (
-            NewRole(
-                subject=Subject("r"),
-                principals=("Service a.amazonaws.com", "Service b.amazonaws.com"),
-                actions=("sns:Publish",),
-                wildcard_statements=("Logs", "Trace"),
-            ),
-            (
-                "new role, assumable by `Service a.amazonaws.com`, `Service b.amazonaws.com`, allowed 1 action; "
-                '`"*"` in `Logs`, `Trace`'
-            ),
-        ),
-        (
-            NewWildcard(subject=ROLE, target="*", actions=("logs:CreateLogDelivery", "logs:GetLogDelivery")),
-            'new `"*"`: `logs:CreateLogDelivery`, `logs:GetLogDelivery` on `*`',
-        ),
-        (NewActions(subject=ROLE, actions=("sns:DeleteTopic",)), "new action `sns:DeleteTopic`"),
-        (
-            NewActions(subject=ROLE, actions=("s3:GetObject", "s3:ListBucket")),
-            "new actions `s3:GetObject`, `s3:ListBucket`",
-        ),
-        (
-            NewTargets(subject=ROLE, action="sns:Publish", targets=("arn:t",), target_name="resource"),
-            "`sns:Publish` on new resource `arn:t`",
-        ),
-        (
-            NewTargets(
-                subject=ROLE,
-                action="sts:AssumeRole",
-                targets=("Service a.amazonaws.com", "Service b.amazonaws.com"),
-                target_name="principal",
-            ),
-            "`sts:AssumeRole` on new principals `Service a.amazonaws.com`, `Service b.amazonaws.com`",
-        ),
-        (
-            ConditionDropped(
-                subject=ROLE, operator="StringLike", key="states:HTTPEndpoint", old=("https://a/*",)
-            ),
-            "condition `StringLike states:HTTPEndpoint` dropped",
-        ),
-        (
-            ConditionLoosened(
-                subject=ROLE, operator="StringEquals", key="states:HTTPMethod", old=("POST",), new="GET"
-            ),
-            "condition `StringEquals states:HTTPMethod` now also matches `GET`",
-        ),
-    ],
-    ids=lambda value: type(value).__name__ if not isinstance(value, str) else "",
-)
-def test_each_finding_reads_as_its_words(finding, words):
-    assert finding_text(finding) == words
+def test_a_removed_stack_lists_nothing_as_removed_nothing_destroys_it():
+    report = compare_stack("old", {"resource": {"aws_sns_topic": {"T": {"name": "t"}}}}, None)
+    assert report.resources == ()
+    lines = lines_of(report)
+    assert "| `old` (removed) | 0 | 0 | 0 | 0 |" in lines
+    assert lines[lines.index("## Stack `old`") + 2 :] == [
+        "Its config is removed, but nothing destroys the stack: see `STK001` above."
+    ]
+    assert any(
+        line.startswith("- 🔴 **high** `STK001` orphaned · `old`: its config is removed") for line in lines
+    )
 
 
 def test_an_unchanged_stack_says_so_under_its_validation():

@@ -50,16 +50,30 @@ def test_every_night_watch_resource_is_listed_as_added(report):
     )
 
 
-def test_the_new_role_and_grant_are_flagged_as_widening(report):
-    assert section(report, "## ⚠️ Widening") == [
+def test_the_new_role_and_grant_are_findings(report):
+    assert section(report, "## Findings: 2 medium") == [
         (
-            f"- `{STACK}` · role `{STACK}-watcher`: new role, assumable by `Service events.amazonaws.com`, "
-            "allowed 1 action"
+            f"- 🟠 **medium** `IAM001` broadening · `{STACK}` · role `{STACK}-watcher`: new role, assumable by "
+            "`Service events.amazonaws.com`, allowed 1 action"
         ),
-        f"- `{STACK}` · role `{STACK}-scheduler` · `SendUnstartedRunsToDeadLetterQueue`: new action `sqs:SendMessage`",
+        (
+            f"- 🟠 **medium** `IAM003` broadening · `{STACK}` · role `{STACK}-scheduler` · "
+            "`SendUnstartedRunsToDeadLetterQueue`: newly allowed `sqs:SendMessage` on "
+            f"`${{{_queue(report)}.arn}}`"
+        ),
     ]
     iam = section(report, "### IAM")
     assert f"#### Role `{STACK}-watcher` (added)" in iam
     assert any(
         "`OpenTicketThroughApiDestination`: action `events:InvokeApiDestination`" in line for line in iam
     )
+
+
+def _queue(report: str) -> str:
+    """The schedule's dead-letter queue, the one added queue whose name ends in -dead-letters."""
+    [line] = [
+        line
+        for line in section(report, "### Resources")
+        if line.startswith(f"- {ADDED} added `aws_sqs_queue.NightlySchedule")
+    ]
+    return line.split("`")[1]

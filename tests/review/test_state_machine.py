@@ -53,7 +53,7 @@ def test_states_added_removed_and_changed_are_named_with_the_changed_keys():
     assert change.removed == ("Done",)
     assert change.changed == (("Check", ("Default",)), ("Load", ("End", "Next", "Resource")))
     assert change.top_level == ()
-    assert change.diagram == mermaid(head, {"Report"}, {"Check", "Load"})
+    assert change.diagram == mermaid(head, DEFINITION)
 
 
 def test_changes_beside_the_states_are_named():
@@ -88,8 +88,16 @@ def test_the_failure_path_is_what_a_catch_reaches_and_every_fail_state():
     assert failure_path(lone_fail) == {"Stop"}
 
 
+STYLES = [
+    "  classDef failure fill:#ffebe9,stroke:#cf222e,color:#82071e",
+    "  classDef added stroke:#1a7f37,stroke-width:3px",
+    "  classDef changed stroke:#9a6700,stroke-width:3px",
+    "  classDef removed stroke:#8c959f,stroke-dasharray:5 5,color:#8c959f",
+]
+
+
 def test_the_diagram_draws_every_transition_and_styles_the_failure_path():
-    assert mermaid(DEFINITION, added={"Load"}, changed={"Extract"}).splitlines() == [
+    assert mermaid(DEFINITION).splitlines() == [
         "flowchart TD",
         '  start(("start"))',
         '  s0["Extract"]',
@@ -107,13 +115,55 @@ def test_the_diagram_draws_every_transition_and_styles_the_failure_path():
         "  s2 -.->|States.ALL| s4",
         "  s2 --> finish",
         "  s4 --> s5",
-        "  classDef failure fill:#ffebe9,stroke:#cf222e,color:#82071e",
-        "  classDef added stroke:#1a7f37,stroke-width:3px",
-        "  classDef changed stroke:#9a6700,stroke-width:3px",
+        *STYLES,
         "  class s4,s5 failure",
-        "  class s2 added",
-        "  class s0 changed",
         "  linkStyle 2,5,7 stroke:#cf222e,stroke-width:2px",
+    ]
+
+
+def test_the_diagram_marks_added_changed_and_removed_states_and_draws_the_removed_dashed():
+    before = with_states(
+        Extract={**DEFINITION["States"]["Extract"], "Next": "Clean"},
+        Clean={"Type": "Task", "Resource": "r", "Catch": CATCH_ALL, "Next": "Check"},
+    )
+    after = with_states(
+        Load={"Type": "Task", "Resource": "r2", "Catch": CATCH_ALL, "Next": "Report"},
+        Report={"Type": "Pass", "End": True},
+    )
+    assert mermaid(after, before).splitlines()[10:] == [
+        '  finish(("end"))',
+        "  start --> s0",
+        "  s0 --> s1",
+        "  s0 -.->|States.ALL| s4",
+        "  s1 -->|choice| s2",
+        "  s1 -->|default| s3",
+        "  s2 --> s6",
+        "  s2 -.->|States.ALL| s4",
+        "  s4 --> s5",
+        "  s6 --> finish",
+        # The removed state's transitions, dotted and grey; Extract's is drawn as it is now.
+        "  s0 -.-> s7",
+        "  s7 -.-> s1",
+        "  s7 -.->|States.ALL| s4",
+        *STYLES,
+        "  class s4,s5 failure",
+        "  class s6 added",
+        "  class s0,s2 changed",
+        "  class s7 removed",
+        "  linkStyle 2,6,7 stroke:#cf222e,stroke-width:2px",
+        "  linkStyle 9,10,11 stroke:#8c959f,stroke-dasharray:3 3",
+    ]
+    assert mermaid(after, before).splitlines()[:10] == [
+        "flowchart TD",
+        '  start(("start"))',
+        '  s0["Extract"]',
+        '  s1{"Check"}',
+        '  s2["Load"]',
+        '  s3(["Done"])',
+        '  s4["Alert"]',
+        '  s5(["Failed"])',
+        '  s6["Report"]',
+        '  s7["Clean"]',
     ]
 
 

@@ -49,20 +49,41 @@ def test_the_summary_counts_each_kind_of_change(report):
     ]
 
 
-def test_widening_is_flagged_at_the_top(report):
-    assert report.index("## ⚠️ Widening") < report.index(f"## Stack `{STACK}`")
-    assert section(report, "## ⚠️ Widening") == [
+def test_the_findings_are_listed_at_the_top_most_severe_first(report, synthesized):
+    head = synthesized["head"]
+    topic = address(head, "aws_sns_topic")
+    subscription = address(head, "aws_sns_topic_subscription", endpoint="team@example.com")
+    where = f"`{STACK}` · role `{STACK}-execution`"
+    assert report.index("## Findings") < report.index(f"## Stack `{STACK}`")
+    assert section(report, "## Findings: 1 high, 4 medium, 1 low, 1 info") == [
         (
-            f"- `{STACK}` · role `{STACK}-execution` · `InvokeLoadLambda`: `lambda:InvokeFunction` on new "
-            f"resources `{ACCOUNT_FUNCTION}:load`, `{ACCOUNT_FUNCTION}:load:*`"
+            f"- 🔴 **high** `RPL005` replacement · `{STACK}` · resource `{topic}`: replaced (`name`). Terraform "
+            "deletes it, then creates it again: its subscriptions go with it, and every e-mail address must "
+            "confirm again; until then failure e-mails reach nobody."
         ),
         (
-            f"- `{STACK}` · role `{STACK}-execution` · `CallOpenSupportTicketEndpoint`: "
-            "condition `StringEquals states:HTTPMethod` now also matches `PUT`"
+            f"- 🟠 **medium** `IAM001` broadening · `{STACK}` · role `{STACK}-test-state`: new role, assumable by "
+            '`Service states.amazonaws.com`, allowed 6 actions; `"*"` in `CallOpenSupportTicketEndpoint`'
         ),
         (
-            f"- `{STACK}` · role `{STACK}-test-state`: new role, assumable by `Service states.amazonaws.com`, "
-            'allowed 6 actions; `"*"` in `CallOpenSupportTicketEndpoint`'
+            f"- 🟠 **medium** `IAM004` broadening · {where} · `InvokeLoadLambda`: `lambda:InvokeFunction` now also "
+            f"on resources `{ACCOUNT_FUNCTION}:load`, `{ACCOUNT_FUNCTION}:load:*`"
+        ),
+        (
+            f"- 🟠 **medium** `IAM006` broadening · {where} · `CallOpenSupportTicketEndpoint`: condition "
+            "`StringEquals states:HTTPMethod` now also allows `PUT`"
+        ),
+        (
+            f"- 🟠 **medium** `SNS001` subscription · `{STACK}` · resource `{subscription}`: `team@example.com` "
+            "receives nothing until it confirms the e-mail SNS sends on apply (its subscription is replaced)."
+        ),
+        (
+            f"- 🟡 **low** `RPL000` replacement · `{STACK}` · resource `{subscription}`: replaced (`topic_arn`). "
+            "Terraform deletes it, then creates it again."
+        ),
+        (
+            f"- ⚪ **info** `IAM012` narrowing · {where} · `CallOpenSupportTicketEndpoint`: condition "
+            "`StringEquals states:HTTPMethod` no longer allows `POST`"
         ),
     ]
 
