@@ -1,5 +1,5 @@
 """make review's cache: what a review did before, kept under the project so the next review need
-not do it again (docs/plan-review.md, "Speed").
+not do it again (docs/plan-review.md, "Speed of make review").
 
 Each entry is named by a key that digests every input its content depends on, so an entry is
 either right for what is asked or not found: a stale entry is never read, only left to be pruned.

@@ -66,7 +66,7 @@ def synthesize_sides(
         key = synth_key(repo, commit)
         cached = cache.folder(Kind.SYNTH, key)
         if cached is not None:
-            progress(f"synthesizing the working tree; {label} as synthesized before ({cached})")
+            progress(f"synthesizing the working tree; {label} as synthesized before, from {cache.root}")
             shutil.copytree(cached, outdirs["base"], symlinks=True)
             return _finish({"head": head})
         progress(f"synthesizing {label} and the working tree side by side")
