@@ -160,6 +160,7 @@ class OneLineChange:
 
     def __init__(self) -> None:
         self.folder: Path | None = None
+        self.original = ""  # config/dev.toml as committed
         self.samples = 0
 
     def review(self, warm: bool) -> Sample:
