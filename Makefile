@@ -143,8 +143,8 @@ test-fast: python-deps node-deps
 -include $(wildcard $(ROOT)/mk/*.mk)
 
 clean:
-	$(call say,removing cdktf.out/ and cdktf.hcl/ and the stamps and caches)
-	@cd "$(ROOT)" && rm -rf cdktf.out cdktf.hcl .make .terraform.d .pytest_cache
+	$(call say,removing cdktf.out/ and cdktf.hcl/ and the stamps and caches (.review-cache/ too))
+	@cd "$(ROOT)" && rm -rf cdktf.out cdktf.hcl .make .terraform.d .pytest_cache .review-cache
 	@cd "$(ROOT)" && find . -path ./.venv -prune -o -path ./node_modules -prune -o \
 	  -type d -name __pycache__ -exec rm -rf {} +
 

@@ -12,6 +12,11 @@ both measured in this run (issue 21's table). Rows, in order:
 - make test's cold typecheck: mypy with an empty cache, with typings/ against without it (the
   rest of make test is unchanged by this; its figure is the issue's).
 - warm make synth: `make synth` against `make setup synth` (what make synth ran before).
+- make review after a one-line change: `python -m review --base HEAD` (what make review runs
+  after its set-up) in a clone of HEAD whose config/dev.toml has one value changed, a new one
+  each sample, so that the changed stack is validated every time. Now: with the cache that one
+  review of the clone filled (review.cache); before: with an empty cache, as every review ran
+  before the cache (less the init that one review now shares between its stack folders).
 
 Every figure is the median of the runs of its row, samples of the two ways alternating so that
 the machine's load weighs on both alike; wall time from start to exit, peak memory the largest
@@ -22,6 +27,7 @@ compare the ratios more than the absolute figures.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import re
 import shutil
@@ -146,6 +152,45 @@ def cold_mypy(with_typings: bool) -> Sample:
         return run_sampled(command, environment())
 
 
+class OneLineChange:
+    """A clone of HEAD whose config/dev.toml changes one line before each review, and a cache
+    filled by one review of the clone; made at the first sample, removed when the bench ends."""
+
+    LINE = "timeout_seconds = 900\n"  # AnalyzeOrders'
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None
+        self.original = ""  # config/dev.toml as committed
+        self.samples = 0
+
+    def review(self, warm: bool) -> Sample:
+        folder = self._prepared()
+        self.samples += 1
+        dev = folder / "clone" / "config" / "dev.toml"
+        dev.write_text(self.original.replace(self.LINE, f"timeout_seconds = {900 + self.samples}\n"))
+        cache = folder / "warm" if warm else Path(tempfile.mkdtemp(dir=folder))
+        return self._run(cache)
+
+    def _prepared(self) -> Path:
+        if self.folder is None:
+            self.folder = Path(tempfile.mkdtemp(prefix="bench-waits-review-"))
+            atexit.register(shutil.rmtree, self.folder, ignore_errors=True)
+            clone = self.folder / "clone"
+            subprocess.run(["git", "clone", "--quiet", str(PROJECT), str(clone)], check=True)
+            self.original = (clone / "config" / "dev.toml").read_text()
+            if self.LINE not in self.original:
+                raise SystemExit(f"bench-waits: config/dev.toml no longer has the line {self.LINE!r}")
+            self._run(self.folder / "warm")
+        return self.folder
+
+    def _run(self, cache: Path) -> Sample:
+        assert self.folder is not None
+        env = {**environment(), "REVIEW_CACHE_DIR": str(cache)}
+        return run_sampled([sys.executable, "-m", "review", "--base", "HEAD"], env, cwd=self.folder / "clone")
+
+
+ONE_LINE_CHANGE = OneLineChange()
+
 ROWS = {
     "fresh": Row(
         "first make synth, fresh clone",
@@ -178,6 +223,12 @@ ROWS = {
         Way("make synth", lambda: make("synth")),
         goal_seconds=0.5,
         goal_mib=100,
+    ),
+    "review": Row(
+        "make review, one-line change",
+        Way("empty cache", lambda: ONE_LINE_CHANGE.review(warm=False)),
+        Way("cache of the base", lambda: ONE_LINE_CHANGE.review(warm=True)),
+        goal_seconds=5,
     ),
 }
 # Rows that take minutes a sample are measured once, whatever --runs says.

@@ -1,16 +1,17 @@
 # Fast synth (fast_synth/, docs/fast-synth.md).
 #   make bench [RUNS=5]
 #       Normal and fast synth side by side in one run: medians, spread and ratios.
-#   make bench-waits [RUNS=5] [ROWS=fresh,try-failure,cdktf,mypy,synth]
+#   make bench-waits [RUNS=5] [ROWS=fresh,try-failure,cdktf,mypy,synth,review]
 #       The waits around synth (first make synth on a fresh clone, make try-failure, npx cdktf
-#       synth, a cold typecheck, warm make synth), each beside the way before, measured in the same
-#       run, with the goal of issue 21 and whether it is met. 10-20 minutes with every row.
+#       synth, a cold typecheck, warm make synth, make review after a one-line change), each
+#       beside the way before, measured in the same run, with the goal of issue 21 (issue 18 for
+#       make review) and whether it is met. 10-20 minutes with every row.
 #   fast-synth-index (part of make setup)
 #       Has jsii index the AWS provider's types once per machine; fast synth needs the index and
 #       falls back to the normal import until it exists. A no-op once done; never fails setup.
 RUNS ?= 5
 
-ROWS ?= fresh,try-failure,cdktf,mypy,synth
+ROWS ?= fresh,try-failure,cdktf,mypy,synth,review
 
 .PHONY: bench bench-waits fast-synth-index
 

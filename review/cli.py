@@ -21,7 +21,7 @@ from review.markdown import render
 from review.report import StackReport, all_findings, compare
 from review.resources import portable
 from review.terraform import Validation, validate_all
-from review.worktree import ReviewError, finish_synth, git, load_stacks, resolve, start_synth, worktree
+from review.worktree import ReviewError, git, load_stacks, resolve, synthesize_sides
 
 FORMATS = ("markdown", "json")
 FAILED_GATE = 1
@@ -78,28 +78,10 @@ def review(
 ) -> tuple[tuple[StackReport, ...], tuple[str, str], list[str]]:
     """The reports of every stack, the labels of both sides, and notes for the reader."""
     commit = resolve(repo, base_ref)
-    notes = []
-    _progress(f"synthesizing {_base_label(base_ref, commit)} and the working tree side by side")
     with tempfile.TemporaryDirectory(prefix="review-") as scratch:
         folder = Path(scratch)
-        with worktree(repo, commit, folder / "base-tree") as base_tree:
-            outdirs = {"base": folder / "base", "head": folder / "head"}
-            processes = {
-                "base": start_synth(base_tree, outdirs["base"]),
-                "head": start_synth(repo, outdirs["head"]),
-            }
-            try:
-                for side, process in processes.items():
-                    if process is None:
-                        notes.append(f"The {side} has no `main.py`, so it has no stacks.")
-                    else:
-                        finish_synth(side, process)
-            finally:
-                for process in processes.values():
-                    if process is not None and process.poll() is None:
-                        process.kill()
-                        process.wait()
-        base, head = load_stacks(outdirs["base"]), load_stacks(outdirs["head"])
+        notes = synthesize_sides(repo, commit, folder, _base_label(base_ref, commit), _progress)
+        base, head = load_stacks(folder / "base"), load_stacks(folder / "head")
         if skip_validation:
             validations = {}
         elif shutil.which("terraform") is None:

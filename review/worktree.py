@@ -1,5 +1,6 @@
 """Synthesizes a git revision (in a temporary worktree) and the working tree, each with its own
-`main.py` run by the current Python, into folders of the caller's choosing."""
+`main.py` run by the current Python, into folders of the caller's choosing. A revision
+synthesized before with the same packages is taken from the cache (review.cache) instead."""
 
 from __future__ import annotations
 
@@ -8,11 +9,16 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from review.cache import Cache, Kind, digest, file_digest
+
 SYNTH_TIMEOUT_SECONDS = 900
+# Both sides run with the working tree's packages, which make setup installs from these.
+ENVIRONMENT_LOCK_FILES = ("Pipfile.lock", "package-lock.json")
+SIDES = ("base", "head")
 
 
 class ReviewError(Exception):
@@ -46,6 +52,75 @@ def worktree(repo: Path, commit: str, path: Path) -> Iterator[Path]:
         except ReviewError:
             shutil.rmtree(path, ignore_errors=True)
             git(repo, "worktree", "prune")
+
+
+def synthesize_sides(
+    repo: Path, commit: str, folder: Path, label: str, progress: Callable[[str], None]
+) -> list[str]:
+    """Synthesizes `commit` into folder/base and the working tree into folder/head, side by side;
+    returns the notes for the report. label names the commit in the progress message."""
+    outdirs = {side: folder / side for side in SIDES}
+    head = start_synth(repo, outdirs["head"])
+    try:
+        cache = Cache.default()
+        key = synth_key(repo, commit)
+        cached = cache.folder(Kind.SYNTH, key)
+        if cached is not None:
+            progress(f"synthesizing the working tree; {label} as synthesized before, from {cache.root}")
+            shutil.copytree(cached, outdirs["base"], symlinks=True)
+            return _finish({"head": head})
+        progress(f"synthesizing {label} and the working tree side by side")
+        with worktree(repo, commit, folder / "base-tree") as base_tree:
+            base = start_synth(base_tree, outdirs["base"])
+            try:
+                notes = _finish({"base": base, "head": head})
+            finally:
+                _stop([base])
+        if base is not None:
+            cache.keep_folder(
+                Kind.SYNTH, key, lambda entry: shutil.copytree(outdirs["base"], entry, dirs_exist_ok=True)
+            )
+        return notes
+    finally:
+        _stop([head])
+
+
+def synth_key(repo: Path, commit: str) -> str:
+    """Everything a commit's synthesized output depends on: its tree (not the commit, so that a
+    rebase that changes nothing keeps the entry), the packages and the interpreters."""
+    return digest(
+        git(repo, "rev-parse", f"{commit}^{{tree}}"),
+        sys.version,
+        _node_version(),
+        *(file_digest(repo / name) for name in ENVIRONMENT_LOCK_FILES),
+    )
+
+
+def _node_version() -> str:
+    """Of the Node on PATH, which the jsii kernel of both sides runs on."""
+    try:
+        return subprocess.run(
+            ["node", "--version"], capture_output=True, text=True, check=False, timeout=60
+        ).stdout.strip()
+    except FileNotFoundError:
+        return "none"
+
+
+def _finish(processes: dict[str, subprocess.Popen | None]) -> list[str]:
+    notes = []
+    for side, process in processes.items():
+        if process is None:
+            notes.append(f"The {side} has no `main.py`, so it has no stacks.")
+        else:
+            finish_synth(side, process)
+    return notes
+
+
+def _stop(processes: Iterable[subprocess.Popen | None]) -> None:
+    for process in processes:
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def start_synth(tree: Path, outdir: Path) -> subprocess.Popen | None:

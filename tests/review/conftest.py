@@ -1,4 +1,5 @@
-"""The two sides of tests/review/fixtures, each synthesized once per session."""
+"""The two sides of tests/review/fixtures, each synthesized once per session; every test its own
+make review cache."""
 
 from __future__ import annotations
 
@@ -6,10 +7,19 @@ import json
 
 import pytest
 
+from review.cache import CACHE_DIR_VARIABLE
 from tests.conftest import PROJECT
 
 FIXTURES = PROJECT / "tests" / "review" / "fixtures"
 STACK = "review-pipeline"
+
+
+@pytest.fixture(autouse=True)
+def review_cache(tmp_path_factory, monkeypatch):
+    """Not the project's .review-cache/, which a test's entries would only crowd."""
+    folder = tmp_path_factory.mktemp("review-cache")
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(folder))
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -63,8 +63,9 @@ def test_make_review_writes_only_the_report_on_stdout_and_its_progress_on_stderr
     assert result.stdout.startswith("## Plan review: `HEAD (")
     progress = result.stderr.splitlines()
     assert all(line.startswith(("review: ", "==> ")) for line in progress), result.stderr
+    # The base synthesized, or taken from make review's cache when a review synthesized it before.
     assert next(line for line in progress if line.startswith("review: ")).startswith(
-        "review: synthesizing HEAD ("
+        ("review: synthesizing HEAD (", "review: synthesizing the working tree; HEAD (")
     )
 
 
