@@ -19,7 +19,6 @@ from pathlib import Path
 from review.findings import Finding, Severity, as_json, at_or_above
 from review.markdown import render
 from review.report import StackReport, all_findings, compare
-from review.resources import portable
 from review.terraform import Validation, validate_all
 from review.worktree import ReviewError, git, load_stacks, resolve, synthesize_sides
 
@@ -95,18 +94,17 @@ def review(
 def _validate(
     base: dict[str, dict], head: dict[str, dict], folder: Path
 ) -> dict[str, tuple[Validation | None, Validation | None]]:
-    """A stack that is the same on both sides is validated once: each run loads the provider."""
+    """Both sides' stacks; validate_all runs a stack that is the same on both sides once."""
     paths = {
         side: {name: folder / side / "stacks" / name for name in stacks}
         for side, stacks in (("base", base), ("head", head))
     }
-    same = {name for name in base.keys() & head.keys() if portable(base[name]) == portable(head[name])}
-    folders = [*(paths["base"][name] for name in sorted(base.keys() - same)), *paths["head"].values()]
+    folders = [*paths["base"].values(), *paths["head"].values()]
     _progress(f"terraform validate on {len(folders)} stack folder(s)")
     results = validate_all(folders)
 
     def result(side: str, name: str) -> Validation | None:
-        path = paths["head" if name in same else side].get(name)
+        path = paths[side].get(name)
         return results[path] if path else None
 
     return {name: (result("base", name), result("head", name)) for name in base.keys() | head.keys()}

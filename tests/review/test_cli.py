@@ -111,7 +111,7 @@ def test_the_report_can_be_written_to_a_file(repo, capsys, tmp_path):
     assert "## Stack `dev`" in (tmp_path / "review.md").read_text()
 
 
-def test_a_stack_that_is_the_same_on_both_sides_is_validated_once(repo, capsys, monkeypatch):
+def test_every_stack_of_both_sides_is_validated_and_reported(repo, capsys, monkeypatch):
     commit(repo, {"same": output("hello"), "changed": output("hello"), "old": output("bye")})
     (repo / "stacks.json").write_text(json.dumps({"same": output("hello"), "changed": output("hi")}))
     validated = []
@@ -128,7 +128,13 @@ def test_a_stack_that_is_the_same_on_both_sides_is_validated_once(repo, capsys, 
 
     assert main(["--base", "HEAD"]) == 0
 
-    assert sorted(validated) == [("base", "changed"), ("base", "old"), ("head", "changed"), ("head", "same")]
+    assert sorted(validated) == [
+        ("base", "changed"),
+        ("base", "old"),
+        ("base", "same"),
+        ("head", "changed"),
+        ("head", "same"),
+    ]
     out = capsys.readouterr().out
     assert out.count("`terraform validate`: base ✅ valid · head ✅ valid") == 1
     assert "`terraform validate`: base ✅ valid · head ❌ broken" in out
