@@ -16,7 +16,7 @@ from config_kit.toml_table import DERIVED, REQUIRED, Key, Kind, Table, choose, k
 from config_kit.toml_values import unrepresentable
 from core.connections import ConnectionSettings
 from core.night_watch import WatchedEnd, template_size_problem
-from core.placeholders import fill, placeholder_names
+from core.placeholders import fill, literal, placeholder_names
 from core.steps.http_invoke import HTTP_RETRIED, HTTP_TRANSIENT_ERRORS, HttpRequest, RequestKeys, request_keys
 from core.steps.task import Retry, retry_section
 from core.templates import template_problems
@@ -102,6 +102,7 @@ REPORTER: Key[str | None] = key(
     Kind.STRING,
     "Fills `{{reporter}}`. Outseta: the `FromPerson.Uid` the ticket is filed as.",
     Ticket.reporter,
+    check=literal,
 )
 TICKET_RETRY = Retry(errors=HTTP_TRANSIENT_ERRORS)
 TICKET = Section(
