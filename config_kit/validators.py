@@ -208,6 +208,24 @@ def header_value(value: str) -> str | None:
     return None
 
 
+def query_name(value: str) -> str | None:
+    """A query parameter's name, as EventBridge sends it (a connection's, a rule target's)."""
+    return _query_text(value, aws_rules.QUERY_NAME, "")
+
+
+def query_value(value: str) -> str | None:
+    """A query parameter's value, as EventBridge sends it."""
+    return _query_text(value, aws_rules.QUERY_VALUE, " other than line breaks")
+
+
+def _query_text(value: str, allowed: re.Pattern[str], but: str) -> str | None:
+    longest = aws_rules.MAX_QUERY_PARAMETER
+    if len(value) <= longest and allowed.fullmatch(value):
+        return None
+    size = f" (it has {len(value)})" if len(value) > longest else ""
+    return f"must be 1-{longest} characters without control characters{but}{size}"
+
+
 def request_header(value: str) -> str | None:
     problem = header_name(value)
     if problem:
