@@ -258,6 +258,22 @@ ECS_TASK_FAMILY = NameRule(
     "letters, digits, '-' or '_'",
     "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html",
 )
+# A container's name, which a RunTask override must match:
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html
+ECS_CONTAINER_NAME = NameRule(
+    "ECS container name",
+    255,
+    "A-Za-z0-9_-",
+    "letters, digits, '-' or '_'",
+    "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html",
+)
+# A task's network: at most 16 subnets and 5 security groups.
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AwsVpcConfiguration.html
+MAX_TASK_SUBNETS = 16
+MAX_TASK_SECURITY_GROUPS = 5
+# RunTask's overrides: at most 8,192 characters, counting the JSON that writes them.
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html
+MAX_TASK_OVERRIDES_CHARACTERS = 8192
 
 SECRET_NAME = NameRule(
     "Secrets Manager secret name",

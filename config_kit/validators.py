@@ -49,6 +49,7 @@ kms_key = pattern(
     rf"create|{arns.KMS_KEY}",
     f'must be "create" or a KMS key ARN like {KMS_KEY_EXAMPLE} (a key, not an alias)',
 )
+container_name = aws_rules.ECS_CONTAINER_NAME.problem
 subnet_id = pattern(r"subnet-[0-9a-f]{8,17}", "must be a subnet id like subnet-0123456789abcdef0")
 security_group_id = pattern(r"sg-[0-9a-f]{8,17}", "must be a security group id like sg-0123456789abcdef0")
 stack_name = pattern(

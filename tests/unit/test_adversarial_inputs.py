@@ -125,3 +125,90 @@ def test_a_token_request_query_value_is_checked_too(tmp_path):
 def test_line_breaks_and_any_script_stay_allowed_in_a_query_value(tmp_path):
     text = with_section("ticket.query", 'note = "zwei Zeilen\\nüber Ä"')
     assert load_configs([write(tmp_path, text)])[0].ticket.request.query == {"note": "zwei Zeilen\nüber Ä"}
+
+
+# What ECS refuses in RunTask: the task would fail at every run
+
+
+ECS_STEP = """\
+[[steps]]
+name = "Transform"
+type = "ecs"
+cluster = "arn:aws:ecs:eu-west-1:123456789012:cluster/pipeline"
+task_definition = "arn:aws:ecs:eu-west-1:123456789012:task-definition/transform"
+pass_roles = []
+"""
+
+
+def ecs_step(*lines: str, overrides: str = "") -> str:
+    return MINIMAL_CONFIG + "\n" + ECS_STEP + "".join(f"{line}\n" for line in lines) + overrides
+
+
+def ids(prefix: str, count: int) -> str:
+    return ", ".join(f'"{prefix}-{index:08x}"' for index in range(count))
+
+
+@pytest.mark.parametrize(
+    ("key", "prefix", "count", "allowed"),
+    [
+        ("subnets", "subnet", 17, "at most 16 subnet ids (AwsVpcConfiguration), not 17"),
+        ("security_groups", "sg", 6, "at most 5 security group ids (AwsVpcConfiguration), not 6"),
+    ],
+)
+def test_more_network_ids_than_a_task_takes_are_refused(tmp_path, key, prefix, count, allowed):
+    text = ecs_step(
+        'subnets = ["subnet-0a1b2c3d"]' if key != "subnets" else "", f"{key} = [{ids(prefix, count)}]"
+    )
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_configs([path])
+    [problem] = caught.value.problems
+    assert (problem.field, problem.allowed, len(problem.value)) == (f"steps[1].{key}", allowed, count)
+
+
+def test_the_most_network_ids_a_task_takes_are_accepted(tmp_path):
+    text = ecs_step(f"subnets = [{ids('subnet', 16)}]", f"security_groups = [{ids('sg', 5)}]")
+    [_, step] = load_configs([write(tmp_path, text)])[0].steps
+    assert (len(step.subnets), len(step.security_groups)) == (16, 5)
+
+
+CONTAINER_NAME = "must be 1-255 letters, digits, '-' or '_'"
+
+
+@pytest.mark.parametrize(
+    ("name", "allowed"),
+    [
+        ("", CONTAINER_NAME),
+        ("app server", CONTAINER_NAME),
+        ("app.server", CONTAINER_NAME),
+        ("c" * 256, "must be at most 255 characters (it has 256)"),
+    ],
+)
+def test_a_container_override_names_a_container_ecs_could_hold(tmp_path, name, allowed):
+    """An override of a container the task definition cannot have fails RunTask at every run."""
+    text = ecs_step(
+        'subnets = ["subnet-0a1b2c3d"]', overrides=f'[[steps.container_overrides]]\nname = "{name}"\n'
+    )
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_configs([path])
+    [problem] = caught.value.problems
+    assert (problem.field, problem.value, problem.allowed) == (
+        "steps[1].container_overrides[0].name",
+        name,
+        allowed,
+    )
+
+
+def test_overrides_longer_than_runtask_takes_are_refused(tmp_path):
+    overrides = "".join(
+        f'[[steps.container_overrides]]\nname = "c{index}"\nenvironment = {{ VALUE = "{"v" * 3000}" }}\n'
+        for index in range(3)
+    )
+    path = write(tmp_path, ecs_step('subnets = ["subnet-0a1b2c3d"]', overrides=overrides))
+    with pytest.raises(ConfigError) as caught:
+        load_configs([path])
+    [problem] = caught.value.problems
+    assert problem.field == "steps[1].container_overrides"
+    assert problem.allowed.startswith("make RunTask overrides of 9")
+    assert problem.allowed.endswith("characters, over the 8192 ECS allows (RunTask)")
