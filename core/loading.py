@@ -92,18 +92,24 @@ def _same_file(first: Path, second: Path) -> bool:
 def _shared_between_stacks(configs: list[PipelineConfig], project: Path | None) -> list[Problem]:
     """What two stacks cannot share: a name, a state file, a schedule group each would create."""
     problems = []
-    owners: dict[tuple[str, ...], str] = {}
+    owners: dict[tuple[str, ...], tuple[str, str]] = {}
     for config in configs:
         for field, owned, value, what in _owned(config, project):
-            first = owners.setdefault(owned, config.source)
+            first, first_value = owners.setdefault(owned, (config.source, value))
             if first != config.source:
-                problems.append(Problem(config.source, field, f"is already {what} of {first}", value))
+                problem = f"is already {what} of {first}"
+                if owned[0] == "stack" and first_value != value:
+                    problem += f' as "{first_value}": {_STACK_FOLDERS}'
+                problems.append(Problem(config.source, field, problem, value))
     return problems
+
+
+_STACK_FOLDERS = "stack folders whose names differ only in letter case are one folder on macOS and Windows"
 
 
 def _owned(config: PipelineConfig, project: Path | None) -> Iterator[tuple[str, tuple[str, ...], str, str]]:
     """(field, what is owned, value shown, the owner's role) for each thing a stack owns alone."""
-    yield "stack.name", ("stack", config.stack.name), config.stack.name, "the stack"
+    yield "stack.name", ("stack", config.stack.name.casefold()), config.stack.name, "the stack"
     backend = config.backend
     if isinstance(backend, S3Backend):
         state = f"s3://{backend.bucket}/{backend.key}"

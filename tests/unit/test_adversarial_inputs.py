@@ -212,3 +212,24 @@ def test_overrides_longer_than_runtask_takes_are_refused(tmp_path):
     assert problem.field == "steps[1].container_overrides"
     assert problem.allowed.startswith("make RunTask overrides of 9")
     assert problem.allowed.endswith("characters, over the 8192 ECS allows (RunTask)")
+
+
+# Two files
+
+
+def test_stack_names_that_differ_only_in_letter_case_are_refused(tmp_path):
+    """Their folders cdktf.out/stacks/<name> are one folder on macOS and Windows: one stack's
+    output would silently replace the other's."""
+    first = write(tmp_path, MINIMAL_CONFIG, "dev.toml")
+    renamed = edited('name = "pipeline-test"', 'name = "Pipeline-Test"')
+    second = write(
+        tmp_path,
+        renamed + '\n[state_machine]\nname = "other"\n\n[backend]\npath = "other.tfstate"\n',
+        "prod.toml",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_configs([first, second])
+    folders = "stack folders whose names differ only in letter case are one folder on macOS and Windows"
+    assert [str(problem) for problem in caught.value.problems] == [
+        f'{second}: stack.name = "Pipeline-Test": is already the stack of {first} as "pipeline-test": {folders}'
+    ]
