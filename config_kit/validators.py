@@ -7,8 +7,9 @@ import ipaddress
 import posixpath
 import re
 import unicodedata
+from functools import cache
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
+from zoneinfo import available_timezones
 
 from aws_facts import arns
 from aws_facts import rules as aws_rules
@@ -274,11 +275,17 @@ def plain_text_credential(name: str, instead: str) -> str | None:
 
 
 def timezone(value: str) -> str | None:
-    try:
-        ZoneInfo(value)
-    except (ValueError, KeyError, OSError):
+    if value not in _time_zones():
         return "must be an IANA time zone such as UTC or Europe/Berlin"
     return None
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    """The zones of the time zone database. ZoneInfo() also opens other files of its folder:
+    posix/... and right/... copies, posixrules, and localtime, the zone of the machine that
+    synthesizes, which Scheduler cannot know."""
+    return frozenset(available_timezones() - {"localtime"})
 
 
 def sns_subject(value: str) -> str | None:

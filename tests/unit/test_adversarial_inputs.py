@@ -233,3 +233,24 @@ def test_stack_names_that_differ_only_in_letter_case_are_refused(tmp_path):
     assert [str(problem) for problem in caught.value.problems] == [
         f'{second}: stack.name = "Pipeline-Test": is already the stack of {first} as "pipeline-test": {folders}'
     ]
+
+
+# Time zones
+
+
+@pytest.mark.parametrize("zone", ["localtime", "posixrules", "posix/Europe/Berlin", "right/UTC"])
+def test_a_file_of_the_hosts_zone_folder_is_not_a_time_zone(tmp_path, zone):
+    """ZoneInfo reads these files of /usr/share/zoneinfo, but they name no IANA zone Scheduler
+    knows; localtime is whatever zone the machine that synthesizes is set to."""
+    text = with_section("schedule", f'timezone = "{zone}"')
+    expect_problem(
+        tmp_path,
+        text,
+        f'schedule.timezone = "{zone}": must be an IANA time zone such as UTC or Europe/Berlin',
+    )
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5"])
+def test_iana_time_zones_are_accepted(tmp_path, zone):
+    text = with_section("schedule", f'timezone = "{zone}"')
+    assert load_configs([write(tmp_path, text)])[0].schedule.timezone == zone
