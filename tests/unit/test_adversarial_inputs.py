@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from config_kit.errors import ConfigError
+from config_kit.errors import ConfigError, Problem
 from core.loading import load_configs
 from tests.unit.support import MINIMAL_CONFIG, edited, expect_problem, in_table, with_section, write
 
@@ -105,7 +105,7 @@ def test_a_query_name_eventbridge_refuses_is_refused(tmp_path, written, name, al
     shown = json.dumps(name)
     shown = shown if len(shown) <= 120 else f"{shown[:117]}..."
     assert [str(problem) for problem in caught.value.problems] == [
-        f"{path}: ticket.query.{name} = {shown}: {allowed}"
+        f"{path}: ticket.query.{written} = {shown}: {allowed}"  # the field as written: escaped
     ]
 
 
@@ -254,3 +254,23 @@ def test_a_file_of_the_hosts_zone_folder_is_not_a_time_zone(tmp_path, zone):
 def test_iana_time_zones_are_accepted(tmp_path, zone):
     text = with_section("schedule", f'timezone = "{zone}"')
     assert load_configs([write(tmp_path, text)])[0].schedule.timezone == zone
+
+
+# Messages are printed to a terminal
+
+
+def test_a_problem_shows_control_and_bidirectional_characters_escaped():
+    """A key or value holding ESC, CR or U+202E (right-to-left override) was printed as it is:
+    the terminal then cleared the screen, overwrote the line or reordered it, hiding the message."""
+    problem = Problem("env.toml", "ticket.query.a\x1b[2J\rb", "must be ...", "x\u202ey\x9bz\u2028")
+    assert (
+        str(problem) == 'env.toml: ticket.query.a\\u001b[2J\\u000db = "x\\u202ey\\u009bz\\u2028": must be ...'
+    )
+
+
+def test_a_key_with_a_carriage_return_cannot_hide_its_problem(tmp_path):
+    path = write(tmp_path, with_section("ticket.query", '"a\\rtoken" = "v"'))
+    with pytest.raises(ConfigError) as caught:
+        load_configs([path])
+    assert "\r" not in str(caught.value)
+    assert f"{path}: ticket.query.a\\u000dtoken = " in str(caught.value)
