@@ -86,6 +86,9 @@ STATE_MACHINE_NAME = NameRule(
     "letters, digits, '-' or '_'",
     "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html",
 )
+# A state machine's definition is at most 1,048,576 characters (the provider checks the same):
+# https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html
+MAX_STATE_MACHINE_DEFINITION = 1_048_576
 # A state's name is at most 80 characters: https://states-language.net/spec.html#states-fields
 MAX_STATE_NAME = 80
 # A failed execution's error and cause, in characters:
@@ -255,6 +258,22 @@ ECS_TASK_FAMILY = NameRule(
     "letters, digits, '-' or '_'",
     "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html",
 )
+# A container's name, which a RunTask override must match:
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html
+ECS_CONTAINER_NAME = NameRule(
+    "ECS container name",
+    255,
+    "A-Za-z0-9_-",
+    "letters, digits, '-' or '_'",
+    "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html",
+)
+# A task's network: at most 16 subnets and 5 security groups.
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AwsVpcConfiguration.html
+MAX_TASK_SUBNETS = 16
+MAX_TASK_SECURITY_GROUPS = 5
+# RunTask's overrides: at most 8,192 characters, counting the JSON that writes them.
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html
+MAX_TASK_OVERRIDES_CHARACTERS = 8192
 
 SECRET_NAME = NameRule(
     "Secrets Manager secret name",
@@ -377,6 +396,14 @@ HTTPS_ENDPOINT_SOURCE = (
 # https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ConnectionHeaderParameter.html
 MAX_HEADER_PARAMETER = 512
 HEADER_VALUE = re.compile(r"[ \t]*[\x20-\x7E]+([ \t]+[\x20-\x7E]+)*[ \t]*", re.ASCII)
+
+# Query parameters of a connection or of a rule's HTTP target: names without control characters,
+# values without those but line breaks; both 1-512 characters.
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ConnectionQueryStringParameter.html
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_HttpParameters.html
+MAX_QUERY_PARAMETER = 512
+QUERY_NAME = re.compile(r"[^\x00-\x1F\x7F]+")
+QUERY_VALUE = re.compile(r"[^\x00-\x09\x0B\x0C\x0E-\x1F\x7F]+")
 
 # A connection's Basic user name and OAuth client id: 1-512 characters on one line, without ':'.
 # https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateConnectionBasicAuthRequestParameters.html

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.sfn_state_machine import (
     SfnStateMachine,
@@ -56,7 +54,7 @@ class PipelineStateMachine(Construct):
             name=settings.name,
             type="STANDARD",
             role_arn=self.execution_role.arn,
-            definition=json.dumps(pipeline.definition(refs), indent=2),
+            definition=pipeline.definition_text(refs),
             logging_configuration=logging,
             tracing_configuration=SfnStateMachineTracingConfiguration(enabled=settings.tracing),
             encryption_configuration=_encryption(refs.key_arn, data_key_reuse_seconds),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,14 +20,28 @@ class Problem:
     value: Any = _NO_VALUE
 
     def __str__(self) -> str:
+        where = f"{_visible(self.file)}: {_visible(self.field)}"
         if self.value is _NO_VALUE:
-            return f"{self.file}: {self.field}: {self.allowed}"
-        return f"{self.file}: {self.field} = {_shown(self.value)}: {self.allowed}"
+            return f"{where}: {self.allowed}"
+        return f"{where} = {_shown(self.value)}: {self.allowed}"
 
 
 def _shown(value: Any) -> str:
-    text = json.dumps(value, default=str, ensure_ascii=False)
+    text = _visible(json.dumps(value, default=str, ensure_ascii=False))
     return text if len(text) <= 120 else f"{text[:117]}..."
+
+
+# Control, format (bidirectional, zero-width) and line-separator characters, which a terminal
+# acts on or hides: a key or value holding ESC, CR or U+202E could clear, overwrite or reorder
+# the message that names it.
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def _visible(text: str) -> str:
+    return "".join(
+        f"\\u{ord(character):04x}" if unicodedata.category(character) in _INVISIBLE else character
+        for character in text
+    )
 
 
 class ConfigError(Exception):

@@ -7,8 +7,9 @@ import ipaddress
 import posixpath
 import re
 import unicodedata
+from functools import cache
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
+from zoneinfo import available_timezones
 
 from aws_facts import arns
 from aws_facts import rules as aws_rules
@@ -49,6 +50,7 @@ kms_key = pattern(
     rf"create|{arns.KMS_KEY}",
     f'must be "create" or a KMS key ARN like {KMS_KEY_EXAMPLE} (a key, not an alias)',
 )
+container_name = aws_rules.ECS_CONTAINER_NAME.problem
 subnet_id = pattern(r"subnet-[0-9a-f]{8,17}", "must be a subnet id like subnet-0123456789abcdef0")
 security_group_id = pattern(r"sg-[0-9a-f]{8,17}", "must be a security group id like sg-0123456789abcdef0")
 stack_name = pattern(
@@ -208,6 +210,24 @@ def header_value(value: str) -> str | None:
     return None
 
 
+def query_name(value: str) -> str | None:
+    """A query parameter's name, as EventBridge sends it (a connection's, a rule target's)."""
+    return _query_text(value, aws_rules.QUERY_NAME, "")
+
+
+def query_value(value: str) -> str | None:
+    """A query parameter's value, as EventBridge sends it."""
+    return _query_text(value, aws_rules.QUERY_VALUE, " other than line breaks")
+
+
+def _query_text(value: str, allowed: re.Pattern[str], but: str) -> str | None:
+    longest = aws_rules.MAX_QUERY_PARAMETER
+    if len(value) <= longest and allowed.fullmatch(value):
+        return None
+    size = f" (it has {len(value)})" if len(value) > longest else ""
+    return f"must be 1-{longest} characters without control characters{but}{size}"
+
+
 def request_header(value: str) -> str | None:
     problem = header_name(value)
     if problem:
@@ -255,11 +275,17 @@ def plain_text_credential(name: str, instead: str) -> str | None:
 
 
 def timezone(value: str) -> str | None:
-    try:
-        ZoneInfo(value)
-    except (ValueError, KeyError, OSError):
+    if value not in _time_zones():
         return "must be an IANA time zone such as UTC or Europe/Berlin"
     return None
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    """The zones of the time zone database. ZoneInfo() also opens other files of its folder:
+    posix/... and right/... copies, posixrules, and localtime, the zone of the machine that
+    synthesizes, which Scheduler cannot know."""
+    return frozenset(available_timezones() - {"localtime"})
 
 
 def sns_subject(value: str) -> str | None:

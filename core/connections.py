@@ -190,7 +190,15 @@ PARAMETER_SECTIONS: tuple[Key[Any], ...] = (
         value_table=SECRET_SOURCE,
         value_check=validators.header_value,
     ),
-    key("query", Kind.PARAMETERS, "Query parameters" + _PARAMETER_DOC, {}, value_table=SECRET_SOURCE),
+    key(
+        "query",
+        Kind.PARAMETERS,
+        "Query parameters" + _PARAMETER_DOC,
+        {},
+        check=validators.query_name,
+        value_table=SECRET_SOURCE,
+        value_check=validators.query_value,
+    ),
     key("body", Kind.PARAMETERS, "Body keys" + _PARAMETER_DOC, {}, value_table=SECRET_SOURCE),
 )
 """The sections of HttpParameters; a key's check applies to the parameters' names."""

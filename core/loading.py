@@ -27,7 +27,7 @@ from core.failure_path import (
     FIXED_STATES,
     FailurePath,
 )
-from core.role_policies import policy_size_problems
+from core.role_policies import policy_size_problems, sizing_refs
 from core.sections.backend import BACKEND, S3Backend, read_backend
 from core.sections.encryption import ENCRYPTION, read_encryption
 from core.sections.night_watch import NIGHT_WATCH, NightWatchSettings, read_night_watch
@@ -92,18 +92,24 @@ def _same_file(first: Path, second: Path) -> bool:
 def _shared_between_stacks(configs: list[PipelineConfig], project: Path | None) -> list[Problem]:
     """What two stacks cannot share: a name, a state file, a schedule group each would create."""
     problems = []
-    owners: dict[tuple[str, ...], str] = {}
+    owners: dict[tuple[str, ...], tuple[str, str]] = {}
     for config in configs:
         for field, owned, value, what in _owned(config, project):
-            first = owners.setdefault(owned, config.source)
+            first, first_value = owners.setdefault(owned, (config.source, value))
             if first != config.source:
-                problems.append(Problem(config.source, field, f"is already {what} of {first}", value))
+                problem = f"is already {what} of {first}"
+                if owned[0] == "stack" and first_value != value:
+                    problem += f' as "{first_value}": {_STACK_FOLDERS}'
+                problems.append(Problem(config.source, field, problem, value))
     return problems
+
+
+_STACK_FOLDERS = "stack folders whose names differ only in letter case are one folder on macOS and Windows"
 
 
 def _owned(config: PipelineConfig, project: Path | None) -> Iterator[tuple[str, tuple[str, ...], str, str]]:
     """(field, what is owned, value shown, the owner's role) for each thing a stack owns alone."""
-    yield "stack.name", ("stack", config.stack.name), config.stack.name, "the stack"
+    yield "stack.name", ("stack", config.stack.name.casefold()), config.stack.name, "the stack"
     backend = config.backend
     if isinstance(backend, S3Backend):
         state = f"s3://{backend.bucket}/{backend.key}"
@@ -137,11 +143,26 @@ def load_config(path: Path, now: datetime | None = None) -> PipelineConfig:
         Problem(source, field, allowed, value) for field, value, allowed in unrepresentable(data)
     ]
     config = _read_config(Table(data, "", problems), source, now)
-    if config is not None and not problems.found:
-        problems.found += policy_size_problems(config) + self_start_problems(config)
+    if config is not None and not problems.found and not without_json_form:
+        problems.found += (
+            policy_size_problems(config) + _definition_size_problems(config) + self_start_problems(config)
+        )
     if config is None or problems.found or without_json_form:
         raise ConfigError(_one_problem_per_field(without_json_form, problems.found))
     return replace(config, warnings=tuple(problems.warnings))
+
+
+def _definition_size_problems(config: PipelineConfig) -> list[Problem]:
+    """Sized with the longest ARNs the references can take (core.role_policies.sizing_refs)."""
+    size = len(config.pipeline().definition_text(sizing_refs(config)))
+    if size <= aws_rules.MAX_STATE_MACHINE_DEFINITION:
+        return []
+    allowed = (
+        f"make a state machine definition of {size} characters, over Step Functions' limit of "
+        f"{aws_rules.MAX_STATE_MACHINE_DEFINITION} (CreateStateMachine); split the pipeline into "
+        "several state machines (a state_machine step runs another) or shorten its payloads and bodies"
+    )
+    return [Problem(config.source, "steps", allowed, f"{len(config.steps)} steps")]
 
 
 def _one_problem_per_field(first: list[Problem], others: list[Problem]) -> list[Problem]:

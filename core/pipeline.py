@@ -6,6 +6,7 @@ step cannot be added without the permissions it needs, or keep ones it lost.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -56,6 +57,10 @@ class Pipeline:
         if self.comment:
             definition = {"Comment": self.comment, **definition}
         return definition
+
+    def definition_text(self, refs: Refs) -> str:
+        """The definition as the state machine is given it, whose length Step Functions limits."""
+        return json.dumps(self.definition(refs), indent=2)
 
     def policy_statements(self, refs: Refs) -> tuple[Statement, ...]:
         statements = [statement for step in self.steps for statement in step.policy_statements(refs)]

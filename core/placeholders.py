@@ -20,6 +20,15 @@ def placeholder_names(text: str) -> list[str]:
     return PLACEHOLDER.findall(text)
 
 
+def literal(value: str) -> str | None:
+    """A check of a value that fills a placeholder (a reporter, a preset's field): it is put in as
+    written, so a placeholder inside it would be read again by a later rendering, as a run-time
+    value or as an unknown name."""
+    return (
+        "is filled in as written, so it cannot hold a {{placeholder}}" if PLACEHOLDER.search(value) else None
+    )
+
+
 def fill_text(text: str, values: Mapping[str, str]) -> str:
     """Each placeholder named in values replaced; the others kept as written."""
     return PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), text)

@@ -29,6 +29,7 @@ from typing import Any
 from config_kit import validators
 from config_kit.toml_table import REQUIRED, Key, Kind, key
 from core.connections import AuthKind
+from core.placeholders import literal
 
 JSON = {"Content-Type": "application/json"}
 JSON_BOTH_WAYS = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -66,8 +67,10 @@ class Preset(Enum):
 
 
 def instance_field(name: str, doc: str, default: Any = REQUIRED, **details: Any) -> Key[str]:
-    """A preset's own [ticket] key; choices, where the vendor's API description lists them."""
-    return key(name, Kind.STRING, doc, default, **details)
+    """A preset's own [ticket] key; choices, where the vendor's API description lists them. Its
+    value fills the preset's {{<name>}} as written (placeholders.literal), unless a check of its
+    own allows less."""
+    return key(name, Kind.STRING, doc, default, **{"check": literal, **details})
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from config_kit.toml_table import DERIVED, REQUIRED, Key, Kind, Table, choose, k
 from config_kit.toml_values import unrepresentable
 from core.connections import ConnectionSettings
 from core.night_watch import WatchedEnd, template_size_problem
-from core.placeholders import fill, placeholder_names
+from core.placeholders import fill, literal, placeholder_names
 from core.steps.http_invoke import HTTP_RETRIED, HTTP_TRANSIENT_ERRORS, HttpRequest, RequestKeys, request_keys
 from core.steps.task import Retry, retry_section
 from core.templates import template_problems
@@ -72,6 +72,15 @@ TICKET_REQUEST = request_keys(
         "body": "the preset's, else the Outseta support case",
     },
 )
+# The night watch's API destination target sends the ticket's query too, so EventBridge's rules apply.
+TICKET_REQUEST = replace(
+    TICKET_REQUEST,
+    query=replace(
+        TICKET_REQUEST.query,
+        check=lambda name: validators.query_name(name) or validators.query_parameter(name),
+        value_check=validators.query_value,
+    ),
+)
 _PRESET_ENDPOINT = replace(
     TICKET_REQUEST.endpoint, default=DERIVED, default_doc="`base_url` + the preset's path"
 )
@@ -102,6 +111,7 @@ REPORTER: Key[str | None] = key(
     Kind.STRING,
     "Fills `{{reporter}}`. Outseta: the `FromPerson.Uid` the ticket is filed as.",
     Ticket.reporter,
+    check=literal,
 )
 TICKET_RETRY = Retry(errors=HTTP_TRANSIENT_ERRORS)
 TICKET = Section(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
+from aws_facts import rules as aws_rules
 from aws_facts.arns import ecs_tasks_of_cluster, event_rule_arn, task_definition_revisions
 from config_kit import validators
 from config_kit.schema import Section, Shape
@@ -60,7 +62,9 @@ PASS_ROLES_REQUIRED = (
     "which RunTask passes to ECS (iam:PassRole; without them every run is denied). "
     "Write pass_roles = [] if the task definition has neither"
 )
-CONTAINER_NAME: Key[str] = key("name", Kind.STRING, "The container, as the task definition names it.")
+CONTAINER_NAME: Key[str] = key(
+    "name", Kind.STRING, "The container, as the task definition names it.", check=validators.container_name
+)
 COMMAND: Key[tuple[str, ...] | None] = key(
     "command", Kind.STRINGS, "Replaces the image's command.", ContainerOverride.command
 )
@@ -151,7 +155,33 @@ class EcsStep(Step):
         )
         if not step.subnets and not table.data.get("subnets"):
             table.problem("subnets", "at least one subnet id is required", value=[])
+        step.check_run_task(table)
         return step
+
+    def check_run_task(self, table: Table) -> None:
+        """What RunTask refuses at every run: too many network ids, overrides too long."""
+        for name, ids, most, what in (
+            (SUBNETS.name, self.subnets, aws_rules.MAX_TASK_SUBNETS, "subnet ids"),
+            (
+                SECURITY_GROUPS.name,
+                self.security_groups,
+                aws_rules.MAX_TASK_SECURITY_GROUPS,
+                "security group ids",
+            ),
+        ):
+            if len(ids) > most:
+                table.problem(name, f"at most {most} {what} (AwsVpcConfiguration), not {len(ids)}")
+        size = len(json.dumps(self._overrides(), separators=(",", ":")))
+        if self.container_overrides and size > aws_rules.MAX_TASK_OVERRIDES_CHARACTERS:
+            table.problem(
+                "container_overrides",
+                f"make RunTask overrides of {size} characters, over the "
+                f"{aws_rules.MAX_TASK_OVERRIDES_CHARACTERS} ECS allows (RunTask)",
+                value=f"{len(self.container_overrides)} overrides",
+            )
+
+    def _overrides(self) -> dict[str, Any]:
+        return {"ContainerOverrides": [override.to_json() for override in self.container_overrides]}
 
     def to_state(self, refs: Refs) -> dict[str, Any]:
         network: dict[str, Any] = {
@@ -167,9 +197,7 @@ class EcsStep(Step):
             "NetworkConfiguration": {"AwsvpcConfiguration": network},
         }
         if self.container_overrides:
-            parameters["Overrides"] = {
-                "ContainerOverrides": [override.to_json() for override in self.container_overrides]
-            }
+            parameters["Overrides"] = self._overrides()
         return task_state(
             resource=refs.integration("ecs:runTask.sync"),
             parameters=parameters,
