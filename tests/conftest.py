@@ -42,15 +42,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_finish(session: pytest.Session) -> None:
+def pytest_runtest_setup(item: pytest.Item) -> None:
     """In a worker, xdist has put each test's group at the end of its node id, where the scheduler
     reads it: a pytest or xdist whose ids carry no group would split a deployment's tests over
     several processes (pytest 9.2 with xdist 3.8.0 does: xdist's issue 1386)."""
-    if session.config.getoption("dist", "no") == "loadgroup" and "PYTEST_XDIST_WORKER" in os.environ:
-        ungrouped = [item.nodeid for item in session.items if "@" not in item.nodeid.rsplit("]", 1)[-1]]
-        if ungrouped:
-            raise pytest.UsageError(f"pytest-xdist did not group {len(ungrouped)} tests, e.g. {ungrouped[0]}")
+    config = item.config
+    grouped = "@" in item.nodeid.rsplit("]", 1)[-1]
+    if hasattr(config, "workerinput") and config.getoption("loadgroup", False) and not grouped:
+        pytest.fail("pytest-xdist did not group this test (--dist loadgroup): see tests/conftest.py")
 
 
 def keyed_config_text(stack_name: str) -> str:
