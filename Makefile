@@ -3,9 +3,10 @@
 #   make synth   - synthesize Terraform JSON into cdktf.out/ (installs only what synth needs:
 #                  Pipfile's [packages] and package.json's dependencies; the rest on first use)
 #   make lint    - ruff check and ruff format --check
-#   make test    - lint, then pytest (extra args: make test PYTEST_ARGS="-k foo -x")
+#   make test    - lint, then pytest (extra args: make test PYTEST_ARGS="-k foo -x"), in
+#                  TEST_WORKERS parallel processes (TEST_WORKERS=0: in one process)
 #   make test-fast - the unit and synth tests only, for the edit-test loop: no linters, no
-#                  emulator, no terraform (PYTEST_ARGS as for make test)
+#                  emulator, no terraform, no normal synth (PYTEST_ARGS as for make test)
 #   make clean   - remove generated output and stamps
 #   make distclean - clean + remove .venv/ and node_modules/
 # Progress goes to stderr and recipes are not echoed, so that stdout holds only what a target
@@ -22,6 +23,10 @@ PIPENV_VERSION ?= 2026.10.3
 PIPENV         := $(PYTHON) -m pipenv
 NPM            ?= npm
 PYTEST_ARGS    ?=
+# pytest-xdist's workers for make test: two per processor, as the end-to-end tests mostly wait on
+# Terraform and the emulator (tests/e2e/conftest.py groups what shares a deployment). Evaluated by
+# the recipe's shell.
+TEST_WORKERS   ?= $$(( 2 * $$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1) ))
 
 STAMP_DIR  := $(ROOT)/.make
 # Inside node_modules, as the venv's is inside .venv: make clean keeps them, a deleted node_modules
@@ -129,15 +134,17 @@ lint: setup
 	@cd "$(ROOT)" && "$(VENV_BIN)/ruff" check . && "$(VENV_BIN)/ruff" format --check .
 
 test: setup lint
-	$(call say,pytest $(PYTEST_ARGS))
-	@cd "$(ROOT)" && "$(VENV_BIN)/python" -m pytest $(PYTEST_ARGS)
+	$(call say,pytest -n $(TEST_WORKERS) $(PYTEST_ARGS))
+	@cd "$(ROOT)" && "$(VENV_BIN)/python" -m pytest -n "$(TEST_WORKERS)" $(PYTEST_ARGS)
 
-# What needs no emulator and no terraform: tests/unit (pure) and tests/synth (synthesized JSON).
+# What needs no emulator and no terraform: tests/unit (pure) and tests/synth (synthesized JSON),
+# less the comparison with the normal synth (make test runs it), in one worker per processor.
 FAST_TIERS := tests/unit tests/synth
+FAST_PYTEST_ARGS := -n logical -m 'not normal_synth'
 
 test-fast: python-deps node-deps
-	$(call say,pytest $(FAST_TIERS) $(PYTEST_ARGS))
-	@cd "$(ROOT)" && "$(VENV_BIN)/python" -m pytest $(FAST_TIERS) $(PYTEST_ARGS)
+	$(call say,pytest $(FAST_TIERS) $(FAST_PYTEST_ARGS) $(PYTEST_ARGS))
+	@cd "$(ROOT)" && "$(VENV_BIN)/python" -m pytest $(FAST_TIERS) $(FAST_PYTEST_ARGS) $(PYTEST_ARGS)
 
 # Feature targets (make try-failure, make review, make bench, ...) live one file each in mk/.
 -include $(wildcard $(ROOT)/mk/*.mk)

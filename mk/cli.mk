@@ -9,5 +9,7 @@ NPMRC := $(ROOT)/.npmrc
 
 setup: npmrc
 
+# A temporary file of its own: tests running in parallel (make test) run make setup side by side.
 npmrc:
-	@printf 'node-options=--require "%s"\n' "$(ROOT)/scripts/cdktf_cli_env.js" > "$(NPMRC).tmp" && mv -f "$(NPMRC).tmp" "$(NPMRC)"
+	@tmp="$$(mktemp "$(NPMRC).XXXXXX")" && \
+	  printf 'node-options=--require "%s"\n' "$(ROOT)/scripts/cdktf_cli_env.js" > "$$tmp" && mv -f "$$tmp" "$(NPMRC)"

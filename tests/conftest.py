@@ -31,6 +31,27 @@ KEYED_STACKS = {"nightly-pipeline-kms": "create", "nightly-pipeline-kms-arn": "e
 EXISTING_KEY_ARN = "arn:aws:kms:eu-west-1:111111111111:key/0d2c5f4e-1b3a-4c5d-8e6f-7a8b9c0d1e2f"
 
 
+# Before pytest-xdist's own hook, which reads the groups; after tests/e2e/conftest.py's (pluggy calls
+# the hooks of one priority last registered first, and this conftest is registered first).
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """For pytest-xdist (make test: --dist loadgroup): the tests of a module run in one worker, so
+    that its fixtures are made once, unless tests/e2e/conftest.py grouped a test otherwise."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """In a worker, xdist has put each test's group at the end of its node id, where the scheduler
+    reads it: a pytest or xdist whose ids carry no group would split a deployment's tests over
+    several processes (pytest 9.2 with xdist 3.8.0 does: xdist's issue 1386)."""
+    config = item.config
+    grouped = "@" in item.nodeid.rsplit("]", 1)[-1]
+    if hasattr(config, "workerinput") and config.getoption("loadgroup", False) and not grouped:
+        pytest.fail("pytest-xdist did not group this test (--dist loadgroup): see tests/conftest.py")
+
+
 def keyed_config_text(stack_name: str) -> str:
     """config/dev.toml as stack_name, with the key KEYED_STACKS names for it."""
     key = "create" if KEYED_STACKS[stack_name] == "create" else EXISTING_KEY_ARN

@@ -22,15 +22,14 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
 from offline.resolved_plan import PLAN_SUFFIX, write_plan_json
-from tests.conftest import MIXED_50_CONFIG, MORE_STEPS_CONFIG, PROJECT
-from tests.e2e.conftest import STACK
+from tests.conftest import PROJECT
+from tests.e2e.conftest import MIXED_50_STACK, MORE_STEPS_STACK, STACK
 
 CHECKOV_VENV = PROJECT / ".venv-checkov" / "bin"
 CHECKOV = CHECKOV_VENV / "checkov"
@@ -38,14 +37,6 @@ CONFIG = PROJECT / "tools" / "checkov" / "checkov.yaml"
 REGISTERED_CHECKS = PROJECT / "tools" / "checkov" / "registered_checks.py"
 SKIP_LINE = re.compile(r"^\s*- (CKV2?_[A-Z0-9_]+)\s*$")
 
-# Beside the session's dev stack, the stacks that bring what dev has not: more_steps a Glue job and
-# a nested state machine, mixed50 managed policies (aws_iam_policy) for its overflowing role.
-# prod and variant build their policies from the same step kinds as dev; variant reads its secret
-# by ARN, which the offline run cannot create.
-OTHER_PLANNED_STACKS = {
-    "nightly-pipeline-steps": MORE_STEPS_CONFIG,
-    "nightly-pipeline-mixed50": MIXED_50_CONFIG,
-}
 # Read a policy as a document (cloudsplaining, or a parse of the SNS policy): UNKNOWN on the JSON
 # route, evaluated on the resolved plans.
 POLICY_DOCUMENT_CHECKS = {
@@ -90,45 +81,16 @@ def stacks_dir(synth_dir) -> Path:
 
 
 @pytest.fixture(scope="module")
-def other_plans(stacks_dir, tmp_path_factory) -> Iterator[tuple[Path, subprocess.Popen] | None]:
-    """OTHER_PLANNED_STACKS applied and planned in a process of their own, started by the first
-    test so that they apply while checkov reads the synthesized JSON. None without terraform
-    (plans_dir then skips, through the deployment)."""
-    if shutil.which("terraform") is None:
-        yield None
-        return
+def plans_dir(deployment, more_steps_child, mixed50_child, tmp_path_factory) -> Path:
+    """<stack>.plan.json of the dev stack (the session's deployment) and, beside it, of the stacks
+    that bring what dev has not: more_steps a Glue job and a nested state machine, mixed50 managed
+    policies (aws_iam_policy) for its overflowing role; each written by the child that applies it
+    for its own tests (tests/e2e/conftest.py). prod and variant build their policies from the same
+    step kinds as dev; variant reads its secret by ARN, which the offline run cannot create."""
     out = tmp_path_factory.mktemp("resolved-plans")
-    stack_arguments = [
-        str(argument)
-        for name, config in OTHER_PLANNED_STACKS.items()
-        for argument in (stacks_dir / name, config)
-    ]
-    # stderr to a file: a pipe nobody reads until the end could fill and stall the child.
-    with (
-        (out / "stderr.log").open("w") as stderr,
-        subprocess.Popen(
-            [sys.executable, "-m", "offline.resolved_plan", str(out), *stack_arguments],
-            cwd=PROJECT,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-        ) as process,
-    ):
-        try:
-            yield out, process
-        finally:
-            process.kill()
-
-
-@pytest.fixture(scope="module")
-def plans_dir(other_plans, deployment) -> Path:
-    """<stack>.plan.json of the dev stack (the session's deployment) and of OTHER_PLANNED_STACKS."""
-    assert other_plans is not None, "the deployment needs terraform too"
-    out, process = other_plans
     write_plan_json(deployment.terraform, out / f"{STACK}{PLAN_SUFFIX}")
-    stdout, _ = process.communicate(timeout=900)
-    assert process.returncode == 0, (out / "stderr.log").read_text()[-4000:]
-    assert len(stdout.split()) == len(OTHER_PLANNED_STACKS)
+    for child, name in ((more_steps_child, MORE_STEPS_STACK), (mixed50_child, MIXED_50_STACK)):
+        shutil.copy2(child.finished() / f"{name}{PLAN_SUFFIX}", out)
     return out
 
 
@@ -224,7 +186,8 @@ def skipped_checks() -> list[tuple[str, str]]:
     return skips
 
 
-def test_no_check_fails_on_any_synthesized_stack(stacks_dir, other_plans):
+def test_no_check_fails_on_any_synthesized_stack(stacks_dir, more_steps_child, mixed50_child):
+    """Asks for the children of plans_dir, so that they apply their stacks while checkov runs."""
     report = checkov("--config-file", str(CONFIG), "--directory", str(stacks_dir))
 
     assert verdicts(report, "failed_checks") == set()

@@ -4,8 +4,6 @@ policies, and every step still allowed exactly what it needs (a real policy simu
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -13,32 +11,13 @@ from core.steps.ecs_run_task import EcsStep
 from core.steps.lambda_invoke import LambdaStep
 from offline.applied_iam import AppliedRole
 from offline.policy_simulator import IamRequest, simulate
-from tests.conftest import MIXED_50_CONFIG, PROJECT
+from tests.e2e.conftest import CHILD_RESULT, MIXED_50_STACK
 from tests.e2e.prerequisites import require
-
-STACK = "nightly-pipeline-mixed50"
 
 
 @pytest.fixture(scope="module")
-def applied(synth_dir, tmp_path_factory) -> dict:
-    require("terraform")
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.e2e.large_stack",
-            str(MIXED_50_CONFIG),
-            str(synth_dir / "stacks" / STACK),
-            str(tmp_path_factory.mktemp("mixed50-terraform")),
-        ],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr[-4000:]
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+def applied(mixed50_child) -> dict:
+    return json.loads((mixed50_child.finished() / CHILD_RESULT).read_text())
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +33,7 @@ def test_applies_and_a_second_plan_changes_nothing(applied):
 def test_execution_role_gets_managed_policies_beside_its_inline_one(execution_role, stacks):
     synthesized = [
         body["name"]
-        for body in stacks[STACK]["resource"]["aws_iam_policy"].values()
+        for body in stacks[MIXED_50_STACK]["resource"]["aws_iam_policy"].values()
         if "/Pipeline/ExecutionRole/" in body["//"]["metadata"]["path"]
     ]
     assert len(execution_role.inline_policies) == 1
@@ -64,7 +43,7 @@ def test_execution_role_gets_managed_policies_beside_its_inline_one(execution_ro
 
 def test_every_step_is_allowed_what_it_needs_and_no_neighbour(execution_role, configs, applied):
     require("node")
-    config = configs[STACK]
+    config = configs[MIXED_50_STACK]
     account, region = config.stack.account_id, config.stack.region
     state_machine = applied["outputs"]["state_machine_arn"]
     cases: dict[str, tuple[str, str, str, dict]] = {}

@@ -8,40 +8,19 @@ error. The stack is deployed in a child process (see tests/e2e/more_steps_night.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import PROJECT
-from tests.e2e.prerequisites import require
+from tests.e2e.conftest import CHILD_RESULT
 
-STACK = "nightly-pipeline-steps"
 JOB = "compact-orders"
 CHILD = "arn:aws:states:eu-west-1:222222222222:stateMachine:load-warehouse"
 DAY = "2026-11-28"
 
 
 @pytest.fixture(scope="module")
-def nights(synth_dir, tmp_path_factory) -> dict:
-    require("terraform")
-    result_file = tmp_path_factory.mktemp("more-steps") / "nights.json"
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.e2e.more_steps_night",
-            str(synth_dir / "stacks" / STACK),
-            str(result_file),
-        ],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    return json.loads(result_file.read_text())
+def nights(more_steps_child) -> dict:
+    return json.loads((more_steps_child.finished() / CHILD_RESULT).read_text())
 
 
 def test_quiet_night_runs_the_glue_job_then_the_child_with_resolved_parameters(nights):

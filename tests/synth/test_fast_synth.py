@@ -26,6 +26,7 @@ def files_of(outdir: Path) -> dict[str, bytes]:
     return {str(path.relative_to(outdir)): path.read_bytes() for path in outdir.rglob("*") if path.is_file()}
 
 
+@pytest.mark.normal_synth
 def test_fast_and_normal_synth_write_identical_bytes(tmp_path):
     # Both outdirs sit at the same depth, so the relative local-state paths agree too.
     fast = synthesize_in_subprocess(tmp_path / "fast" / "cdktf.out", fast=True)
