@@ -7,7 +7,7 @@
 .PHONY: typecheck
 
 typecheck: python-deps
-	$(call say,mypy --strict on aws_facts/ config_kit/ core/ policies/ components/ stacks/ drill/)
+	$(call say,mypy --strict on aws_facts/ config_kit/ core/ policies/ components/ stacks/ drill/ review/)
 	@cd "$(ROOT)" && "$(VENV_BIN)/mypy"
 
 test: typecheck

@@ -76,7 +76,7 @@ class Cache:
         """The entry's folder, or None: its content is only to be read."""
         return self._used(self.root / kind.folder / key)
 
-    def keep_folder(self, kind: Kind, key: str, fill: Callable[[Path], None]) -> None:
+    def keep_folder(self, kind: Kind, key: str, fill: Callable[[Path], object]) -> None:
         """fill(folder) writes the entry into a new, empty folder."""
         temporary = self._temporary(kind)
         temporary.mkdir()

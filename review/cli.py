@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from review.findings import Finding, Severity, as_json, at_or_above
 from review.markdown import render
@@ -81,6 +82,7 @@ def review(
         folder = Path(scratch)
         notes = synthesize_sides(repo, commit, folder, _base_label(base_ref, commit), _progress)
         base, head = load_stacks(folder / "base"), load_stacks(folder / "head")
+        validations: dict[str, tuple[Validation | None, Validation | None]]
         if skip_validation:
             validations = {}
         elif shutil.which("terraform") is None:
@@ -92,7 +94,7 @@ def review(
 
 
 def _validate(
-    base: dict[str, dict], head: dict[str, dict], folder: Path
+    base: dict[str, dict[str, Any]], head: dict[str, dict[str, Any]], folder: Path
 ) -> dict[str, tuple[Validation | None, Validation | None]]:
     """Both sides' stacks; validate_all runs a stack that is the same on both sides once."""
     paths = {

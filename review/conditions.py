@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from policies.statement import Condition
-from review.patterns import Pattern, covered, example, matches, pattern
+from review.patterns import Matches, Pattern, covered, example, matches, pattern
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,13 @@ def _matched_gap(key: str, wide: Collection[Condition], narrow: Collection[Condi
         """Each of the loose side's positive conditions can still match: a value it lets through."""
         return all(any(alive[i] for i in c.indices) for c in loose_clauses if not c.negated)
 
+    def sought_with(index: int) -> Matches:
+        """The loose side lets the text through, and pattern `index` is what matches it."""
+        return lambda hits: hits[index] and only_loose(hits)
+
+    def hopeful_with(index: int) -> Matches:
+        return lambda alive: alive[index] and hopeful(alive)
+
     excluded = NEVER_IN_VALUE.get(key, frozenset())
     literal = _literal_gap(key, loose, patterns, only_loose, excluded)
     if literal is not None:
@@ -114,13 +121,7 @@ def _matched_gap(key: str, wide: Collection[Condition], narrow: Collection[Condi
         for clause in loose_clauses
         if not clause.negated
         for index in clause.indices
-        if example(
-            patterns,
-            lambda hits, i=index: hits[i] and only_loose(hits),
-            excluded,
-            lambda alive, i=index: alive[i] and hopeful(alive),
-        )
-        is not None
+        if example(patterns, sought_with(index), excluded, hopeful_with(index)) is not None
     )
     return [KeyGap(key, _operators(loose), unbounded=False, values=values, example=first)]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from review.findings import Finding, Kind, Rule, Severity, Subject
 from review.resources import Action, ResourceChange
@@ -86,7 +87,9 @@ RULES = (
 )
 
 
-def effect_findings(changes: Iterable[ResourceChange], head: Mapping[str, Mapping]) -> list[Finding]:
+def effect_findings(
+    changes: Iterable[ResourceChange], head: Mapping[str, Mapping[str, Any]]
+) -> list[Finding]:
     """changes: review.resources.resource_changes; head: the head's resources by address."""
     found = []
     for change in changes:
@@ -125,7 +128,7 @@ def secret_reset(change: ResourceChange) -> list[Finding]:
     ]
 
 
-def to_confirm(change: ResourceChange, body: Mapping) -> list[Finding]:
+def to_confirm(change: ResourceChange, body: Mapping[str, Any]) -> list[Finding]:
     if _type(change.address) != "aws_sns_topic_subscription" or change.action not in (
         Action.ADD,
         Action.REPLACE,

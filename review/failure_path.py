@@ -48,12 +48,12 @@ def uncaught_steps(name: str, before: Mapping[str, Any], after: Mapping[str, Any
     ]
 
 
-def _steps(states: Mapping[str, Mapping]) -> list[str]:
+def _steps(states: Mapping[str, Mapping[str, Any]]) -> list[str]:
     failing = failure_path(states)
     return [name for name, state in states.items() if state.get("Type") == "Task" and name not in failing]
 
 
-def _caught(states: Mapping[str, Mapping], name: str) -> bool:
+def _caught(states: Mapping[str, Mapping[str, Any]], name: str) -> bool:
     return any(
         CATCH_ALL in catcher.get("ErrorEquals", [])
         and _reaches(states, catcher.get("Next", ""), TICKET_STATE)
@@ -61,7 +61,7 @@ def _caught(states: Mapping[str, Mapping], name: str) -> bool:
     )
 
 
-def _reaches(states: Mapping[str, Mapping], start: str, goal: str) -> bool:
+def _reaches(states: Mapping[str, Mapping[str, Any]], start: str, goal: str) -> bool:
     graph = edges(states)
     reached, pending = {start}, [start]
     while pending:
@@ -73,7 +73,9 @@ def _reaches(states: Mapping[str, Mapping], start: str, goal: str) -> bool:
     return goal in reached
 
 
-def removed_routes(base: Mapping[str, Mapping], head: Mapping[str, Mapping]) -> list[Finding]:
+def removed_routes(
+    base: Mapping[str, Mapping[str, Any]], head: Mapping[str, Mapping[str, Any]]
+) -> list[Finding]:
     """Night-watch rules and alarms of the base that the head no longer has, and rule targets
     removed from a rule that stays. Resources by address."""
     found = []
@@ -106,7 +108,7 @@ def _reference(value: str) -> str | None:
     return whole.group(1) if whole else None
 
 
-def _named(text: str, found: Mapping[str, Mapping]) -> str:
+def _named(text: str, found: Mapping[str, Mapping[str, Any]]) -> str:
     """References to resources replaced by the resources' names."""
     return _REFERENCE.sub(lambda m: str(found.get(m.group(1), {}).get("name", m.group(0))), text)
 
@@ -115,7 +117,7 @@ def timeout_findings(
     name: str,
     before: Mapping[str, Any],
     after: Mapping[str, Any],
-    schedules: tuple[Mapping | None, Mapping | None],
+    schedules: tuple[Mapping[str, Any] | None, Mapping[str, Any] | None],
 ) -> list[Finding]:
     """schedules: the base's and the head's aws_scheduler_schedule body, None where there is none."""
     subject = Subject(state_machine=name)
@@ -144,7 +146,7 @@ def _too_long(timeout: int | None, gap: int | None) -> bool:
     return timeout is not None and gap is not None and timeout >= gap
 
 
-def _shortest_gap(schedule: Mapping | None) -> int | None:
+def _shortest_gap(schedule: Mapping[str, Any] | None) -> int | None:
     if not schedule:
         return None
     try:
@@ -181,7 +183,7 @@ def raised_retries(name: str, before: Mapping[str, Any], after: Mapping[str, Any
     return sorted(found, key=lambda finding: finding.subject.state or "")
 
 
-def _attempts(state: Mapping) -> dict[str, int]:
+def _attempts(state: Mapping[str, Any]) -> dict[str, int]:
     """The retries of each error, by the first retrier that names it; ASL reads them in order, and
     MaxAttempts is 3 when left out:
     https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html#error-handling-retrying-after-an-error"""
@@ -192,7 +194,7 @@ def _attempts(state: Mapping) -> dict[str, int]:
     return attempts
 
 
-def failure_path_findings(base: Mapping, head: Mapping) -> list[Finding]:
+def failure_path_findings(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[Finding]:
     """Every rule of this module on two synthesized stacks."""
     old_resources, new_resources = resources(base), resources(head)
     schedules = (_schedule(old_resources), _schedule(new_resources))
@@ -206,5 +208,5 @@ def failure_path_findings(base: Mapping, head: Mapping) -> list[Finding]:
     return found
 
 
-def _schedule(found: Mapping[str, Mapping]) -> Mapping | None:
+def _schedule(found: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Any] | None:
     return next((body for address, body in sorted(found.items()) if address.startswith(f"{SCHEDULE}.")), None)

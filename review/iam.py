@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from policies.statement import Condition
 from review.resources import Change, resources
@@ -76,7 +77,7 @@ class RoleChange:
     statements: tuple[StatementChange, ...]
 
 
-def roles(document: Mapping) -> dict[str, Role]:
+def roles(document: Mapping[str, Any]) -> dict[str, Role]:
     """Each IAM role of a synthesized stack, with its trust and inline policies, by address."""
     found = resources(document)
     role_addresses = sorted(address for address in found if address.startswith("aws_iam_role."))
@@ -121,7 +122,7 @@ def parse_policy(policy: str, kind: str, label: str) -> list[Statement]:
     ]
 
 
-def _statement(item: Mapping, kind: str, sid: str) -> Statement:
+def _statement(item: Mapping[str, Any], kind: str, sid: str) -> Statement:
     targets = _principals(item.get("Principal", {})) if kind == TRUST else _strings(item.get("Resource", []))
     conditions = frozenset(
         Condition(
@@ -139,11 +140,11 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def _strings(value: str | list) -> frozenset[str]:
+def _strings(value: str | list[Any]) -> frozenset[str]:
     return frozenset([value] if isinstance(value, str) else value)
 
 
-def _principals(principal: str | Mapping) -> frozenset[str]:
+def _principals(principal: str | Mapping[str, Any]) -> frozenset[str]:
     if isinstance(principal, str):
         return frozenset({principal})
     return frozenset(f"{kind} {name}" for kind, names in principal.items() for name in _strings(names))
@@ -155,8 +156,11 @@ def role_changes(base: Mapping[str, Role], head: Mapping[str, Role]) -> tuple[Ro
         old, new = base.get(address), head.get(address)
         statements = statement_changes(old.statements if old else (), new.statements if new else ())
         if statements:
-            change = Change.of(old is not None, new is not None)
-            changes.append(RoleChange(address, (new or old).name, change, statements))
+            role = new or old
+            assert role is not None  # the address comes from base or head
+            changes.append(
+                RoleChange(address, role.name, Change.of(old is not None, new is not None), statements)
+            )
     return tuple(changes)
 
 

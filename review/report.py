@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from review.access import access_findings
 from review.effects import effect_findings
@@ -45,7 +46,10 @@ class StackReport:
 
 
 def compare_stack(
-    name: str, base: Mapping | None, head: Mapping | None, validation: Validations = (None, None)
+    name: str,
+    base: Mapping[str, Any] | None,
+    head: Mapping[str, Any] | None,
+    validation: Validations = (None, None),
 ) -> StackReport:
     """`base` is None for a new stack, `head` None for a removed one. A removed stack lists no
     resource changes: nothing destroys it (review.lifecycle.orphaned)."""
@@ -77,8 +81,8 @@ def compare_stack(
 
 def stack_findings(
     name: str,
-    base: Mapping | None,
-    head: Mapping | None,
+    base: Mapping[str, Any] | None,
+    head: Mapping[str, Any] | None,
     changes: tuple[ResourceChange, ...],
     validation: Validations = (None, None),
 ) -> tuple[Finding, ...]:
@@ -95,8 +99,8 @@ def stack_findings(
 
 
 def compare(
-    base: Mapping[str, Mapping],
-    head: Mapping[str, Mapping],
+    base: Mapping[str, Mapping[str, Any]],
+    head: Mapping[str, Mapping[str, Any]],
     validations: Mapping[str, Validations] | None = None,
 ) -> tuple[StackReport, ...]:
     """Both sides are synthesized documents by stack name."""

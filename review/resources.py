@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from config_kit.nested import walk
 
@@ -96,9 +97,9 @@ class ResourceChange:
     attributes: tuple[AttributeChange, ...] = ()
 
 
-def resources(document: Mapping) -> dict[str, dict]:
+def resources(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """Every resource and data source of a synthesized stack by its Terraform address."""
-    found: dict[str, dict] = {}
+    found: dict[str, dict[str, Any]] = {}
     for prefix, block in (("", document.get("resource", {})), ("data.", document.get("data", {}))):
         for resource_type, named in block.items():
             for name, body in named.items():
@@ -137,7 +138,7 @@ def _top_attribute(path: str) -> str:
 
 
 def attribute_changes(
-    before: Mapping, after: Mapping, forcing: frozenset[str] = frozenset()
+    before: Mapping[str, Any], after: Mapping[str, Any], forcing: frozenset[str] = frozenset()
 ) -> tuple[AttributeChange, ...]:
     old, new = leaves(dict(before)), leaves(dict(after))
     return tuple(
@@ -152,7 +153,7 @@ def attribute_changes(
     )
 
 
-def resource_changes(base: Mapping, head: Mapping) -> tuple[ResourceChange, ...]:
+def resource_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> tuple[ResourceChange, ...]:
     """The difference between two synthesized stacks, replacements first."""
     old, new = resources(base), resources(head)
     changes: dict[str, ResourceChange] = {}
@@ -172,7 +173,7 @@ def resource_changes(base: Mapping, head: Mapping) -> tuple[ResourceChange, ...]
     return tuple(sorted(changes.values(), key=lambda change: (order.index(change.action), change.address)))
 
 
-def _follow_replacements(changes: dict[str, ResourceChange], head: Mapping[str, dict]) -> None:
+def _follow_replacements(changes: dict[str, ResourceChange], head: Mapping[str, dict[str, Any]]) -> None:
     """A replaced resource gets a new id, so a replacing attribute that refers to it forces a
     replacement too, although its text is unchanged (a subscription's `topic_arn`)."""
     pending = True
@@ -190,7 +191,9 @@ def _follow_replacements(changes: dict[str, ResourceChange], head: Mapping[str, 
                 pending = True
 
 
-def _reference_to_replaced(address: str, body: Mapping, replaced: list[str]) -> AttributeChange | None:
+def _reference_to_replaced(
+    address: str, body: Mapping[str, Any], replaced: list[str]
+) -> AttributeChange | None:
     for attribute in sorted(forcing_attributes(address)):
         value = str(body.get(attribute, ""))
         for target in replaced:
@@ -201,16 +204,16 @@ def _reference_to_replaced(address: str, body: Mapping, replaced: list[str]) -> 
     return None
 
 
-def settings_changes(base: Mapping, head: Mapping) -> tuple[AttributeChange, ...]:
+def settings_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> tuple[AttributeChange, ...]:
     """Changes outside resources: provider, backend, variables, outputs."""
     return attribute_changes(_settings(base), _settings(head))
 
 
-def _settings(document: Mapping) -> dict:
+def _settings(document: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in portable(document).items() if key not in {"resource", "data", "//"}}
 
 
-def portable(document: Mapping) -> dict:
+def portable(document: Mapping[str, Any]) -> dict[str, Any]:
     """The document without a local backend's path, which depends on where it was synthesized."""
     terraform = dict(document.get("terraform", {}))
     backend = dict(terraform.get("backend", {}))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from cron_descriptor import CasingTypeEnum, ExpressionDescriptor, FormatException, Options
 
@@ -51,17 +52,17 @@ def _cron_words(cron: Cron) -> str:
     options.casing_type = CasingTypeEnum.Sentence
     # Seven fields, seconds first: cron-descriptor then never mistakes minutes for seconds.
     fields = ("0", cron.minutes, cron.hours, cron.day_of_month, cron.month, cron.day_of_week, cron.year)
-    return ExpressionDescriptor(" ".join(fields), options).get_description()
+    return str(ExpressionDescriptor(" ".join(fields), options).get_description())
 
 
-def describe_schedule(body: Mapping) -> str:
+def describe_schedule(body: Mapping[str, Any]) -> str:
     words = describe(
         str(body.get("schedule_expression", "")), str(body.get("schedule_expression_timezone", "UTC"))
     )
     return words if body.get("state", "ENABLED") == "ENABLED" else f"{words}, disabled"
 
 
-def schedule_changes(base: Mapping, head: Mapping) -> tuple[ScheduleChange, ...]:
+def schedule_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> tuple[ScheduleChange, ...]:
     old = {address: body for address, body in resources(base).items() if address.startswith(f"{SCHEDULE}.")}
     new = {address: body for address, body in resources(head).items() if address.startswith(f"{SCHEDULE}.")}
     changes = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from review.resources import Change, resources
 
@@ -43,7 +44,7 @@ class Edge:
     caught: bool
 
 
-def definitions(document: Mapping) -> dict[str, tuple[str, dict]]:
+def definitions(document: Mapping[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
     """Each state machine's name and parsed definition, by address."""
     return {
         address: (str(body.get("name", address)), json.loads(body["definition"]))
@@ -52,7 +53,7 @@ def definitions(document: Mapping) -> dict[str, tuple[str, dict]]:
     }
 
 
-def state_machine_changes(base: Mapping, head: Mapping) -> tuple[StateMachineChange, ...]:
+def state_machine_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> tuple[StateMachineChange, ...]:
     old, new = definitions(base), definitions(head)
     changes = []
     for address in sorted(old.keys() | new.keys()):
@@ -84,15 +85,15 @@ def state_machine_changes(base: Mapping, head: Mapping) -> tuple[StateMachineCha
     return tuple(changes)
 
 
-def _without_states(definition: Mapping) -> dict:
+def _without_states(definition: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in definition.items() if key != "States"}
 
 
-def _changed_keys(before: Mapping, after: Mapping) -> tuple[str, ...]:
+def _changed_keys(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key)))
 
 
-def edges(states: Mapping[str, Mapping]) -> list[Edge]:
+def edges(states: Mapping[str, Mapping[str, Any]]) -> list[Edge]:
     found = []
     for name, state in states.items():
         if "Next" in state:
@@ -109,7 +110,7 @@ def edges(states: Mapping[str, Mapping]) -> list[Edge]:
     return found
 
 
-def failure_path(states: Mapping[str, Mapping]) -> set[str]:
+def failure_path(states: Mapping[str, Mapping[str, Any]]) -> set[str]:
     """The states reached once an error has been caught, and every Fail state."""
     graph = edges(states)
     reached = {edge.target for edge in graph if edge.caught}
@@ -124,7 +125,7 @@ def failure_path(states: Mapping[str, Mapping]) -> set[str]:
     return reached
 
 
-def mermaid(after: Mapping, before: Mapping | None = None) -> str:
+def mermaid(after: Mapping[str, Any], before: Mapping[str, Any] | None = None) -> str:
     """A flowchart of `after`, with what changed since `before`: added states get a thick green
     border, changed ones a thick amber one, and removed states are drawn too, dashed and grey,
     with their transitions. The failure path is red; caught errors are dotted edges labelled with
@@ -136,7 +137,7 @@ def mermaid(after: Mapping, before: Mapping | None = None) -> str:
 
 
 class _Diagram:
-    def __init__(self, after: Mapping, before: Mapping | None) -> None:
+    def __init__(self, after: Mapping[str, Any], before: Mapping[str, Any] | None) -> None:
         new, old = after.get("States", {}), (before or {}).get("States", {})
         removed = [name for name in old if name not in new] if before is not None else []
         self.start = after.get("StartAt")
@@ -181,7 +182,7 @@ class _Diagram:
         return lines
 
 
-def _shape(name: str, state: Mapping) -> str:
+def _shape(name: str, state: Mapping[str, Any]) -> str:
     label = f'"{_text(name)}"'
     kind = state.get("Type")
     if kind in {"Fail", "Succeed"}:

@@ -99,7 +99,7 @@ def validation_key(init: str, stack_dir: Path) -> str:
 
     The local backend's path is left out: it depends on where the stack was synthesized, and
     validate does not read the backend."""
-    parts = [init]
+    parts: list[str | bytes] = [init]
     for directory, folders, files in os.walk(stack_dir):
         folders[:] = sorted(name for name in folders if name != INIT_OUTPUT[0])
         for name in sorted(files):
@@ -170,7 +170,7 @@ def _validate(env: dict[str, str], stack_dir: Path) -> tuple[Validation, bool]:
     return Validation(False, f"{first.get('summary', 'invalid')}{address}"), about_the_configuration
 
 
-def _error_line(result: subprocess.CompletedProcess) -> str:
+def _error_line(result: subprocess.CompletedProcess[str]) -> str:
     lines = [line.strip() for line in (result.stderr + result.stdout).splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith("Error:")]
     return (errors or lines or [f"exit status {result.returncode}"])[0]

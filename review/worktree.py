@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from review.cache import Cache, Kind, digest, file_digest
 
@@ -106,7 +107,7 @@ def _node_version() -> str:
         return "none"
 
 
-def _finish(processes: dict[str, subprocess.Popen | None]) -> list[str]:
+def _finish(processes: dict[str, subprocess.Popen[str] | None]) -> list[str]:
     notes = []
     for side, process in processes.items():
         if process is None:
@@ -116,14 +117,14 @@ def _finish(processes: dict[str, subprocess.Popen | None]) -> list[str]:
     return notes
 
 
-def _stop(processes: Iterable[subprocess.Popen | None]) -> None:
+def _stop(processes: Iterable[subprocess.Popen[str] | None]) -> None:
     for process in processes:
         if process is not None and process.poll() is None:
             process.kill()
             process.wait()
 
 
-def start_synth(tree: Path, outdir: Path) -> subprocess.Popen | None:
+def start_synth(tree: Path, outdir: Path) -> subprocess.Popen[str] | None:
     """None when the tree has no `main.py` (a revision older than the CDKTF app).
 
     Every config/*.toml of the tree is synthesized, so PIPELINE_CONFIG is not passed on.
@@ -143,14 +144,14 @@ def start_synth(tree: Path, outdir: Path) -> subprocess.Popen | None:
     )
 
 
-def finish_synth(side: str, process: subprocess.Popen) -> None:
+def finish_synth(side: str, process: subprocess.Popen[str]) -> None:
     output, _ = process.communicate(timeout=SYNTH_TIMEOUT_SECONDS)
     if process.returncode != 0:
         tail = "\n".join(output.splitlines()[-30:])
         raise ReviewError(f"synthesizing the {side} failed (exit status {process.returncode}):\n{tail}")
 
 
-def load_stacks(outdir: Path) -> dict[str, dict]:
+def load_stacks(outdir: Path) -> dict[str, dict[str, Any]]:
     """The synthesized document of each stack, by stack name."""
     return {
         stack.parent.name: json.loads(stack.read_text())
