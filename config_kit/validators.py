@@ -245,6 +245,11 @@ def query_parameter(value: str) -> str | None:
     )
 
 
+def eventbridge_query_parameter(value: str) -> str | None:
+    """A request's query parameter name that an EventBridge API destination target sends too."""
+    return query_name(value) or query_parameter(value)
+
+
 def connection_parameter(value: str) -> str | None:
     """A connection's invocation or token-request parameter given as text."""
     return plain_text_credential(

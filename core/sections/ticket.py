@@ -71,15 +71,7 @@ TICKET_REQUEST = request_keys(
         "query": "the preset's, else none",
         "body": "the preset's, else the Outseta support case",
     },
-)
-# The night watch's API destination target sends the ticket's query too, so EventBridge's rules apply.
-TICKET_REQUEST = replace(
-    TICKET_REQUEST,
-    query=replace(
-        TICKET_REQUEST.query,
-        check=lambda name: validators.query_name(name) or validators.query_parameter(name),
-        value_check=validators.query_value,
-    ),
+    eventbridge_sends_query=True,
 )
 _PRESET_ENDPOINT = replace(
     TICKET_REQUEST.endpoint, default=DERIVED, default_doc="`base_url` + the preset's path"

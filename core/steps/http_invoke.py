@@ -174,8 +174,11 @@ def request_keys(
     body: Any,
     body_doc: str,
     default_docs: Mapping[str, str] | None = None,
+    eventbridge_sends_query: bool = False,
 ) -> RequestKeys:
-    """default_docs: how the docs show a key's default, by name, where the value alone would not."""
+    """default_docs: how the docs show a key's default, by name, where the value alone would not.
+    eventbridge_sends_query: an API destination target sends the query too (the ticket's, for the
+    night watch), so its names and values must also pass EventBridge's rules."""
     default_doc = dict(default_docs or {}).get
     return RequestKeys(
         connection=key(
@@ -223,7 +226,10 @@ def request_keys(
             "would sit in plain text in the Terraform JSON and state.",
             dict(query),
             default_doc=default_doc("query", ""),
-            check=validators.query_parameter,
+            check=validators.eventbridge_query_parameter
+            if eventbridge_sends_query
+            else validators.query_parameter,
+            value_check=validators.query_value if eventbridge_sends_query else None,
             table_check=dynamic_value_problems,
         ),
         body=key(
